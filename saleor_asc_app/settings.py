@@ -1,0 +1,135 @@
+"""All configuration, read from the environment (prefix ``ASC_``) and ``.env`` — nowhere else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import warnings
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """Settings are invalid; the message says which and how to fix them (never the values)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded database and keys live.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy async URL; empty = SQLite file in data_dir."
+    )
+    app_url: AnyHttpUrl | None = Field(
+        default=None, description="Public base URL of the app; overrides the request's host."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="Master key for encrypting tokens and PII; generated when unset."
+    )
+    allowed_saleor_urls: list[str] = Field(
+        default_factory=list, description="Saleor API URLs (or prefixes ending in *) allowed to install."
+    )
+    debug: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = False
+    run_worker_in_process: bool = Field(default=True, description="`serve` also runs background jobs.")
+    webhook_max_body_bytes: int = Field(default=1_048_576, gt=0)
+    worker_concurrency: int = Field(default=4, gt=0, le=64)
+    job_lease_seconds: int = Field(default=300, gt=0)
+
+    # Amazon (SP-API); empty means demo mode against the built-in simulator.
+    lwa_client_id: str = ""
+    lwa_client_secret: SecretStr | None = None
+    lwa_client_secret_expires_at: str = Field(default="", description="ISO date the LWA secret expires.")
+    spapi_application_id: str = ""
+    spapi_draft_app: bool = Field(default=True, description="Add version=beta to the consent URL.")
+    authorization_lifetime_days: int = Field(default=365, gt=0)
+
+    # E-mail
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_sender: str = "saleor-asc-app@localhost"
+
+    @field_validator("allowed_saleor_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(",", " ").split() if part.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                "(e.g. postgresql+asyncpg://user:password@host/dbname)"
+            )
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'saleor-asc-app.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def demo_mode(self) -> bool:
+        return not self.lwa_client_id
+
+    @cached_property
+    def master_key(self) -> bytes:
+        """The master secret as bytes, generating and storing one (0600) when none is configured."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / SECRET_KEY_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            warnings.warn(
+                f"ASC_SECRET_KEY is not set: generated one in {path}. Production must set ASC_SECRET_KEY.",
+                stacklevel=2,
+            )
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise SettingsError(f"{path} must not be readable by others (chmod 600 {path}).")
+        return path.read_text().strip().encode()
+
+    def check(self) -> None:
+        """Fail fast on settings that parse but cannot work."""
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"ASC_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long.")
+        if self.lwa_client_id and self.lwa_client_secret is None:
+            raise SettingsError("ASC_LWA_CLIENT_SECRET is required when ASC_LWA_CLIENT_ID is set.")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and check the settings; raise SettingsError with a readable message when they are invalid."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"ASC_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"Invalid settings: {problems}") from None
+    settings.check()
+    return settings
