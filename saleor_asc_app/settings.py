@@ -22,14 +22,10 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="ASC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="ASC_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Where the embedded database and keys live.")
-    database_url: str = Field(
-        default="", description="SQLAlchemy async URL; empty = SQLite file in data_dir."
-    )
+    database_url: str = Field(default="", description="SQLAlchemy async URL; empty = SQLite file in data_dir.")
     app_url: AnyHttpUrl | None = Field(
         default=None, description="Public base URL of the app; overrides the request's host."
     )

@@ -1,0 +1,41 @@
+"""Tables of the app core: installations and received webhook events.
+
+Feature modules declare their own tables on the same ``Base`` (see ARCHITECTURE.md, "Tables"); this module
+imports them all so Alembic and ``create_all`` see every table.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saleor_asc_app.db.base import Base, IdMixin, TimestampMixin, utcnow
+
+
+class Installation(IdMixin, TimestampMixin, Base):
+    """One Saleor instance that installed the app; every tenant-owned row references it."""
+
+    __tablename__ = "installation"
+
+    saleor_api_url: Mapped[str] = mapped_column(String(500), unique=True)
+    app_id: Mapped[str] = mapped_column(String(200))
+    token_encrypted: Mapped[str] = mapped_column(Text)
+    jwks: Mapped[str] = mapped_column(Text)
+    schema_version: Mapped[str | None] = mapped_column(String(20))
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookEvent(IdMixin, Base):
+    """A verified webhook body as received, kept until its job has processed it."""
+
+    __tablename__ = "webhook_event"
+    __table_args__ = (Index("ix_webhook_event_installation_received", "installation_id", "received_at"),)
+
+    installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(100))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(default=None)
