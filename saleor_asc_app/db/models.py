@@ -39,3 +39,7 @@ class WebhookEvent(IdMixin, Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+# Feature tables: import every module that declares tables on Base, so migrations and create_all see them.
+from saleor_asc_app.jobs import models as _job_models  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Durable background jobs: a table-backed queue with leases, retries and dead letters."""
