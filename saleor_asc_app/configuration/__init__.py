@@ -1,0 +1,1 @@
+"""Per-installation configuration of the app: the model, its validation and its storage (with an audit trail)."""
