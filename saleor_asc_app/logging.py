@@ -40,6 +40,8 @@ SAFE_KEYS = frozenset(
         "level",
         "timestamp",
         "job_name",
+        "job_kind",
+        "webhook_event",
         "operation_name",
         "saleor_api_url",
         "status_code",
@@ -125,6 +127,8 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    for noisy in ("alembic", "httpx", "httpcore", "aiosqlite", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-import warnings
+import logging
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
 SECRET_KEY_FILE = "secret_key"
 MIN_SECRET_KEY_LENGTH = 32
@@ -32,7 +33,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Master key for encrypting tokens and PII; generated when unset."
     )
-    allowed_saleor_urls: list[str] = Field(
+    allowed_saleor_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Saleor API URLs (or prefixes ending in *) allowed to install."
     )
     debug: bool = False
@@ -97,13 +98,12 @@ class Settings(BaseSettings):
             return self.secret_key.get_secret_value().encode()
         path = self.data_dir / SECRET_KEY_FILE
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
-            warnings.warn(
-                f"ASC_SECRET_KEY is not set: generated one in {path}. Production must set ASC_SECRET_KEY.",
-                stacklevel=2,
+            logging.getLogger(__name__).warning(
+                "ASC_SECRET_KEY is not set: generated one in %s. Production must set ASC_SECRET_KEY.", path
             )
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
@@ -122,6 +122,8 @@ def load_settings(**overrides: object) -> Settings:
     """Read and check the settings; raise SettingsError with a readable message when they are invalid."""
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
+    except SourceError as exc:
+        raise SettingsError(f"Invalid settings: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(
             f"ASC_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()

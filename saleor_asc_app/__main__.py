@@ -1,0 +1,3 @@
+from saleor_asc_app.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""``create_app``: the Starlette application — routes, shared state and the in-process worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from saleor_asc_app.clock import Clock
+from saleor_asc_app.info_pages import INFO_PAGES, health, info_page, ready
+from saleor_asc_app.jobs.registry import JobRegistry
+from saleor_asc_app.jobs.worker import Worker
+from saleor_asc_app.manifest import manifest
+from saleor_asc_app.register import register
+from saleor_asc_app.settings import Settings
+from saleor_asc_app.state import AppState, build_state
+from saleor_asc_app.webhooks.endpoint import webhook_route
+from saleor_asc_app.webhooks.registry import WebhookRegistry
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def build_worker(state: AppState) -> Worker:
+    return Worker(
+        state.queue,
+        state.jobs,
+        state,
+        state.clock,
+        concurrency=state.settings.worker_concurrency,
+        lease_seconds=state.settings.job_lease_seconds,
+    )
+
+
+def routes(state: AppState) -> list[BaseRoute]:
+    items: list[BaseRoute] = [
+        Route("/health", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
+        Route("/api/manifest", manifest, methods=["GET"]),
+        Route("/api/register", register, methods=["POST"]),
+        *(Route(f"/{page}", info_page, methods=["GET"]) for page in INFO_PAGES),
+        *(webhook_route(definition) for definition in state.webhooks),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    return items
+
+
+def create_app(
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+    clock: Clock | None = None,
+    webhooks: WebhookRegistry | None = None,
+    jobs: JobRegistry | None = None,
+    run_worker: bool | None = None,
+) -> Starlette:
+    state = build_state(settings, http_client=http_client, clock=clock, webhooks=webhooks, jobs=jobs)
+    start_worker = settings.run_worker_in_process if run_worker is None else run_worker
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task: asyncio.Task[None] | None = None
+        worker: Worker | None = None
+        if start_worker:
+            worker = build_worker(state)
+            state.extras["wake_worker"] = worker.wake
+            task = asyncio.create_task(worker.run())
+        try:
+            yield
+        finally:
+            if worker is not None and task is not None:
+                worker.stop()
+                await task
+            await state.aclose()
+
+    app = Starlette(debug=settings.debug, routes=routes(state), lifespan=lifespan)
+    app.state.asc = state
+    return app

@@ -1,0 +1,92 @@
+"""The ``saleor-asc-app`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+import click
+
+from saleor_asc_app.logging import configure_logging, get_logger
+from saleor_asc_app.settings import Settings, SettingsError, load_settings
+
+log = get_logger(__name__)
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    configure_logging(settings.log_level, json=settings.log_json)
+    return settings
+
+
+def _migrate(settings: Settings) -> None:
+    from saleor_asc_app.db.migrate import upgrade
+
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+
+
+@click.group()
+def main() -> None:
+    """Saleor App for Amazon Seller Central."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    settings = _settings()
+    _migrate(settings)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not run background jobs in this process.")
+@click.option("--no-migrate", is_flag=True, help="Do not apply migrations on start (SQLite applies them by default).")
+def serve(host: str, port: int, no_worker: bool, no_migrate: bool) -> None:
+    """Serve the app (and, by default, run its background jobs in the same process)."""
+    import uvicorn
+
+    from saleor_asc_app.app import create_app
+
+    settings = _settings()
+    settings.master_key  # noqa: B018  (generate the embedded key before serving, with its warning)
+    if settings.is_sqlite and not no_migrate:
+        _migrate(settings)
+    if settings.demo_mode:
+        log.info("no Amazon credentials set (ASC_LWA_CLIENT_ID): Amazon calls go to the built-in simulator")
+    app = create_app(settings, run_worker=not no_worker and settings.run_worker_in_process)
+    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True, forwarded_allow_ips="*")
+
+
+@main.command()
+def worker() -> None:
+    """Run background jobs only (for deployments that scale workers separately)."""
+    from saleor_asc_app.app import build_worker
+    from saleor_asc_app.state import build_state
+
+    settings = _settings()
+
+    async def run() -> None:
+        state = build_state(settings)
+        worker = build_worker(state)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, worker.stop)
+        try:
+            await worker.run()
+        finally:
+            await state.aclose()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""App lifecycle webhooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from saleor_asc_app.db.models import Installation
+from saleor_asc_app.installations import delete_installation
+from saleor_asc_app.logging import get_logger
+from saleor_asc_app.webhooks.registry import WebhookDefinition
+
+log = get_logger(__name__)
+
+
+async def on_app_deleted(session: AsyncSession, installation: Installation, payload: dict[str, Any]) -> None:
+    """The app was removed from Saleor: forget the installation and everything stored for it (cascades)."""
+    await delete_installation(session, installation.id)
+    log.info("installation removed after APP_DELETED", saleor_api_url=installation.saleor_api_url)
+
+
+APP_DELETED = WebhookDefinition(
+    event="APP_DELETED", name="App deleted", inline_handler=on_app_deleted, handle_own_events=True
+)

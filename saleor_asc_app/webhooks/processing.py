@@ -1,0 +1,40 @@
+"""Runs stored webhook events: one ``webhook`` job per event, dispatched to the definition's handler."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import update
+
+from saleor_asc_app.db.models import Installation, WebhookEvent
+from saleor_asc_app.jobs.errors import PermanentJobError
+from saleor_asc_app.jobs.queue import ClaimedJob
+from saleor_asc_app.jobs.registry import JobKind
+from saleor_asc_app.webhooks.registry import WebhookRegistry
+
+JOB_KIND = "webhook"
+
+
+def webhook_job_kind(registry: WebhookRegistry) -> JobKind:
+    async def run(ctx: Any, job: ClaimedJob) -> None:
+        event_id = uuid.UUID(job.payload["event_id"])
+        async with ctx.sessionmaker() as session:
+            event = await session.get(WebhookEvent, event_id)
+            if event is None:
+                return  # the installation was deleted meanwhile (cascade)
+            installation = await session.get(Installation, event.installation_id)
+        if installation is None:
+            return
+        definition = registry.get(event.event)
+        if definition is None or definition.handler is None:
+            raise PermanentJobError(f"no handler for webhook event {event.event}")
+        payload = json.loads(event.body)
+        await definition.handler(ctx, installation, payload, event_id)
+        async with ctx.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(WebhookEvent).where(WebhookEvent.id == event_id).values(processed_at=ctx.clock.now())
+            )
+
+    return JobKind(JOB_KIND, run, description="process one stored webhook event")

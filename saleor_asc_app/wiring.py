@@ -1,0 +1,21 @@
+"""The product's default registries: which webhooks the app subscribes to and which job kinds it runs.
+
+Feature modules add their definitions here; tests may build an ``AppState`` with registries of their own.
+"""
+
+from __future__ import annotations
+
+from saleor_asc_app.jobs.registry import JobRegistry
+from saleor_asc_app.webhooks.lifecycle import APP_DELETED
+from saleor_asc_app.webhooks.processing import webhook_job_kind
+from saleor_asc_app.webhooks.registry import WebhookRegistry
+
+
+def default_webhook_registry() -> WebhookRegistry:
+    return WebhookRegistry([APP_DELETED])
+
+
+def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
+    registry = JobRegistry()
+    registry.register(webhook_job_kind(webhooks))
+    return registry
