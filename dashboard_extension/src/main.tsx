@@ -1,0 +1,73 @@
+import "@saleor/macaw-ui/style";
+
+import { AppBridge, AppBridgeProvider, useAppBridge } from "@saleor/app-sdk/app-bridge";
+import { Box, Spinner, Text, ThemeProvider } from "@saleor/macaw-ui";
+import { useMemo } from "react";
+import { createRoot } from "react-dom/client";
+
+import { createApi } from "./api";
+import { isInIframe, ThemeSync } from "./bridge";
+import { ConfigurationPage } from "./configuration/ConfigurationPage";
+import { Placeholder } from "./pages/Placeholder";
+import { pageFor } from "./routes";
+
+function Page() {
+  const { appBridge, appBridgeState } = useAppBridge();
+  const api = useMemo(() => (appBridge ? createApi(appBridge) : null), [appBridge]);
+  if (!appBridgeState?.ready || !api) {
+    return (
+      <Box padding={8} display="flex" gap={3} alignItems="center" data-testid="waiting-for-dashboard">
+        <Spinner />
+        <Text>Connecting to the Saleor dashboard…</Text>
+      </Box>
+    );
+  }
+  switch (pageFor(window.location.pathname)) {
+    case "configuration":
+      return <ConfigurationPage api={api} />;
+    case "orders":
+      return <Placeholder title="Amazon orders" />;
+    case "audit":
+      return <Placeholder title="Configuration history" />;
+    case "orderWidget":
+      return <Placeholder title="Amazon" compact />;
+    case "homeWidget":
+      return <Placeholder title="Amazon Seller Central" compact />;
+    default:
+      return <Placeholder title="Page not found" />;
+  }
+}
+
+function OutsideDashboard() {
+  return (
+    <Box padding={8} data-testid="outside-dashboard">
+      <Text as="h1" size={6} fontWeight="bold">
+        Amazon Seller Central
+      </Text>
+      <Text as="p" size={3}>
+        Open this page from the Saleor dashboard (Apps → Amazon Seller Central).
+      </Text>
+    </Box>
+  );
+}
+
+const initialTheme = new URLSearchParams(window.location.search).get("theme") === "dark" ? "defaultDark" : "defaultLight";
+const root = createRoot(document.getElementById("root")!);
+
+if (isInIframe()) {
+  const appBridge = new AppBridge({ initialTheme: initialTheme === "defaultDark" ? "dark" : "light" });
+  root.render(
+    <AppBridgeProvider appBridgeInstance={appBridge}>
+      <ThemeProvider defaultTheme={initialTheme}>
+        <ThemeSync />
+        <Page />
+      </ThemeProvider>
+    </AppBridgeProvider>,
+  );
+} else {
+  root.render(
+    <ThemeProvider defaultTheme={initialTheme}>
+      <OutsideDashboard />
+    </ThemeProvider>,
+  );
+}
