@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from saleor_asc_app.clock import Clock
+from saleor_asc_app.dashboard.routes import routes as dashboard_routes
 from saleor_asc_app.info_pages import INFO_PAGES, health, info_page, ready
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
@@ -45,6 +46,7 @@ def routes(state: AppState) -> list[BaseRoute]:
         Route("/api/register", register, methods=["POST"]),
         *(Route(f"/{page}", info_page, methods=["GET"]) for page in INFO_PAGES),
         *(webhook_route(definition) for definition in state.webhooks),
+        *dashboard_routes(state.settings),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     return items
