@@ -8,12 +8,18 @@ SECRET_SET = "[set]"
 SECRET_CHANGED = "[changed]"
 
 
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Leaf values by dotted path; list items of connections are keyed by their id so reordering is no change."""
+    """Leaf values by dotted camelCase path (as the API names fields); list items with an ``id`` are keyed by it,
+    so reordering connections is no change."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+            out.update(flatten(item, f"{prefix}.{camel(str(key))}" if prefix else camel(str(key))))
         return out
     if isinstance(value, list | tuple):
         if value and all(isinstance(item, dict) and "id" in item for item in value):

@@ -55,7 +55,7 @@ class DashboardApi:
         self._debug = settings.debug
         self._schema: Schema = build_schema(debug=settings.debug)
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         if request.method == "GET":
             if self._debug:
                 return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
@@ -99,4 +99,4 @@ class DashboardApi:
 
 
 def routes(settings: Settings) -> list[Route]:
-    return [Route(API_PATH, DashboardApi(settings), methods=["GET", "POST"])]
+    return [Route(API_PATH, DashboardApi(settings).handle, methods=["GET", "POST"])]

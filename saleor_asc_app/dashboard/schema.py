@@ -7,14 +7,16 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import DisableIntrospection
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
+from graphql import GraphQLError
 from saleor_asc_app.configuration import marketplaces
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.configuration.validation import validate
 from saleor_asc_app.dashboard import types as t
 from saleor_asc_app.dashboard.context import DashboardContext
 from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
+from saleor_asc_app.errors import AppError
 
 MAX_CHANGES = 200
 
@@ -130,6 +132,18 @@ class Mutation:
     )
 
 
+class DashboardSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Expected refusals (permissions, conflicts, validation of the query) are answers, not failures to log."""
+        unexpected = [e for e in errors if e.original_error is not None and not _is_expected(e.original_error)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def _is_expected(error: BaseException) -> bool:
+    return isinstance(error, AppError | GraphQLError)
+
+
 def build_schema(*, debug: bool) -> strawberry.Schema:
     """Introspection is allowed only in debug mode (with GraphiQL); production answers no schema questions."""
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=[] if debug else [DisableIntrospection])
+    return DashboardSchema(query=Query, mutation=Mutation, extensions=[] if debug else [DisableIntrospection])

@@ -85,7 +85,7 @@ async def _attempt(coroutine: Awaitable[T], what: str | None, problems: list[str
     try:
         return await coroutine
     except SaleorError as exc:
-        log.info("saleor read refused", what=what or "optional read", error_type=type(exc).__name__)
+        log.info("saleor read refused", what=what or "optional read", error_type=type(exc).__name__, detail=str(exc))
         if what is not None:
             problems.append(f"Saleor did not return the {what}.")
         return None
