@@ -936,12 +936,10 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return StaffWithPermission.model_validate(data)
 
-    async def variants_by_sku(
-        self, skus: list[str], first: int, **kwargs: Any
-    ) -> VariantsBySku:
+    async def variants_by_sku(self, skus: list[str], **kwargs: Any) -> VariantsBySku:
         query = gql("""
-            query VariantsBySku($skus: [String!]!, $first: Int! = 100) {
-              productVariants(where: {sku: {oneOf: $skus}}, first: $first) {
+            query VariantsBySku($skus: [String!]!) {
+              productVariants(where: {sku: {oneOf: $skus}}, first: 100) {
                 edges {
                   node {
                     ...VariantFields
@@ -997,7 +995,7 @@ class Client(AsyncBaseClient):
               quantityAllocated
             }
             """)
-        variables: dict[str, object] = {"skus": skus, "first": first}
+        variables: dict[str, object] = {"skus": skus}
         response = await self.execute(
             query=query, operation_name="VariantsBySku", variables=variables, **kwargs
         )
