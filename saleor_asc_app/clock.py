@@ -33,12 +33,19 @@ class SystemClock:
 
 
 class VirtualClock:
-    """A clock that only moves when every sleeper is waiting: time jumps to the next wake-up.
+    """A clock that only moves when every task is waiting: time then jumps to the next wake-up.
 
-    `sleep` parks the caller; `advance` (or `run_until_idle`-style driving through `sleep` itself)
-    moves time forward. When all tasks sleep, the earliest sleeper wakes at its deadline, so a
-    simulated hour of rate-limited calls runs in milliseconds.
+    `sleep` parks the caller on the virtual timeline; `advance` and `set` move time by hand.
+    When the event loop has nothing left to run and sleepers remain, the earliest sleeper's
+    deadline becomes "now", so a simulated hour of rate-limited calls runs in milliseconds.
+    Work in flight (an in-process HTTP exchange, a task about to run) is never skipped over:
+    time only jumps once the loop has been idle for several consecutive turns.
     """
+
+    # Consecutive idle loop turns required before jumping; the fallback turn count is for
+    # event loops that do not expose their ready queue.
+    _IDLE_TURNS = 3
+    _FALLBACK_TURNS = 50
 
     def __init__(self, start: datetime | None = None) -> None:
         self._start = start or datetime(2026, 1, 1, tzinfo=UTC)
@@ -62,14 +69,18 @@ class VirtualClock:
         self.advance((when - self.now()).total_seconds())
 
     async def sleep(self, seconds: float) -> None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
         if seconds <= 0:
             await asyncio.sleep(0)
             return
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._sleepers, (self._elapsed + seconds, next(self._counter), future))
-        self._ensure_waker()
+        self._ensure_waker(loop)
         await future
+
+    @property
+    def pending_sleepers(self) -> int:
+        return sum(1 for _, _, future in self._sleepers if not future.done())
 
     def _wake_due(self) -> None:
         while self._sleepers and self._sleepers[0][0] <= self._elapsed + 1e-9:
@@ -77,18 +88,38 @@ class VirtualClock:
             if not future.done():
                 future.set_result(None)
 
-    def _ensure_waker(self) -> None:
-        if self._waker is None or self._waker.done():
-            self._waker = asyncio.get_running_loop().create_task(self._jump_when_idle())
+    def _drop_cancelled(self) -> None:
+        while self._sleepers and self._sleepers[0][2].done():
+            heapq.heappop(self._sleepers)
+
+    def _ensure_waker(self, loop: asyncio.AbstractEventLoop) -> None:
+        waker = self._waker
+        if waker is None or waker.done() or waker.get_loop() is not loop:
+            self._waker = loop.create_task(self._jump_when_idle())
 
     async def _jump_when_idle(self) -> None:
-        # Let every runnable task run; if the loop is then idle but sleepers remain, jump ahead.
-        while self._sleepers:
-            for _ in range(50):
-                await asyncio.sleep(0)
+        while True:
+            self._drop_cancelled()
+            if not self._sleepers:
+                return
+            await self._until_idle()
+            self._drop_cancelled()
             if not self._sleepers:
                 return
             deadline = self._sleepers[0][0]
             if deadline > self._elapsed:
                 self._elapsed = deadline
             self._wake_due()
+
+    @classmethod
+    async def _until_idle(cls) -> None:
+        loop = asyncio.get_running_loop()
+        ready = getattr(loop, "_ready", None)  # asyncio's queue of runnable callbacks
+        if ready is None:
+            for _ in range(cls._FALLBACK_TURNS):
+                await asyncio.sleep(0)
+            return
+        quiet = 0
+        while quiet < cls._IDLE_TURNS:
+            await asyncio.sleep(0)
+            quiet = quiet + 1 if len(ready) == 0 else 0

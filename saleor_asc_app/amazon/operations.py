@@ -1,0 +1,64 @@
+"""The SP-API operations the app uses: path, method and Amazon's published default usage plan.
+
+Rates and bursts are the "Usage Plan" tables of the operations' descriptions in Amazon's models
+(`../shared/contracts/amazon/*.json`). Amazon may grant a seller more; the `x-amzn-RateLimit-Limit`
+response header then carries the actual rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    name: str
+    method: str
+    path: str  # with {placeholders}
+    rate: float  # requests per second
+    burst: int
+    # Safe to repeat after an ambiguous failure (timeout, 500, garbled body): reads and upserts.
+    idempotent: bool = True
+    grantless_scope: str | None = None
+
+
+SEARCH_ORDERS = Operation("searchOrders", "GET", "/orders/2026-01-01/orders", 0.0056, 20)
+GET_ORDER = Operation("getOrder", "GET", "/orders/2026-01-01/orders/{orderId}", 0.5, 30)
+CONFIRM_SHIPMENT = Operation("confirmShipment", "POST", "/orders/v0/orders/{orderId}/shipmentConfirmation", 2.0, 10)
+GET_MARKETPLACE_PARTICIPATIONS = Operation(
+    "getMarketplaceParticipations", "GET", "/sellers/v1/marketplaceParticipations", 0.016, 15
+)
+CREATE_FEED_DOCUMENT = Operation("createFeedDocument", "POST", "/feeds/2021-06-30/documents", 0.5, 15, idempotent=False)
+CREATE_FEED = Operation("createFeed", "POST", "/feeds/2021-06-30/feeds", 0.0083, 15, idempotent=False)
+GET_FEED = Operation("getFeed", "GET", "/feeds/2021-06-30/feeds/{feedId}", 2.0, 15)
+GET_FEED_DOCUMENT = Operation("getFeedDocument", "GET", "/feeds/2021-06-30/documents/{feedDocumentId}", 0.0222, 10)
+CREATE_REPORT = Operation("createReport", "POST", "/reports/2021-06-30/reports", 0.0167, 15, idempotent=False)
+GET_REPORT = Operation("getReport", "GET", "/reports/2021-06-30/reports/{reportId}", 2.0, 15)
+GET_REPORT_DOCUMENT = Operation(
+    "getReportDocument", "GET", "/reports/2021-06-30/documents/{reportDocumentId}", 0.0167, 15
+)
+PATCH_LISTINGS_ITEM = Operation("patchListingsItem", "PATCH", "/listings/2021-08-01/items/{sellerId}/{sku}", 5.0, 5)
+GET_INVENTORY_SUMMARIES = Operation("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", 2.0, 2)
+
+OPERATIONS: dict[str, Operation] = {
+    op.name: op
+    for op in (
+        SEARCH_ORDERS,
+        GET_ORDER,
+        CONFIRM_SHIPMENT,
+        GET_MARKETPLACE_PARTICIPATIONS,
+        CREATE_FEED_DOCUMENT,
+        CREATE_FEED,
+        GET_FEED,
+        GET_FEED_DOCUMENT,
+        CREATE_REPORT,
+        GET_REPORT,
+        GET_REPORT_DOCUMENT,
+        PATCH_LISTINGS_ITEM,
+        GET_INVENTORY_SUMMARIES,
+    )
+}
+
+# Amazon's static sandbox throttles every operation alike (docs /docs/sp-api-sandbox).
+SANDBOX_RATE = 5.0
+SANDBOX_BURST = 15

@@ -1,0 +1,64 @@
+"""Run the simulator: `python -m saleor_asc_app.simulator --port 8100 --orders 200`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from saleor_asc_app.simulator.app import create_simulator_app
+from saleor_asc_app.simulator.state import SimulatorState
+
+
+def build_state(args: argparse.Namespace) -> SimulatorState:
+    state = SimulatorState()
+    if args.client_id:
+        state.app.client_id = args.client_id
+    if args.client_secret:
+        state.app.client_secret = args.client_secret
+    if args.application_id:
+        state.app.application_id = args.application_id
+    state.app.redirect_uris = list(args.redirect_uri or [])
+    seller = state.add_seller(
+        args.seller_id,
+        marketplace_ids=args.marketplace or ["ATVPDKIKX0DER"],
+        roles=args.role or [],
+        refresh_token=args.refresh_token,
+        seed=args.seed,
+    )
+    if args.orders:
+        state.generate_orders(seller, args.orders, args.seed)
+    return state
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m saleor_asc_app.simulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--seller-id", default="ASIMULATEDSELLER")
+    parser.add_argument("--marketplace", action="append", help="marketplace id or code (repeatable)")
+    parser.add_argument("--role", action="append", help="PII role, e.g. DIRECT_TO_CONSUMER_SHIPPING")
+    parser.add_argument("--refresh-token", help="the seller's refresh token (default: generated)")
+    parser.add_argument("--client-id")
+    parser.add_argument("--client-secret")
+    parser.add_argument("--application-id")
+    parser.add_argument("--redirect-uri", action="append")
+    parser.add_argument("--orders", type=int, default=50, help="orders to generate at start")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--admin-token", help="require this x-simulator-admin-token on /_simulator")
+    args = parser.parse_args(argv)
+    state = build_state(args)
+    seller = next(iter(state.sellers.values()))
+    print(
+        f"SP-API simulator on http://{args.host}:{args.port} — seller {seller.seller_id}, "
+        f"{len(seller.orders)} orders, LWA at /auth/o2/token",
+        file=sys.stderr,
+    )
+    uvicorn.run(create_simulator_app(state, admin_token=args.admin_token), host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
