@@ -63,9 +63,10 @@ class StoreBuilder:
         country: str = "US",
         channels: list[Channel] | None = None,
         external_reference: str | None = None,
+        pk: str | None = None,
     ) -> Warehouse:
         warehouse = Warehouse(
-            pk=self.state.new_uuid(),
+            pk=pk or self.state.new_uuid(),
             name=name,
             slug=_slug(name),
             country=country,
@@ -76,8 +77,8 @@ class StoreBuilder:
             channel.warehouse_pks.append(warehouse.pk)
         return warehouse
 
-    def add_tax_class(self, name: str) -> TaxClass:
-        tax_class = TaxClass(pk=self.state.next_pk(), name=name)
+    def add_tax_class(self, name: str, *, pk: str | None = None) -> TaxClass:
+        tax_class = TaxClass(pk=pk or self.state.next_pk(), name=name)
         self.state.tax_classes[tax_class.pk] = tax_class
         return tax_class
 
@@ -89,10 +90,11 @@ class StoreBuilder:
         countries: list[str] | None = None,
         min_days: int | None = None,
         max_days: int | None = None,
+        pk: str | None = None,
     ) -> ShippingMethod:
         """`prices` maps channel slug to the price in that channel's currency."""
         method = ShippingMethod(
-            pk=self.state.next_pk(),
+            pk=pk or self.state.next_pk(),
             name=name,
             prices={slug: Decimal(str(p)) for slug, p in prices.items()},
             countries=list(countries or []),
@@ -136,6 +138,7 @@ class StoreBuilder:
         stocks: dict[Warehouse, int] | None = None,
         track_inventory: bool = True,
         external_reference: str | None = None,
+        pk: str | None = None,
     ) -> Variant:
         """A variant (with a product and product type made up if none is given) and its stock rows."""
         if product is None:
@@ -143,7 +146,7 @@ class StoreBuilder:
             product = self.add_product(f"Product {sku}", product_type)
         now = self.state.clock.now()
         variant = Variant(
-            pk=self.state.next_pk(),
+            pk=pk or self.state.next_pk(),
             product_pk=product.pk,
             sku=sku,
             name=name or (sku or ""),
