@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
+from saleor_asc_app.testing.saleor_double import SaleorDouble
 from tests.db_servers import PostgresServer, SqliteTemplate
+from tests.harness import AppEnv, app_env
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,3 +63,31 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
+
+
+@pytest.fixture
+def saleor() -> SaleorDouble:
+    double = SaleorDouble()
+    double.seed_demo()
+    return double
+
+
+@pytest.fixture
+async def env(database_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
+    """The app on a fresh database (SQLite and PostgreSQL), wired to a seeded Saleor double; not installed yet."""
+    async with app_env(database_url, tmp_path, saleor=saleor) as environment:
+        yield environment
+
+
+@pytest.fixture
+async def installed(env: AppEnv) -> AppEnv:
+    await env.install()
+    return env
+
+
+@pytest.fixture
+async def installed_sqlite(sqlite_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
+    """Installed app on SQLite only, for tests whose subject is not the database."""
+    async with app_env(sqlite_url, tmp_path, saleor=saleor) as environment:
+        await environment.install()
+        yield environment

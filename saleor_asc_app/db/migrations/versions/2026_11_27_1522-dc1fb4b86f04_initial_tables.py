@@ -1,8 +1,8 @@
 """initial tables
 
-Revision ID: ac1ec1f62eae
+Revision ID: dc1fb4b86f04
 Revises:
-Create Date: 2026-11-27 15:07:37.926782
+Create Date: 2026-11-27 15:22:41.366141
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import saleor_asc_app.db.base
 
-revision: str = "ac1ec1f62eae"
+revision: str = "dc1fb4b86f04"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -36,6 +36,46 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_installation")),
         sa.UniqueConstraint("saleor_api_url", name=op.f("uq_installation_saleor_api_url")),
     )
+    op.create_table(
+        "app_configuration",
+        sa.Column("installation_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("secrets_encrypted", sa.Text(), nullable=True),
+        sa.Column("updated_at", saleor_asc_app.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.String(length=200), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["installation_id"],
+            ["installation.id"],
+            name=op.f("fk_app_configuration_installation_id_installation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_app_configuration")),
+        sa.UniqueConstraint("installation_id", name=op.f("uq_app_configuration_installation_id")),
+    )
+    op.create_table(
+        "configuration_change",
+        sa.Column("installation_id", sa.Uuid(), nullable=False),
+        sa.Column("changed_at", saleor_asc_app.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=200), nullable=False),
+        sa.Column("user_email", sa.String(length=320), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["installation_id"],
+            ["installation.id"],
+            name=op.f("fk_configuration_change_installation_id_installation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_configuration_change")),
+    )
+    with op.batch_alter_table("configuration_change", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_configuration_change_installation_changed", ["installation_id", "changed_at"], unique=False
+        )
+
     op.create_table(
         "job",
         sa.Column("installation_id", sa.Uuid(), nullable=True),
@@ -126,5 +166,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_job_claim")
 
     op.drop_table("job")
+    with op.batch_alter_table("configuration_change", schema=None) as batch_op:
+        batch_op.drop_index("ix_configuration_change_installation_changed")
+
+    op.drop_table("configuration_change")
+    op.drop_table("app_configuration")
     op.drop_table("installation")
     # ### end Alembic commands ###
