@@ -194,7 +194,7 @@ async def test_invalid_manifests_fail_the_install(double: SaleorDouble, override
 async def test_a_failed_token_post_deletes_the_app(double: SaleorDouble) -> None:
     app = ThrowawayApp(double, manifest(), register_status=403)
     async with app.client() as client:
-        with pytest.raises(InstallError, match="Not today."):
+        with pytest.raises(InstallError, match=r"Not today\."):
             await double.install(client, f"{APP_BASE}/api/manifest")
     assert double.state.apps == {}
 
