@@ -142,9 +142,13 @@ async def test_variant_sku_never_resolves(store: Store) -> None:
 
 async def test_invalid_address_is_rejected_by_i18n_rules(store: Store) -> None:
     row = order(store, "BAD-ZIP", [line(store, "MUG-BLUE-350", 1, "12.00")])
-    row.billing_address = row.billing_address.model_copy(update={"postal_code": "ABC"})
-    result = await store.client().order_bulk_create([row], REJECT_ROWS, UPDATE)
-    assert _errors(result) == [[("billing_address.postal_code", "INVALID")]]
+    row.billing_address = row.billing_address.model_copy(update={"postal_code": "ABC", "phone": "1234"})
+    amazon_style = order(store, "EXT-PHONE", [line(store, "MUG-BLUE-350", 1, "12.00")])
+    amazon_style.billing_address = amazon_style.billing_address.model_copy(
+        update={"phone": "+1 206-266-1000 ext. 12345"}
+    )
+    result = await store.client().order_bulk_create([row, amazon_style], REJECT_ROWS, UPDATE)
+    assert _errors(result) == [[("billing_address.phone", "INVALID"), ("billing_address.postal_code", "INVALID")], []]
 
 
 async def test_needs_manage_orders_import(store: Store) -> None:

@@ -392,8 +392,9 @@ def _validate_row(row: Row, state: DoubleState, stock_policy: str, rejecting: bo
         _resolve_user(row, state)
         row.metadata = _check_metadata(row, data.get("metadata"), "metadata")
         row.private_metadata = _check_metadata(row, data.get("privateMetadata"), "private_metadata")
-        for problem in address_errors(data["billingAddress"], "billing_address"):
-            row.error(problem["path"], problem["code"], problem["message"], critical=True)
+        billing_problems = address_errors(data["billingAddress"], "billing_address")
+        for n, problem in enumerate(billing_problems, start=1):
+            row.error(problem["path"], problem["code"], problem["message"], critical=n == len(billing_problems))
         if data.get("shippingAddress") is not None:
             for problem in address_errors(data["shippingAddress"], "shipping_address"):
                 row.error(problem["path"], problem["code"], problem["message"])
