@@ -70,7 +70,7 @@ class CallStats:
     """Counters of one client, for tests and benchmarks."""
 
     calls: int = 0
-    attempts: int = 0
+    attempts: int = 0  # requests sent
     throttled: int = 0  # 429 answers received
     retries: int = 0
     rate_limit_wait: float = 0.0
@@ -209,7 +209,6 @@ class SpApiTransport:
         token_renewed = False
         while True:
             budget.attempts += 1
-            self.stats.attempts += 1
             error: SpApiError
             retry_ok = False
             token = await self._token(operation)
@@ -226,6 +225,7 @@ class SpApiTransport:
             }
             if content is not None:
                 headers["content-type"] = "application/json"
+            self.stats.attempts += 1
             try:
                 response = await with_timeout(
                     self.clock,
