@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -157,3 +157,14 @@ async def test_needs_manage_orders_import(store: Store) -> None:
     with pytest.raises(SaleorAuthError):
         await store.client(token).order_bulk_create([row], REJECT_ROWS, UPDATE)
     assert store.double.state.orders == {}
+
+
+async def test_scalars_round_trip_through_the_generated_client(store: Store) -> None:
+    row = order(store, "SCALARS", [line(store, "MUG-BLUE-350", 2, "12.50")])
+    result = await store.client().order_bulk_create([row], REJECT_ROWS, UPDATE)
+    sent = store.double.requests[-1].variables["orders"][0]  # type: ignore[index]
+    assert sent["lines"][0]["totalPrice"] == {"gross": "25.00", "net": "25.00"}, "Decimal goes out as a string"
+    assert datetime.fromisoformat(sent["createdAt"]) == row.created_at, "DateTime goes out as ISO 8601"
+    created = result.order_bulk_create.results[0].order  # type: ignore[union-attr]
+    assert created is not None and created.created == row.created_at, "DateTime comes back as an aware datetime"
+    assert created.total.gross.amount == pytest.approx(29.99)
