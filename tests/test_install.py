@@ -6,9 +6,9 @@ import struct
 
 import httpx
 import pytest
+from graphql import parse, validate
 from sqlalchemy import select
 
-from graphql import parse, validate
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.testing.saleor_double import InstallError, load_schema
 from saleor_asc_app.testing.saleor_double.schemas import default_extra_schema_paths, pinned_schema
