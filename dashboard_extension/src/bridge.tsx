@@ -1,4 +1,4 @@
-import { useAppBridge } from "@saleor/app-sdk/app-bridge";
+import { type AppBridgeState, useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { useTheme } from "@saleor/macaw-ui";
 import { useEffect, useState } from "react";
 
@@ -10,32 +10,40 @@ export function isInIframe(): boolean {
   }
 }
 
-/** The dashboard token in use; follows `tokenRefresh` events, which the SDK's hook does not re-render on. */
-export function useCurrentToken(): string | undefined {
-  const { appBridge, appBridgeState } = useAppBridge();
-  const [token, setToken] = useState(appBridgeState?.token);
+const EVENTS = ["handshake", "tokenRefresh", "theme", "redirect", "localeChanged", "response"] as const;
+
+/**
+ * App Bridge state that follows every dashboard event, including `tokenRefresh` (which the SDK's `useAppBridge`
+ * does not re-render on). The dashboard may answer `notifyReady` with its handshake before React has subscribed,
+ * so the state is read again once the subscription is in place.
+ */
+export function useBridgeState(): AppBridgeState | null {
+  const { appBridge } = useAppBridge();
+  const [state, setState] = useState<AppBridgeState | null>(() => appBridge?.getState() ?? null);
   useEffect(() => {
-    setToken(appBridge?.getState().token);
     if (!appBridge) return undefined;
-    const offHandshake = appBridge.subscribe("handshake", (payload) => setToken(payload.token));
-    const offRefresh = appBridge.subscribe("tokenRefresh", (payload) => setToken(payload.token));
-    return () => {
-      offHandshake();
-      offRefresh();
-    };
+    const update = () => setState(appBridge.getState());
+    const unsubscribes = EVENTS.map((event) => appBridge.subscribe(event, update));
+    update();
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
   }, [appBridge]);
-  return token;
+  return state;
+}
+
+/** The dashboard token in use right now. */
+export function useCurrentToken(): string | undefined {
+  return useBridgeState()?.token;
 }
 
 /** Keeps macaw-ui's theme in step with the dashboard's (initial `?theme=` and later `theme` events). */
 export function ThemeSync() {
-  const { appBridgeState } = useAppBridge();
   const { setTheme } = useTheme();
-  const theme = appBridgeState?.theme;
+  const theme = useBridgeState()?.theme;
   useEffect(() => {
     if (theme) {
       setTheme(theme === "dark" ? "defaultDark" : "defaultLight");
       document.documentElement.dataset.theme = theme;
+      document.documentElement.style.colorScheme = theme;
     }
   }, [theme, setTheme]);
   return null;

@@ -6,15 +6,16 @@ import { useMemo } from "react";
 import { createRoot } from "react-dom/client";
 
 import { createApi } from "./api";
-import { isInIframe, ThemeSync } from "./bridge";
+import { isInIframe, ThemeSync, useBridgeState } from "./bridge";
 import { ConfigurationPage } from "./configuration/ConfigurationPage";
 import { Placeholder } from "./pages/Placeholder";
 import { pageFor } from "./routes";
 
 function Page() {
-  const { appBridge, appBridgeState } = useAppBridge();
+  const { appBridge } = useAppBridge();
+  const bridgeState = useBridgeState();
   const api = useMemo(() => (appBridge ? createApi(appBridge) : null), [appBridge]);
-  if (!appBridgeState?.ready || !api) {
+  if (!bridgeState?.ready || !api) {
     return (
       <Box padding={8} display="flex" gap={3} alignItems="center" data-testid="waiting-for-dashboard">
         <Spinner />

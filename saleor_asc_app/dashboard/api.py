@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from strawberry import Schema
 from strawberry.http.ides import get_graphql_ide_html
 
-from graphql import GraphQLError
 from saleor_asc_app.dashboard.auth import authenticate
 from saleor_asc_app.dashboard.context import DashboardContext
 from saleor_asc_app.dashboard.schema import build_schema

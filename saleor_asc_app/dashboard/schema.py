@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection
 from strawberry.types import ExecutionContext, Info
 
-from graphql import GraphQLError
 from saleor_asc_app.configuration import marketplaces
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.configuration.validation import validate

@@ -1,7 +1,8 @@
 """Reads the store data the configuration page offers as choices, through the typed Saleor client.
 
-Channels, warehouses, shipping methods and staff are read with the app's token; permission groups with the staff
-user's own dashboard token (Saleor runs that as the user), falling back to the user's own groups from ``me``.
+Channels, warehouses and shipping methods are read with the app's token. Permission groups and staff members are
+read with the staff user's own dashboard token (Saleor runs it as the user, limited to app ∩ user permissions), so
+the page never shows staff data the user could not see in Saleor; groups fall back to the user's own from ``me``.
 A read Saleor refuses (a permission the app or user lacks) leaves that list ``None`` and adds a problem note, so
 the page still opens.
 """
@@ -63,10 +64,11 @@ class SaleorStoreDirectory:
                     "Only the permission groups you belong to are listed: listing every group needs "
                     "MANAGE_STAFF for both you and the app."
                 )
-        staff = await _attempt(_staff(app), None, [])
+        staff = await _attempt(_staff(as_user), None, [])
         if staff is None:
             problems.append(
-                "Staff members cannot be listed (the app lacks MANAGE_STAFF); enter e-mail addresses instead."
+                "Staff members cannot be listed (that needs MANAGE_STAFF for both you and the app); "
+                "enter e-mail addresses instead."
             )
         return StoreSnapshot(
             channels=channels,
