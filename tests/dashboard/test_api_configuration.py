@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import select, text
 
+from saleor_asc_app.app import create_app
 from saleor_asc_app.configuration.tables import StoredConfiguration
-from tests.dashboard.conftest import Env
+from tests.dashboard.conftest import Env, make_settings
 from tests.dashboard.payloads import (
     CHANGES,
     CONFIGURATION,
@@ -209,3 +212,14 @@ async def test_unexpected_failures_do_not_leak_details(env: Env) -> None:
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_debug_mode_serves_graphiql_and_allows_introspection(sqlite_url: str, tmp_path: Path) -> None:
+    app = create_app(make_settings(sqlite_url, tmp_path, debug=True), run_worker=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as client:
+        page = await client.get("/api/graphql")
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+        # Debug mode still requires a dashboard token for every query.
+        anonymous = await client.post("/api/graphql", json={"query": "{ __schema { queryType { name } } }"})
+        assert anonymous.status_code == 401
+    await app.state.asc.engine.dispose()
