@@ -18,7 +18,6 @@ from tests.browser.harness import (
     live_app,
     serve,
 )
-from tests.dashboard.saleor_fake import demo_store
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,7 +49,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[LiveApp]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.sqlite3'}"
-    with live_app(database_url, tmp_path, demo_store("https://shop-a.example.com")) as running:
+    with live_app(database_url, tmp_path) as running:
         yield running
 
 

@@ -23,15 +23,14 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from saleor_asc_app.app import create_app
-from saleor_asc_app.clock import SystemClock
 from saleor_asc_app.configuration import tables
 from saleor_asc_app.db.base import Base
 from saleor_asc_app.db.migrate import upgrade_async
-from saleor_asc_app.db.session import create_engine, create_sessionmaker
-from saleor_asc_app.installations import save as save_installation
-from saleor_asc_app.settings import Settings
-from tests.dashboard.conftest import SECRET_KEY, HostRouter
-from tests.dashboard.saleor_fake import FakeSaleor
+from saleor_asc_app.db.session import create_engine
+from saleor_asc_app.testing.saleor_double import SaleorDouble
+from saleor_asc_app.testing.saleor_double.models import App
+from saleor_asc_app.testing.saleor_double.seed import DemoStore
+from tests.harness import HostRouter, test_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,9 +51,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _prepare_database(database_url: str, saleor: FakeSaleor, settings: Settings) -> None:
-    from saleor_asc_app.crypto import SecretBox
-
+async def _prepare_database(database_url: str) -> None:
     await upgrade_async(database_url)
     engine = create_engine(database_url)
     async with engine.begin() as conn:
@@ -64,48 +61,48 @@ async def _prepare_database(database_url: str, saleor: FakeSaleor, settings: Set
             tables=[tables.StoredConfiguration.__table__, tables.ConfigurationChange.__table__],
             checkfirst=True,
         )
-    async with create_sessionmaker(engine)() as session, session.begin():
-        await save_installation(
-            session,
-            saleor_api_url=saleor.api_url,
-            app_id=saleor.app_id,
-            token=saleor.app_token,
-            jwks=saleor.jwks_text(),
-            schema_version="3.23",
-            box=SecretBox(settings.master_key),
-            now=SystemClock().now(),
-        )
     await engine.dispose()
+
+
+async def _install(saleor: SaleorDouble, base_url: str) -> App:
+    """Saleor's install flow against the running app: manifest fetch, then the token POST to /api/register."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        result = await saleor.install(client, f"{base_url}/api/manifest")
+    return result.app
+
+
+def run_on_own_loop(coroutine: Any) -> Any:
+    # Playwright's sync API keeps an event loop running in the test thread; these run on a loop of their own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
 class LiveApp:
     base_url: str
-    saleor: FakeSaleor
+    saleor: SaleorDouble
+    demo: DemoStore
+    app: App
 
     def page_url(self, path: str = "/dashboard", theme: str = "light") -> str:
         query = httpx.QueryParams(
-            {
-                "domain": "shop-a.example.com",
-                "saleorApiUrl": self.saleor.api_url,
-                "id": self.saleor.app_id,
-                "theme": theme,
-            }
+            {"domain": self.saleor.domain, "saleorApiUrl": self.saleor.api_url, "id": self.app.id, "theme": theme}
         )
         return f"{self.base_url}{path}?{query}"
 
-    def token(self, email: str, ttl: int = 300) -> str:
-        user = next(s for s in self.saleor.staff if s.email == email)
-        return self.saleor.token(user, ttl=ttl)
+    def token(self, email: str) -> str:
+        user = self.saleor.state.staff_by_email(email)
+        assert user is not None, email
+        return self.saleor.issue_dashboard_token(user, self.app)
 
-    def graphql(self, query: str, token: str) -> dict[str, object]:
+    def graphql(self, query: str, token: str) -> dict[str, Any]:
         response = httpx.post(
             f"{self.base_url}/api/graphql",
             json={"query": query},
             headers={"authorization-bearer": token, "saleor-api-url": self.saleor.api_url},
             timeout=30,
         )
-        body: dict[str, object] = response.json()
+        body: dict[str, Any] = response.json()
         return body
 
 
@@ -129,15 +126,16 @@ def serve(app: Any) -> Iterator[int]:
 
 
 @contextmanager
-def live_app(database_url: str, data_dir: Path, saleor: FakeSaleor) -> Iterator[LiveApp]:
-    settings = Settings(database_url=database_url, secret_key=SECRET_KEY, data_dir=data_dir)
-    # Playwright's sync API keeps an event loop running in this thread; the set-up runs on a loop of its own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _prepare_database(database_url, saleor, settings)).result()
-    outgoing = httpx.AsyncClient(transport=HostRouter({"shop-a.example.com": saleor.app}))
-    app = create_app(settings, http_client=outgoing, run_worker=False)
+def live_app(database_url: str, data_dir: Path) -> Iterator[LiveApp]:
+    """The app on a real port, installed into a seeded Saleor double that it reaches over its HTTP client."""
+    saleor = SaleorDouble(api_url="https://shop.test/graphql/")
+    demo = saleor.seed_demo()
+    run_on_own_loop(_prepare_database(database_url))
+    outgoing = httpx.AsyncClient(transport=HostRouter({saleor.domain: saleor.transport()}), timeout=30)
+    app = create_app(test_settings(database_url, data_dir), http_client=outgoing, run_worker=False)
     with serve(app) as port:
-        yield LiveApp(f"http://127.0.0.1:{port}", saleor)
+        base_url = f"http://127.0.0.1:{port}"
+        yield LiveApp(base_url, saleor, demo, run_on_own_loop(_install(saleor, base_url)))
 
 
 class DashboardHost:

@@ -21,8 +21,8 @@ CONFIGURATION = """query { configuration { version
 
 
 def test_fill_validate_and_save_after_a_token_refresh(open_dashboard: OpenDashboard, app: LiveApp) -> None:
-    # The page opens with the token of a clerk who lacks MANAGE_APPS: it shows the form read-only.
-    page = open_dashboard(email="clerk@example.com")
+    # The page opens with the token of an order manager who lacks MANAGE_APPS: it shows the form read-only.
+    page = open_dashboard(email="eu.manager@example.com")
     ui = DashboardPage(page)
     expect(ui.by_test_id("read-only-notice")).to_be_visible()
     expect(ui.by_test_id("save")).to_be_disabled()
@@ -54,13 +54,13 @@ def test_fill_validate_and_save_after_a_token_refresh(open_dashboard: OpenDashbo
     expect(ui.by_test_id("ignored-orders")).to_contain_text("“12-34” is not an Amazon order id")
     assert ui.dashboard_actions("notification")[-1]["status"] == "error"
     ui.screenshot("configuration-validation-errors-light")
-    assert app.graphql(CONFIGURATION, admin_token)["data"]["configuration"]["version"] == 0  # type: ignore[index]
+    assert app.graphql(CONFIGURATION, admin_token)["data"]["configuration"]["version"] == 0
 
     ui.choose(ui.by_test_id("mapping-GB").get_by_test_id("channel"), "Amazon UK (GBP)")
-    ui.choose(ui.by_test_id("mfn-warehouse"), "Berlin warehouse")
+    ui.choose(ui.by_test_id("mfn-warehouse"), "EU warehouse")
     ui.choose(ui.by_test_id("fba-warehouse"), "Amazon FBA")
-    ui.choose(ui.by_test_id("shipping-amazon-de").get_by_test_id("service-level-STANDARD"), "DHL Paket")
-    ui.choose(ui.by_test_id("shipping-amazon-uk").get_by_test_id("service-level-NEXT_DAY"), "Royal Mail")
+    ui.choose(ui.by_test_id("shipping-amazon-de").get_by_test_id("service-level-STANDARD"), "Standard")
+    ui.choose(ui.by_test_id("shipping-amazon-uk").get_by_test_id("service-level-NEXT_DAY"), "Express")
     ui.fill(ui.by_test_id("ignored-orders"), "123-1234567-1234567", "textarea")
     ui.tick(ui.by_test_id("inventory-sync"))
     ui.fill(ui.by_test_id("inventory-buffer"), "2")
@@ -85,7 +85,7 @@ def test_fill_validate_and_save_after_a_token_refresh(open_dashboard: OpenDashbo
     assert headers["authorization-bearer"] == admin_token
     assert headers["saleor-api-url"] == app.saleor.api_url
 
-    stored: dict[str, Any] = app.graphql(CONFIGURATION, admin_token)["data"]["configuration"]  # type: ignore[index]
+    stored: dict[str, Any] = app.graphql(CONFIGURATION, admin_token)["data"]["configuration"]
     assert stored["version"] == 1
     assert stored["connections"] == [
         {"sellerId": "A2EXAMPLE1SELLER", "marketplaceIds": ["A1PA6795UKMFR9", "A1F83G8C2ARO7P"], "state": "AUTHORIZED"}
@@ -100,7 +100,7 @@ def test_fill_validate_and_save_after_a_token_refresh(open_dashboard: OpenDashbo
         "inventorySyncEnabled": True,
         "inventoryBuffer": 2,
     }
-    assert stored["piiPermissionGroupId"] == "R3JvdXA6Mg=="
+    assert stored["piiPermissionGroupId"] == app.demo.groups["amazon-pii-viewers"].id
     assert stored["notifications"]["fileProcessingErrors"] == [{"kind": "EMAIL", "value": "ops@example.com"}]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 CONFIGURATION = """
@@ -41,52 +40,54 @@ mutation Save($input: ConfigurationInput!, $expectedVersion: Int!) {
 CHANGES = "query { configurationChanges { version userEmail changes } }"
 
 REFRESH_TOKEN = "Atzr|IwEBIExampleRefreshTokenForTests"
-
 DE, UK, US = "A1PA6795UKMFR9", "A1F83G8C2ARO7P", "ATVPDKIKX0DER"
-BERLIN, FBA = "V2FyZWhvdXNlOjE=", "V2FyZWhvdXNlOjI="
-DHL_PAKET, ROYAL_MAIL = "U2hpcHBpbmdNZXRob2Q6MQ==", "U2hpcHBpbmdNZXRob2Q6Mw=="
-PII_GROUP = "R3JvdXA6Mg=="
-ADMIN_ID = "VXNlcjox"
-
-_VALID: dict[str, Any] = {
-    "connections": [
-        {
-            "id": None,
-            "region": "EU",
-            "sellerId": "A2EXAMPLE1SELLER",
-            "marketplaceIds": [DE, UK],
-            "refreshToken": REFRESH_TOKEN,
-        }
-    ],
-    "channelMappings": [
-        {"marketplaceId": DE, "channelSlug": "amazon-de", "importEnabled": True},
-        {"marketplaceId": UK, "channelSlug": "amazon-uk", "importEnabled": False},
-    ],
-    "mfnWarehouseId": BERLIN,
-    "fbaWarehouseId": FBA,
-    "shippingMethodMappings": [
-        {"channelSlug": "amazon-de", "serviceLevel": "STANDARD", "shippingMethodId": DHL_PAKET},
-        {"channelSlug": "amazon-uk", "serviceLevel": "NEXT_DAY", "shippingMethodId": ROYAL_MAIL},
-    ],
-    "orderProcessing": {
-        "importOrdersSince": "2025-12-01",
-        "ignoredOrderIds": ["123-1234567-1234567"],
-        "fulfillmentChannels": "BOTH",
-        "fbaOrdersAsFulfilled": True,
-        "skuMatching": "EXPLICIT_MAPPING",
-        "skuMappings": [{"sellerSku": "AMZ-MUG-2PK", "variantSku": "MUG-1", "quantityRatio": 2}],
-        "useAmazonTax": True,
-        "flagMarketplaceFacilitatorTax": True,
-        "inventorySyncEnabled": True,
-        "inventoryBuffer": 3,
-    },
-    "piiPermissionGroupId": PII_GROUP,
-    "notifications": {
-        "fileProcessingErrors": [{"kind": "EMAIL", "value": "ops@example.com"}],
-        "authorizationWarnings": [{"kind": "STAFF_USER", "value": ADMIN_ID}],
-    },
-}
 
 
-def valid_input() -> dict[str, Any]:
-    return copy.deepcopy(_VALID)
+def valid_input(tenant: Any) -> dict[str, Any]:
+    """A complete, valid configuration for the double's demo store (``tests.dashboard.conftest.Tenant``)."""
+    return {
+        "connections": [
+            {
+                "id": None,
+                "region": "EU",
+                "sellerId": "A2EXAMPLE1SELLER",
+                "marketplaceIds": [DE, UK],
+                "refreshToken": REFRESH_TOKEN,
+            }
+        ],
+        "channelMappings": [
+            {"marketplaceId": DE, "channelSlug": "amazon-de", "importEnabled": True},
+            {"marketplaceId": UK, "channelSlug": "amazon-uk", "importEnabled": False},
+        ],
+        "mfnWarehouseId": tenant.id_of("warehouses", "eu-warehouse"),
+        "fbaWarehouseId": tenant.id_of("warehouses", "amazon-fba"),
+        "shippingMethodMappings": [
+            {
+                "channelSlug": "amazon-de",
+                "serviceLevel": "STANDARD",
+                "shippingMethodId": tenant.id_of("shipping_methods", "standard"),
+            },
+            {
+                "channelSlug": "amazon-uk",
+                "serviceLevel": "NEXT_DAY",
+                "shippingMethodId": tenant.id_of("shipping_methods", "express"),
+            },
+        ],
+        "orderProcessing": {
+            "importOrdersSince": "2025-12-01",
+            "ignoredOrderIds": ["123-1234567-1234567"],
+            "fulfillmentChannels": "BOTH",
+            "fbaOrdersAsFulfilled": True,
+            "skuMatching": "EXPLICIT_MAPPING",
+            "skuMappings": [{"sellerSku": "AMZ-MUG-2PK", "variantSku": "MUG-BLUE-350", "quantityRatio": 2}],
+            "useAmazonTax": True,
+            "flagMarketplaceFacilitatorTax": True,
+            "inventorySyncEnabled": True,
+            "inventoryBuffer": 3,
+        },
+        "piiPermissionGroupId": tenant.id_of("groups", "amazon-pii-viewers"),
+        "notifications": {
+            "fileProcessingErrors": [{"kind": "EMAIL", "value": "ops@example.com"}],
+            "authorizationWarnings": [{"kind": "STAFF_USER", "value": tenant.id_of("staff", "admin")}],
+        },
+    }

@@ -23,7 +23,7 @@ async def stored_rows(env: Env) -> tuple[int, int]:
 
 
 async def try_save(env: Env, token: str | None, **kwargs: Any) -> dict[str, Any]:
-    response = await env.gql(SAVE, {"input": valid_input(), "expectedVersion": 0}, token=token, **kwargs)
+    response = await env.gql(SAVE, {"input": valid_input(env.tenant), "expectedVersion": 0}, token=token, **kwargs)
     body: dict[str, Any] = response.json()
     body["status"] = response.status_code
     return body
@@ -70,14 +70,14 @@ async def test_refused_requests_change_nothing(env: Env, case: str, code: str) -
         token = env.token(app="QXBwOjk5OQ==")
     elif case == "token of another tenant":
         # Signed by shop B's Saleor (B's key, B's issuer) but presented for shop A.
-        token = env.token(saleor=env.other_saleor)
+        token = env.other.token()
     elif case == "forged signature":
         # Same kid and claims, signed with a key that is not Saleor's.
         impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        claims = env.saleor.claims(env.saleor.staff[0], now=env.clock.now().timestamp())
-        token = jwt.encode(claims, impostor, algorithm="RS256", headers={"kid": env.saleor.kid})
+        claims = jwt.decode(env.token(), options={"verify_signature": False})
+        token = jwt.encode(claims, impostor, algorithm="RS256", headers={"kid": env.saleor.keys.current.kid})
     elif case == "alg none":
-        token = unsigned(env.saleor.claims(env.saleor.staff[0], now=env.clock.now().timestamp()))
+        token = unsigned(jwt.decode(env.token(), options={"verify_signature": False}))
     elif case == "garbage":
         token = "not-a-jwt"
     else:
@@ -91,7 +91,7 @@ async def test_refused_requests_change_nothing(env: Env, case: str, code: str) -
 
 
 async def test_staff_without_manage_apps_cannot_save(env: Env) -> None:
-    body = await try_save(env, env.token("clerk@example.com"))
+    body = await try_save(env, env.token("eu.manager@example.com"))
     assert body["status"] == 200
     assert body["data"] is None
     error = body["errors"][0]
@@ -101,14 +101,14 @@ async def test_staff_without_manage_apps_cannot_save(env: Env) -> None:
 
 
 async def test_staff_without_manage_apps_can_read_status(env: Env) -> None:
-    response = await env.gql(APP_STATUS, token=env.token("clerk@example.com"))
+    response = await env.gql(APP_STATUS, token=env.token("eu.manager@example.com"))
     status = response.json()["data"]["appStatus"]
-    assert status["viewer"] == {"email": "clerk@example.com", "canManageConfiguration": False}
-    assert status["saleorApiUrl"] == env.saleor.api_url
+    assert status["viewer"] == {"email": "eu.manager@example.com", "canManageConfiguration": False}
+    assert status["saleorApiUrl"] == env.tenant.api_url
 
 
 async def test_non_staff_token_reads_nothing(env: Env) -> None:
-    response = await env.gql(CONFIGURATION, token=env.token("customer@example.com"))
+    response = await env.gql(CONFIGURATION, token=env.token(is_staff=False))
     body = response.json()
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -118,21 +118,16 @@ async def test_each_tenant_sees_only_its_own_configuration(env: Env) -> None:
     saved = await try_save(env, env.token())
     assert saved["data"]["saveConfiguration"]["errors"] == []
     mine = await env.gql(CONFIGURATION, token=env.token())
-    theirs = await env.gql(
-        CONFIGURATION, token=env.token(saleor=env.other_saleor), saleor_api_url=env.other_saleor.api_url
-    )
+    theirs = await env.gql(CONFIGURATION, token=env.other.token(), saleor_api_url=env.other.api_url)
     assert mine.json()["data"]["configuration"]["version"] == 1
     other = theirs.json()["data"]["configuration"]
     assert other["version"] == 0
     assert other["connections"] == []
 
 
-async def test_rotated_saleor_key_is_picked_up_once(env: Env) -> None:
-    # Saleor rotates its key: the new kid is unknown to the stored JWKS, so the app refetches it once.
-    from tests.dashboard.saleor_fake import FakeSaleor
-
-    rotated = FakeSaleor(host=env.saleor.host)
-    env.saleor.private_key, env.saleor.kid, env.saleor.jwks = rotated.private_key, rotated.kid, rotated.jwks
+async def test_rotated_saleor_key_is_picked_up(env: Env) -> None:
+    # Saleor rotates its key: the new kid is unknown to the stored JWKS, so the app refetches it.
+    env.saleor.keys.rotate()
     response = await env.gql(APP_STATUS, token=env.token())
     assert response.status_code == 200
     assert response.json()["data"]["appStatus"]["viewer"]["canManageConfiguration"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,20 +11,19 @@ from sqlalchemy import select, text
 
 from saleor_asc_app.app import create_app
 from saleor_asc_app.configuration.tables import StoredConfiguration
-from tests.dashboard.conftest import Env, make_settings
+from tests.dashboard.conftest import Env
 from tests.dashboard.payloads import (
     CHANGES,
     CONFIGURATION,
     DE,
-    FBA,
     REFRESH_TOKEN,
-    ROYAL_MAIL,
     SAVE,
     STORE_OPTIONS,
     UK,
     US,
     valid_input,
 )
+from tests.harness import test_settings as settings_for
 
 
 async def save(env: Env, data: dict[str, Any], version: int = 0, email: str = "admin@example.com") -> dict[str, Any]:
@@ -40,7 +40,7 @@ async def read(env: Env) -> dict[str, Any]:
 
 
 async def test_saved_configuration_reads_back(env: Env) -> None:
-    body = await save(env, valid_input())
+    body = await save(env, valid_input(env.tenant))
     assert body["data"]["saveConfiguration"]["errors"] == []
     config = await read(env)
     assert config["version"] == 1
@@ -48,19 +48,22 @@ async def test_saved_configuration_reads_back(env: Env) -> None:
     assert connection["sellerId"] == "A2EXAMPLE1SELLER"
     assert connection["marketplaceIds"] == [DE, UK]
     assert connection["state"] == "AUTHORIZED"
-    assert connection["authorizedAt"].startswith("2026-01-01")
-    assert connection["authorizationExpiresAt"].startswith("2027-01-01")
+    today = env.clock.now().date()
+    assert connection["authorizedAt"].startswith(today.isoformat())
+    assert connection["authorizationExpiresAt"].startswith((today + timedelta(days=365)).isoformat())
     assert config["channelMappings"][0] == {"marketplaceId": DE, "channelSlug": "amazon-de", "importEnabled": True}
-    assert config["fbaWarehouseId"] == FBA
+    assert config["fbaWarehouseId"] == env.tenant.id_of("warehouses", "amazon-fba")
     assert config["orderProcessing"]["skuMappings"] == [
-        {"sellerSku": "AMZ-MUG-2PK", "variantSku": "MUG-1", "quantityRatio": 2}
+        {"sellerSku": "AMZ-MUG-2PK", "variantSku": "MUG-BLUE-350", "quantityRatio": 2}
     ]
     assert config["orderProcessing"]["fulfillmentChannels"] == "BOTH"
-    assert config["notifications"]["authorizationWarnings"] == [{"kind": "STAFF_USER", "value": "VXNlcjox"}]
+    assert config["notifications"]["authorizationWarnings"] == [
+        {"kind": "STAFF_USER", "value": env.tenant.id_of("staff", "admin")}
+    ]
 
 
 async def test_refresh_token_is_encrypted_and_never_returned(env: Env) -> None:
-    await save(env, valid_input())
+    await save(env, valid_input(env.tenant))
     async with env.state.sessionmaker() as session:
         raw = (await session.execute(text("SELECT data, secrets_encrypted FROM app_configuration"))).one()
     assert REFRESH_TOKEN not in str(raw[0]) and REFRESH_TOKEN not in str(raw[1])
@@ -72,20 +75,21 @@ async def test_refresh_token_is_encrypted_and_never_returned(env: Env) -> None:
 
 
 async def test_keeping_replacing_and_removing_the_refresh_token(env: Env) -> None:
-    await save(env, valid_input())
+    await save(env, valid_input(env.tenant))
     connection_id = (await read(env))["connections"][0]["id"]
-    data = valid_input()
+    data = valid_input(env.tenant)
     data["connections"][0].update(id=connection_id, refreshToken=None)
     env.clock.advance(86400)
     await save(env, data, version=1)
     kept = await read(env)
     assert kept["version"] == 1  # nothing changed, so no new version
     assert kept["connections"][0]["state"] == "AUTHORIZED"
-    assert kept["connections"][0]["authorizedAt"].startswith("2026-01-01")
+    first_authorized = kept["connections"][0]["authorizedAt"]
     data["connections"][0].update(refreshToken="Atzr|a-newer-token")
     await save(env, data, version=1)
     replaced = (await read(env))["connections"][0]
-    assert replaced["authorizedAt"].startswith("2026-01-02")
+    assert replaced["authorizedAt"] > first_authorized
+    assert replaced["authorizedAt"].startswith(env.clock.now().date().isoformat())
     data["connections"][0].update(refreshToken=None, removeAuthorization=True)
     await save(env, data, version=2)
     removed = (await read(env))["connections"][0]
@@ -93,7 +97,7 @@ async def test_keeping_replacing_and_removing_the_refresh_token(env: Env) -> Non
 
 
 async def test_authorization_nearing_its_end_is_flagged(env: Env) -> None:
-    await save(env, valid_input())
+    await save(env, valid_input(env.tenant))
     env.clock.advance(340 * 86400)
     assert (await read(env))["connections"][0]["state"] == "EXPIRING_SOON"
     env.clock.advance(30 * 86400)
@@ -101,8 +105,8 @@ async def test_authorization_nearing_its_end_is_flagged(env: Env) -> None:
 
 
 async def test_every_change_is_recorded_with_who_and_what(env: Env) -> None:
-    await save(env, valid_input())
-    data = valid_input()
+    await save(env, valid_input(env.tenant))
+    data = valid_input(env.tenant)
     data["connections"][0]["id"] = (await read(env))["connections"][0]["id"]
     data["connections"][0]["refreshToken"] = None
     data["orderProcessing"]["inventoryBuffer"] = 5
@@ -118,7 +122,7 @@ async def test_every_change_is_recorded_with_who_and_what(env: Env) -> None:
 
 
 async def test_invalid_input_returns_field_errors_and_saves_nothing(env: Env) -> None:
-    data = valid_input()
+    data = valid_input(env.tenant)
     data["connections"][0]["sellerId"] = "not a seller"
     data["connections"][0]["marketplaceIds"] = [DE, UK, US]
     data["connections"][0]["refreshToken"] = "secret-without-prefix"
@@ -129,9 +133,9 @@ async def test_invalid_input_returns_field_errors_and_saves_nothing(env: Env) ->
     data["orderProcessing"]["skuMappings"][0]["quantityRatio"] = 0
     data["orderProcessing"]["inventoryBuffer"] = -1
     data["notifications"]["fileProcessingErrors"][0]["value"] = "not-an-email"
-    # A UK method in the DE channel (the UK channel's own mapping goes: no marketplace maps to it any more).
+    # A method the DE channel does not offer (the UK channel's mapping goes: no marketplace maps to it any more).
     data["shippingMethodMappings"] = [
-        {"channelSlug": "amazon-de", "serviceLevel": "STANDARD", "shippingMethodId": ROYAL_MAIL}
+        {"channelSlug": "amazon-de", "serviceLevel": "STANDARD", "shippingMethodId": "U2hpcHBpbmdNZXRob2Q6OTk5"}
     ]
     body = await save(env, data)
     payload = body["data"]["saveConfiguration"]
@@ -160,8 +164,8 @@ async def test_invalid_input_returns_field_errors_and_saves_nothing(env: Env) ->
 
 
 async def test_stale_version_is_refused(env: Env) -> None:
-    await save(env, valid_input())
-    body = await save(env, valid_input(), version=0)
+    await save(env, valid_input(env.tenant))
+    body = await save(env, valid_input(env.tenant), version=0)
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "CONFLICT"
     assert "Reload" in body["errors"][0]["message"]
@@ -170,22 +174,32 @@ async def test_stale_version_is_refused(env: Env) -> None:
 
 async def test_store_options_come_from_saleor(env: Env) -> None:
     options = (await env.gql(STORE_OPTIONS, token=env.token())).json()["data"]["storeOptions"]
-    assert [c["currency"] for c in options["channels"]] == ["EUR", "GBP"]
-    assert {m["channelSlug"] for m in options["shippingMethods"]} == {"amazon-de", "amazon-uk"}
-    assert [g["name"] for g in options["permissionGroups"]] == ["Full Access", "Amazon PII viewers"]
-    assert [u["name"] for u in options["settingsManagers"]] == ["admin@example.com"]
+    assert [c["currency"] for c in options["channels"]] == ["USD", "EUR", "GBP", "JPY"]
+    assert {m["name"] for m in options["shippingMethods"] if m["channelSlug"] == "amazon-de"} == {
+        "Standard",
+        "Express",
+        "Amazon FBA",
+    }
+    assert "Express" not in {m["name"] for m in options["shippingMethods"] if m["channelSlug"] == "amazon-jp"}
+    assert [g["name"] for g in options["permissionGroups"]] == [
+        "Full Access",
+        "Amazon PII viewers",
+        "EU order managers",
+    ]
+    assert [u["name"] for u in options["settingsManagers"]] == ["admin@example.com", "pii.viewer@example.com"]
     assert options["problems"] == []
 
 
 async def test_groups_fall_back_to_the_users_own_when_saleor_refuses_the_list(env: Env) -> None:
-    # The clerk lacks MANAGE_STAFF, so Saleor refuses permissionGroups for the clerk's token.
-    options = (await env.gql(STORE_OPTIONS, token=env.token("clerk@example.com"))).json()["data"]["storeOptions"]
-    assert [g["name"] for g in options["permissionGroups"]] == ["Amazon PII viewers"]
+    # The EU manager lacks MANAGE_STAFF, so Saleor refuses permissionGroups (and staff) for that user's token.
+    options = (await env.gql(STORE_OPTIONS, token=env.token("eu.manager@example.com"))).json()["data"]["storeOptions"]
+    assert [g["name"] for g in options["permissionGroups"]] == ["EU order managers"]
+    assert options["staffUsers"] is None
     assert any("MANAGE_STAFF" in p for p in options["problems"])
 
 
 async def test_unknown_group_or_staff_member_is_rejected(env: Env) -> None:
-    data = valid_input()
+    data = valid_input(env.tenant)
     data["piiPermissionGroupId"] = "R3JvdXA6OTk="
     data["notifications"]["authorizationWarnings"][0]["value"] = "VXNlcjo5OQ=="
     errors = {e["field"] for e in (await save(env, data))["data"]["saveConfiguration"]["errors"]}
@@ -215,7 +229,7 @@ async def test_unexpected_failures_do_not_leak_details(env: Env) -> None:
 
 
 async def test_debug_mode_serves_graphiql_and_allows_introspection(sqlite_url: str, tmp_path: Path) -> None:
-    app = create_app(make_settings(sqlite_url, tmp_path, debug=True), run_worker=False)
+    app = create_app(settings_for(sqlite_url, tmp_path, debug=True), run_worker=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as client:
         page = await client.get("/api/graphql")
         assert page.status_code == 200 and "graphiql" in page.text.lower()

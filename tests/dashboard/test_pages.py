@@ -22,7 +22,7 @@ from tests.dashboard.conftest import Env
     ],
 )
 async def test_page_paths_serve_the_app(env: Env, path: str) -> None:
-    response = await env.client.get(path, params={"saleorApiUrl": env.saleor.api_url, "theme": "dark"})
+    response = await env.client.get(path, params={"saleorApiUrl": env.tenant.api_url, "theme": "dark"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert '<div id="root">' in response.text

@@ -1,6 +1,6 @@
 import { actions, useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Button, Spinner, Text } from "@saleor/macaw-ui";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { type Api, ApiError } from "../api";
 import { Notice } from "../components/layout";
@@ -11,7 +11,7 @@ import { ChannelsSection } from "./ChannelsSection";
 import { ConnectionsSection } from "./ConnectionsSection";
 import { type ErrorMap, errorMap, type FormState, formFromConfiguration, toInput } from "./form";
 import { OrderProcessingSection } from "./OrderProcessingSection";
-import { CONFIGURATION_PAGE_QUERY, SAVE_CONFIGURATION } from "./queries";
+import { CONFIGURATION_PAGE_QUERY, SAVE_CONFIGURATION, STORE_OPTIONS_QUERY } from "./queries";
 import type { AppStatus, Configuration, FieldError, Marketplace, StoreOptions } from "./types";
 
 type PageData = {
@@ -56,6 +56,19 @@ export function ConfigurationPage(props: { api: Api }) {
     void load();
   }, [load]);
 
+  // What Saleor lists (groups, staff) depends on the user's permissions; when a refreshed token carries other
+  // permissions, the choices are read again. The form keeps what was typed.
+  const canManage = hasPermission(token, "MANAGE_APPS");
+  const previousCanManage = useRef(canManage);
+  useEffect(() => {
+    if (previousCanManage.current === canManage) return;
+    previousCanManage.current = canManage;
+    props
+      .api<{ storeOptions: StoreOptions }>(STORE_OPTIONS_QUERY)
+      .then((result) => setData((d) => (d ? { ...d, storeOptions: result.storeOptions } : d)))
+      .catch(() => undefined);
+  }, [canManage, props]);
+
   if (loadError) {
     return (
       <Box padding={8} display="flex" flexDirection="column" gap={4}>
@@ -80,7 +93,6 @@ export function ConfigurationPage(props: { api: Api }) {
   }
 
   // The token can change while the page is open (tokenRefresh); permissions follow the current one.
-  const canManage = hasPermission(token, "MANAGE_APPS");
   const readOnly = !canManage;
   const update = (change: (f: FormState) => FormState) => setForm((f) => (f ? change(f) : f));
   const sectionProps = { form, update, errors, options: data.storeOptions, marketplaces: data.marketplaces, readOnly };
