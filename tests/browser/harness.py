@@ -23,10 +23,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from saleor_asc_app.app import create_app
-from saleor_asc_app.configuration import tables
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.db.migrate import upgrade_async
-from saleor_asc_app.db.session import create_engine
 from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.models import App
 from saleor_asc_app.testing.saleor_double.seed import DemoStore
@@ -53,15 +50,6 @@ def free_port() -> int:
 
 async def _prepare_database(database_url: str) -> None:
     await upgrade_async(database_url)
-    engine = create_engine(database_url)
-    async with engine.begin() as conn:
-        # Until the migrations include the configuration tables (the lead regenerates them), create them here.
-        await conn.run_sync(
-            Base.metadata.create_all,
-            tables=[tables.StoredConfiguration.__table__, tables.ConfigurationChange.__table__],
-            checkfirst=True,
-        )
-    await engine.dispose()
 
 
 async def _install(saleor: SaleorDouble, base_url: str) -> App:

@@ -11,23 +11,11 @@ import jwt
 import pytest
 
 from saleor_asc_app.clock import VirtualClock
-from saleor_asc_app.configuration import tables
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.state import AppState
 from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.models import App
 from saleor_asc_app.testing.saleor_double.seed import DemoStore
 from tests.harness import APP_ORIGIN, AppEnv, app_env
-
-
-async def ensure_dashboard_tables(state: AppState) -> None:
-    # Until the lead regenerates the migrations with these tables, create them next to the migrated ones.
-    async with state.engine.begin() as conn:
-        await conn.run_sync(
-            Base.metadata.create_all,
-            tables=[tables.StoredConfiguration.__table__, tables.ConfigurationChange.__table__],
-            checkfirst=True,
-        )
 
 
 @dataclass
@@ -110,7 +98,6 @@ async def env(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Env]:
     saleor, demo = seeded("https://shop-a.test/graphql/", clock)
     other, other_demo = seeded("https://shop-b.test/graphql/", clock)
     async with app_env(sqlite_url, tmp_path, saleor=saleor, clock=clock) as base:
-        await ensure_dashboard_tables(base.state)
         base.router.add(other.domain, other.transport())
         app = await base.install()
         other_app = (await other.install(base.client, f"{APP_ORIGIN}/api/manifest")).app
