@@ -90,14 +90,14 @@ def seeded(api_url: str, clock: VirtualClock) -> tuple[SaleorDouble, DemoStore]:
 
 
 @pytest.fixture
-async def env(sqlite_url: str, tmp_path: Path) -> AsyncIterator[Env]:
-    """The app with two stores installed (tenants A and B), each a seeded Saleor double.
+async def env(database_url: str, tmp_path: Path) -> AsyncIterator[Env]:
+    """The app (on SQLite and on PostgreSQL) with two stores installed (tenants A and B), each a seeded Saleor double.
 
     The virtual clock starts at the real time, as Saleor checks the expiry of user tokens on its own clock."""
     clock = VirtualClock(start=datetime.now(UTC))
     saleor, demo = seeded("https://shop-a.test/graphql/", clock)
     other, other_demo = seeded("https://shop-b.test/graphql/", clock)
-    async with app_env(sqlite_url, tmp_path, saleor=saleor, clock=clock) as base:
+    async with app_env(database_url, tmp_path, saleor=saleor, clock=clock) as base:
         base.router.add(other.domain, other.transport())
         app = await base.install()
         other_app = (await other.install(base.client, f"{APP_ORIGIN}/api/manifest")).app
