@@ -88,5 +88,14 @@ def worker() -> None:
     asyncio.run(run())
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def simulator(args: tuple[str, ...]) -> None:
+    """Run the SP-API simulator (Amazon stand-in for demos and tests); `simulator --help` lists options."""
+    from saleor_asc_app.simulator.__main__ import main as run_simulator
+
+    sys.exit(run_simulator(list(args), prog="saleor-asc-app simulator"))
+
+
 if __name__ == "__main__":
     main()

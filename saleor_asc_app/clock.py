@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -96,6 +97,7 @@ class VirtualClock:
         waker = self._waker
         if waker is None or waker.done() or waker.get_loop() is not loop:
             self._waker = loop.create_task(self._jump_when_idle())
+            _WAKERS.add(self._waker)
 
     async def _jump_when_idle(self) -> None:
         while True:
@@ -111,15 +113,26 @@ class VirtualClock:
                 self._elapsed = deadline
             self._wake_due()
 
-    @classmethod
-    async def _until_idle(cls) -> None:
+    async def _until_idle(self) -> None:
         loop = asyncio.get_running_loop()
         ready = getattr(loop, "_ready", None)  # asyncio's queue of runnable callbacks
         if ready is None:
-            for _ in range(cls._FALLBACK_TURNS):
+            for _ in range(self._FALLBACK_TURNS):
                 await asyncio.sleep(0)
             return
         quiet = 0
-        while quiet < cls._IDLE_TURNS:
+        while quiet < self._IDLE_TURNS:
             await asyncio.sleep(0)
-            quiet = quiet + 1 if len(ready) == 0 else 0
+            self._drop_cancelled()
+            if not self._sleepers:
+                return
+            # Other clocks' wakers do not count as work, or two clocks would wait for each other.
+            quiet = quiet + 1 if all(_is_waker(handle) for handle in ready) else 0
+
+
+_WAKERS: weakref.WeakSet[asyncio.Task[None]] = weakref.WeakSet()
+
+
+def _is_waker(handle: object) -> bool:
+    owner = getattr(getattr(handle, "_callback", None), "__self__", None)
+    return owner in _WAKERS

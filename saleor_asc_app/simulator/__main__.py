@@ -33,8 +33,8 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
     return state
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m saleor_asc_app.simulator", description=__doc__)
+def main(argv: Sequence[str] | None = None, prog: str = "python -m saleor_asc_app.simulator") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Run the SP-API simulator.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--seller-id", default="ASIMULATEDSELLER")

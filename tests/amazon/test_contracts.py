@@ -37,25 +37,39 @@ async def test_client_and_simulator_follow_the_models(harness: Harness, validato
     state, clock = harness.state, harness.clock
     seller = state.add_seller("ACONTRACTSELLER", marketplace_ids=[m.id for m in MARKETPLACES], roles=list(Role))
     state.generate_orders(
-        seller, 240, seed=11, business_share=0.2, promotion_share=0.4, gift_share=0.2, tip_share=0.3,
-        cod_share=0.5, customization_share=0.1, unknown_sku_share=0.05, cancel_share=0.1,
-    )  # fmt: skip
+        seller,
+        240,
+        seed=11,
+        business_share=0.2,
+        promotion_share=0.4,
+        gift_share=0.2,
+        tip_share=0.3,
+        cod_share=0.5,
+        customization_share=0.1,
+        unknown_sku_share=0.05,
+        cancel_share=0.1,
+    )
     client = harness.client(seller)
     start = clock.now() - timedelta(days=8)
 
     # Orders: paginated searches (by creation and by update), every dataset, filters, getOrder.
-    seen = [o async for page in client.iter_order_pages(created_after=start, included_data=ALL_DATA,
-                                                        max_results_per_page=40) for o in page.orders]  # fmt: skip
+    seen = [
+        o
+        async for page in client.iter_order_pages(created_after=start, included_data=ALL_DATA, max_results_per_page=40)
+        for o in page.orders
+    ]
     assert len(seen) == 240
     assert {o.sales_channel.marketplace_id for o in seen} == {m.id for m in MARKETPLACES}
     unshipped = [
-        o async for page in client.iter_order_pages(
+        o
+        async for page in client.iter_order_pages(
             last_updated_after=start,
             fulfillment_statuses=[FulfillmentStatus.UNSHIPPED],
             fulfilled_by=["MERCHANT"],
             marketplace_ids=["ATVPDKIKX0DER", "A1F83G8C2ARO7P", "A1VC38T7YXB528"],
-        ) for o in page.orders
-    ]  # fmt: skip
+        )
+        for o in page.orders
+    ]
     assert unshipped and all(o.status is FulfillmentStatus.UNSHIPPED for o in unshipped)
     order = await client.get_order(unshipped[0].order_id, ALL_DATA)
 
@@ -85,9 +99,12 @@ async def test_client_and_simulator_follow_the_models(harness: Harness, validato
         (ListingsItemPatchRequest(product_type="HOME", patches=[fulfillment_quantity_patch(7)]), sku, None),
         (ListingsItemPatchRequest(product_type="HOME", patches=[fulfillment_quantity_patch(-1)]), sku, None),
         (ListingsItemPatchRequest(product_type="HOME", patches=[fulfillment_quantity_patch(3)]), "NOPE-1", None),
-        (ListingsItemPatchRequest(product_type="HOME", patches=[fulfillment_quantity_patch(3)]), sku,
-         "VALIDATION_PREVIEW"),
-    ):  # fmt: skip
+        (
+            ListingsItemPatchRequest(product_type="HOME", patches=[fulfillment_quantity_patch(3)]),
+            sku,
+            "VALIDATION_PREVIEW",
+        ),
+    ):
         await client.patch_listings_item(
             sku_used, ["ATVPDKIKX0DER"], request, mode=mode, included_data=["identifiers", "issues"] if mode else None
         )
@@ -98,12 +115,22 @@ async def test_client_and_simulator_follow_the_models(harness: Harness, validato
     feed = ListingsFeed(
         header=ListingsFeedHeader(seller_id=seller.seller_id, issue_locale="en_US"),
         messages=[
-            ListingsFeedMessage(message_id=1, sku=sku, operation_type="PATCH", product_type="HOME",
-                                patches=[fulfillment_quantity_patch(12)]),
-            ListingsFeedMessage(message_id=2, sku="NO-SUCH-SKU", operation_type="PATCH", product_type="HOME",
-                                patches=[fulfillment_quantity_patch(1)]),
+            ListingsFeedMessage(
+                message_id=1,
+                sku=sku,
+                operation_type="PATCH",
+                product_type="HOME",
+                patches=[fulfillment_quantity_patch(12)],
+            ),
+            ListingsFeedMessage(
+                message_id=2,
+                sku="NO-SUCH-SKU",
+                operation_type="PATCH",
+                product_type="HOME",
+                patches=[fulfillment_quantity_patch(1)],
+            ),
         ],
-    )  # fmt: skip
+    )
     feed_id = await client.submit_listings_feed(feed, ["ATVPDKIKX0DER"])
     done = await client.wait_for_feed(feed_id, poll_every=20)
     report = await client.get_listings_processing_report(done)
@@ -137,10 +164,20 @@ async def test_client_and_simulator_follow_the_models(harness: Harness, validato
     assert problems == []
     calls = {validator.operation_for(rq.method, rq.url.path).operation_id for rq, _ in harness.recorder.spapi()}  # type: ignore[union-attr]
     assert calls == {
-        "searchOrders", "getOrder", "confirmShipment", "getMarketplaceParticipations", "patchListingsItem",
-        "getInventorySummaries", "createFeedDocument", "createFeed", "getFeed", "getFeedDocument",
-        "createReport", "getReport", "getReportDocument",
-    }  # fmt: skip
+        "searchOrders",
+        "getOrder",
+        "confirmShipment",
+        "getMarketplaceParticipations",
+        "patchListingsItem",
+        "getInventorySummaries",
+        "createFeedDocument",
+        "createFeed",
+        "getFeed",
+        "getFeedDocument",
+        "createReport",
+        "getReport",
+        "getReportDocument",
+    }
 
     # The feed document sent and the processing report received follow Amazon's JSON schemas.
     uploads = [rq for rq, _ in harness.recorder.exchanges if rq.method == "PUT"]

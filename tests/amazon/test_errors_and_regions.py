@@ -15,6 +15,7 @@ from saleor_asc_app.amazon.errors import (
     NotFound,
     QuotaExceeded,
     SpApiClientError,
+    SpApiConnectionError,
     SpApiError,
     SpApiServerError,
 )
@@ -33,9 +34,18 @@ from saleor_asc_app.clock import VirtualClock
 
 @pytest.mark.parametrize(
     ("status", "cls"),
-    [(400, InvalidInput), (401, AccessDenied), (403, AccessDenied), (404, NotFound), (413, SpApiClientError),
-     (429, QuotaExceeded), (500, SpApiServerError), (503, SpApiServerError), (302, SpApiError)],
-)  # fmt: skip
+    [
+        (400, InvalidInput),
+        (401, AccessDenied),
+        (403, AccessDenied),
+        (404, NotFound),
+        (413, SpApiClientError),
+        (429, QuotaExceeded),
+        (500, SpApiServerError),
+        (503, SpApiServerError),
+        (302, SpApiError),
+    ],
+)
 def test_status_codes_map_to_typed_errors(status: int, cls: type[SpApiError]) -> None:
     body = b'{"errors":[{"code":"Boom","message":"Bad thing","details":"more"}]}'
     error = error_from_response("getOrder", status, body, "req-1")
@@ -113,3 +123,29 @@ def test_marketplace_table() -> None:
     assert Region.FE.aws_region == "us-west-2"
     with pytest.raises(UnknownMarketplace):
         marketplace("XX")
+
+
+async def test_connection_errors_are_retried_then_typed() -> None:
+    calls = {"spapi": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "lwa.test":
+            return httpx.Response(200, json={"access_token": "Atza|t", "token_type": "bearer", "expires_in": 3600})
+        calls["spapi"] += 1
+        if calls["spapi"] == 1:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(200, json={"payload": []}, headers={"x-amzn-RequestId": "r"})
+
+    client = await _client_against(httpx.MockTransport(flaky))
+    assert await client.get_marketplace_participations() == []
+    assert calls["spapi"] == 2 and client.stats.retries == 1
+
+    def down(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "lwa.test":
+            return httpx.Response(200, json={"access_token": "Atza|t", "token_type": "bearer", "expires_in": 3600})
+        raise httpx.ReadError("connection reset", request=request)
+
+    client = await _client_against(httpx.MockTransport(down))
+    with pytest.raises(SpApiConnectionError) as raised:
+        await client.get_marketplace_participations()
+    assert raised.value.retryable and client.stats.attempts == 2

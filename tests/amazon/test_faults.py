@@ -78,8 +78,11 @@ async def test_fault(harness: Harness, debug_logs: Callable[[], str], case: Case
     harness.state.generate_orders(seller, 20, seed=3)
     client = harness.client(seller)
     # A first call before the fault, so that a cached token exists when the fault starts.
-    warm = case.fault not in (FaultKind.INVALID_CLIENT, FaultKind.LWA_SERVER_ERROR,
-                              FaultKind.LWA_TEMPORARILY_UNAVAILABLE)  # fmt: skip
+    warm = case.fault not in (
+        FaultKind.INVALID_CLIENT,
+        FaultKind.LWA_SERVER_ERROR,
+        FaultKind.LWA_TEMPORARILY_UNAVAILABLE,
+    )
     if warm:
         await client.get_marketplace_participations()
     attempts_before = client.stats.attempts

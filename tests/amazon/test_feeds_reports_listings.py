@@ -31,18 +31,43 @@ async def test_listings_feed_is_processed_with_per_message_errors(harness: Harne
     feed = ListingsFeed(
         header=ListingsFeedHeader(seller_id=seller.seller_id),
         messages=[
-            ListingsFeedMessage(message_id=1, sku=known, operation_type="PATCH", product_type="HOME",
-                                patches=[fulfillment_quantity_patch(42)]),
-            ListingsFeedMessage(message_id=2, sku="GHOST-SKU", operation_type="PATCH", product_type="HOME",
-                                patches=[fulfillment_quantity_patch(1)]),
-            ListingsFeedMessage(message_id=3, sku=other, operation_type="PATCH", product_type="HOME",
-                                patches=[fulfillment_quantity_patch(-3)]),
-            ListingsFeedMessage(message_id=4, sku=other, operation_type="PATCH", product_type="HOME",
-                                patches=[PatchOperation(op="replace", path="/attributes/fulfillment_availability",
-                                                        value=[{"fulfillment_channel_code": "DEFAULT"}])]),
+            ListingsFeedMessage(
+                message_id=1,
+                sku=known,
+                operation_type="PATCH",
+                product_type="HOME",
+                patches=[fulfillment_quantity_patch(42)],
+            ),
+            ListingsFeedMessage(
+                message_id=2,
+                sku="GHOST-SKU",
+                operation_type="PATCH",
+                product_type="HOME",
+                patches=[fulfillment_quantity_patch(1)],
+            ),
+            ListingsFeedMessage(
+                message_id=3,
+                sku=other,
+                operation_type="PATCH",
+                product_type="HOME",
+                patches=[fulfillment_quantity_patch(-3)],
+            ),
+            ListingsFeedMessage(
+                message_id=4,
+                sku=other,
+                operation_type="PATCH",
+                product_type="HOME",
+                patches=[
+                    PatchOperation(
+                        op="replace",
+                        path="/attributes/fulfillment_availability",
+                        value=[{"fulfillment_channel_code": "DEFAULT"}],
+                    )
+                ],
+            ),
             ListingsFeedMessage(message_id=5, sku=other, operation_type="PARTIAL_UPDATE", product_type="HOME"),
         ],
-    )  # fmt: skip
+    )
     feed_id = await client.submit_listings_feed(feed, [US])
     first = await client.get_feed(feed_id)
     assert first.processing_status is ProcessingStatus.IN_QUEUE
@@ -115,9 +140,11 @@ async def test_order_tracking_report(harness: Harness) -> None:
     assert not any(name in text for name in names)  # no names or streets in this report
 
     empty_id = await client.create_report(
-        ORDERS_BY_ORDER_DATE_REPORT, [US], data_start_time=start - timedelta(days=20),
+        ORDERS_BY_ORDER_DATE_REPORT,
+        [US],
+        data_start_time=start - timedelta(days=20),
         data_end_time=start - timedelta(days=19),
-    )  # fmt: skip
+    )
     assert (await client.wait_for_report(empty_id, poll_every=30)).processing_status is ProcessingStatus.CANCELLED
     with pytest.raises(InvalidInput, match="30 days"):
         await client.create_report(ORDERS_BY_ORDER_DATE_REPORT, [US], data_start_time=start - timedelta(days=40))
@@ -126,18 +153,20 @@ async def test_order_tracking_report(harness: Harness) -> None:
 def test_documents_gzip_and_tab_separated_parsing() -> None:
     header = "\t".join(ORDER_TRACKING_COLUMNS)
     values = dict.fromkeys(ORDER_TRACKING_COLUMNS, "")
-    values.update({
-        "amazon-order-id": "111-1234567-1234567",
-        "purchase-date": "2026-01-02T10:11:12+00:00",
-        "last-updated-date": "2026-01-03T10:11:12+00:00",
-        "order-status": "Shipped",
-        "product-name": 'Mug "Large" 12 oz',
-        "quantity": "2",
-        "item-price": "19.98",
-        "item-promotion-discount": "-2.00",
-        "promotion-ids": "PROMO-1,PROMO-2",
-        "is-business-order": "false",
-    })  # fmt: skip
+    values.update(
+        {
+            "amazon-order-id": "111-1234567-1234567",
+            "purchase-date": "2026-01-02T10:11:12+00:00",
+            "last-updated-date": "2026-01-03T10:11:12+00:00",
+            "order-status": "Shipped",
+            "product-name": 'Mug "Large" 12 oz',
+            "quantity": "2",
+            "item-price": "19.98",
+            "item-promotion-discount": "-2.00",
+            "promotion-ids": "PROMO-1,PROMO-2",
+            "is-business-order": "false",
+        }
+    )
     text = header + "\n" + "\t".join(values[c] for c in ORDER_TRACKING_COLUMNS) + "\n\n"
     packed = gzip.compress(text.encode())
     assert decompress(packed, "GZIP") == text.encode()
@@ -161,8 +190,9 @@ async def test_patch_listings_item(harness: Harness) -> None:
     seller.catalog[sku].listing_quantity[US] = 5
     request = ListingsItemPatchRequest(product_type="HOME", patches=[fulfillment_quantity_patch(9)])
 
-    preview = await client.patch_listings_item(sku, [US], request, mode="VALIDATION_PREVIEW",
-                                               included_data=["identifiers", "issues"])  # fmt: skip
+    preview = await client.patch_listings_item(
+        sku, [US], request, mode="VALIDATION_PREVIEW", included_data=["identifiers", "issues"]
+    )
     assert preview.status == "VALID" and preview.identifiers
     assert seller.catalog[sku].listing_quantity[US] == 5  # a preview changes nothing
     accepted = await client.patch_listings_item(sku, [US], request)

@@ -105,9 +105,13 @@ async def test_consent_refuses_a_draft_app_without_version_beta(harness: Harness
     harness.state.app.redirect_uris = ["https://registered.example.com/cb"]
     response = await harness.http.get(
         "https://sellercentral.amazon.com/apps/authorize/consent",
-        params={"application_id": harness.state.app.application_id, "state": "s", "version": "beta",
-                "redirect_uri": REDIRECT},
-    )  # fmt: skip
+        params={
+            "application_id": harness.state.app.application_id,
+            "state": "s",
+            "version": "beta",
+            "redirect_uri": REDIRECT,
+        },
+    )
     assert response.status_code == 400 and "MD5101" in response.text
 
 

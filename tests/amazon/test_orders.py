@@ -49,8 +49,12 @@ async def test_pagination_repeats_the_parameters_and_finds_every_order(harness: 
     harness.state.generate_orders(seller, 130, seed=2)
     client = harness.client(seller)
     start = harness.clock.now() - timedelta(days=8)
-    pages = [p async for p in client.iter_order_pages(created_after=start, created_before=harness.clock.now(),
-                                                       max_results_per_page=25)]  # fmt: skip
+    pages = [
+        p
+        async for p in client.iter_order_pages(
+            created_after=start, created_before=harness.clock.now(), max_results_per_page=25
+        )
+    ]
     assert [len(p.orders) for p in pages] == [25] * 5 + [5]
     assert len({o.order_id for p in pages for o in p.orders}) == 130
     assert len({p.created_before for p in pages}) == 1
@@ -67,8 +71,11 @@ async def test_orders_are_typed_with_decimal_money(harness: Harness) -> None:
     seller = harness.state.add_seller("AMONEY", marketplace_ids=["A1VC38T7YXB528", "ATVPDKIKX0DER"])
     harness.state.generate_orders(seller, 40, seed=3)
     client = harness.client(seller)
-    orders = [o async for p in client.iter_order_pages(created_after=harness.clock.now() - timedelta(days=8))
-              for o in p.orders]  # fmt: skip
+    orders = [
+        o
+        async for p in client.iter_order_pages(created_after=harness.clock.now() - timedelta(days=8))
+        for o in p.orders
+    ]
     priced = [o for o in orders if o.proceeds and o.proceeds.grand_total]
     assert priced
     for order in priced:
@@ -80,8 +87,10 @@ async def test_orders_are_typed_with_decimal_money(harness: Harness) -> None:
             (i.proceeds.proceeds_total.amount for i in order.order_items if i.proceeds and i.proceeds.proceeds_total),
             Decimal(0),
         )
-        tips = sum((b.subtotal.amount for b in order.proceeds.breakdowns or [] if b.type == "DELIVERY_TIP"),  # type: ignore[union-attr]
-                   Decimal(0))  # fmt: skip
+        tips = sum(
+            (b.subtotal.amount for b in order.proceeds.breakdowns or [] if b.type == "DELIVERY_TIP"),  # type: ignore[union-attr]
+            Decimal(0),
+        )
         assert items + tips == total.amount
     with pytest.raises(ValidationError):
         Money.model_validate({"amount": 12.5, "currencyCode": "USD"})  # floats lose precision: refused
@@ -103,8 +112,9 @@ async def test_pii_only_with_the_roles_and_kept_apart(harness: Harness) -> None:
     full = [o async for p in harness.client(with_roles).iter_order_pages(created_after=start) for o in p.orders]
     bare = [o async for p in harness.client(without).iter_order_pages(created_after=start) for o in p.orders]
     assert all(o.buyer and o.buyer.buyer_email and o.buyer.buyer_name for o in full)
-    assert all(o.recipient and o.recipient.delivery_address and o.recipient.delivery_address.address_line1
-               for o in full)  # fmt: skip
+    assert all(
+        o.recipient and o.recipient.delivery_address and o.recipient.delivery_address.address_line1 for o in full
+    )
     assert all(o.buyer is None for o in bare)
     for order in bare:
         address = order.recipient.delivery_address  # type: ignore[union-attr]
@@ -128,22 +138,33 @@ async def test_pii_only_with_the_roles_and_kept_apart(harness: Harness) -> None:
 
 async def test_shipments_are_confirmed_and_visible_in_later_searches(harness: Harness) -> None:
     seller = harness.state.add_seller("ASHIPPER", marketplace_ids=["A1F83G8C2ARO7P"])
-    harness.state.generate_orders(seller, 60, seed=5, afn_share=0.0, mfn_auto_ship_share=0.0, cancel_share=0.0,
-                                  preorder_share=0.0, multi_line_share=1.0)  # fmt: skip
+    harness.state.generate_orders(
+        seller,
+        60,
+        seed=5,
+        afn_share=0.0,
+        mfn_auto_ship_share=0.0,
+        cancel_share=0.0,
+        preorder_share=0.0,
+        multi_line_share=1.0,
+    )
     harness.clock.advance(3 * 3600)
     client = harness.client(seller)
     start = harness.clock.now() - timedelta(days=9)
-    unshipped = [o async for p in client.iter_order_pages(created_after=start,
-                                                          fulfillment_statuses=[FulfillmentStatus.UNSHIPPED])
-                 for o in p.orders]  # fmt: skip
+    unshipped = [
+        o
+        async for p in client.iter_order_pages(created_after=start, fulfillment_statuses=[FulfillmentStatus.UNSHIPPED])
+        for o in p.orders
+    ]
     assert len(unshipped) == 60
     order = unshipped[0]
     first, *rest = order.order_items
 
     checkpoint = harness.clock.now()
     harness.clock.advance(300)
-    await client.confirm_shipment(order.order_id, _shipment(order, "1", {first.order_item_id: first.quantity_ordered},
-                                                            harness))  # fmt: skip
+    await client.confirm_shipment(
+        order.order_id, _shipment(order, "1", {first.order_item_id: first.quantity_ordered}, harness)
+    )
     early = [o async for p in client.iter_order_pages(last_updated_after=checkpoint) for o in p.orders]
     assert early == []  # the change is newer than the window end (now - 2 min)
     harness.clock.advance(121)  # the change must be older than the two-minute lag to be searchable

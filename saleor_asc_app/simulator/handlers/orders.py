@@ -6,7 +6,7 @@ import base64
 import bisect
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.responses import Response
@@ -22,6 +22,10 @@ WINDOW_END_LAG = timedelta(minutes=2)
 TOKEN_LIFETIME = timedelta(hours=24)
 _STATUSES = tuple(s.value for s in FulfillmentStatus)
 _DATASETS = tuple(d.value for d in IncludedData)
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return iso(moment) if moment is not None else None
 
 
 def _encode_token(data: dict[str, Any]) -> str:
@@ -76,7 +80,7 @@ async def search_orders(call: Call) -> Response:
             [
                 by_created,
                 iso(start),
-                iso(created_before or updated_before) if (created_before or updated_before) else None,
+                _iso_or_none(created_before or updated_before),
                 sorted(statuses),
                 sorted(marketplace_ids),
                 sorted(fulfilled_by),
