@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import httpx
-
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+
 from saleor_asc_app.saleor.errors import (
     MutationErrorDetail,
     SaleorAuthError,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -20,6 +19,7 @@ from graphql import (
     validate,
     visit,
 )
+
 from saleor_asc_app.testing.saleor_double.schemas import load_schema
 from tests.saleor.contracts import REPO_ROOT, schema_323_path, schema_324_path
 

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -16,6 +15,7 @@ from graphql import (
     SelectionSetNode,
     parse,
 )
+
 from saleor_asc_app.saleor.subscriptions import load_subscription, subscription_events
 from tests.saleor.contracts import REPO_ROOT, recorded
 

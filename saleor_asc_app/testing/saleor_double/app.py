@@ -8,11 +8,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from graphql import (
     ExecutionResult,
     FieldNode,
@@ -22,6 +17,11 @@ from graphql import (
     execute,
     get_operation_ast,
 )
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
 from saleor_asc_app.testing.saleor_double.auth import resolve_principal, token_from_headers
 from saleor_asc_app.testing.saleor_double.recording import RecordedRequest
 from saleor_asc_app.testing.saleor_double.resolvers.base import Context, default_resolver, permission_middleware

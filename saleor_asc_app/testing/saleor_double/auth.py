@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import jwt
-
 from graphql import GraphQLError
+
 from saleor_asc_app.testing.saleor_double.ids import pk_of
 from saleor_asc_app.testing.saleor_double.keys import KeyRing
 from saleor_asc_app.testing.saleor_double.models import App, StaffUser

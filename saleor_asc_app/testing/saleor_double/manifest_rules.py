@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from graphql import GraphQLEnumType, GraphQLSchema, OperationDefinitionNode
+
 from saleor_asc_app.testing.saleor_double.schemas import DocumentChecker
 from saleor_asc_app.testing.saleor_double.webhooks import events_in_subscription
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_schema, parse, validate
+
 from saleor_asc_app.saleor.resources import pinned_schema_path
 
 _lock = threading.Lock()

@@ -13,7 +13,6 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 import httpx
-
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -23,6 +22,7 @@ from graphql import (
     OperationDefinitionNode,
     execute,
 )
+
 from saleor_asc_app.testing.saleor_double.auth import Principal
 from saleor_asc_app.testing.saleor_double.models import App, StaffUser
 from saleor_asc_app.testing.saleor_double.recording import Delivery

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphql import GraphQLInterfaceType, GraphQLSchema, GraphQLUnionType
+
 from saleor_asc_app.testing.saleor_double.resolvers import (  # noqa: F401  (registration side effects)
     accounts,
     app_problems,

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from graphql import GraphQLResolveInfo
+
 from saleor_asc_app.testing.saleor_double.ids import pk_of
 from saleor_asc_app.testing.saleor_double.models import AppProblem
 from saleor_asc_app.testing.saleor_double.resolvers.base import ctx, resolver

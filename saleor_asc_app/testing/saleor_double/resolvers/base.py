@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
+
 from saleor_asc_app.testing.saleor_double.auth import Principal, permission_denied
 from saleor_asc_app.testing.saleor_double.state import DoubleState
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from graphql import GraphQLResolveInfo
+
 from saleor_asc_app.testing.saleor_double.ids import pk_of
 from saleor_asc_app.testing.saleor_double.models import (
     Channel,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+
 from saleor_asc_app.testing.saleor_double.auth import Principal, require
 from saleor_asc_app.testing.saleor_double.models import App, WithMetadata
 from saleor_asc_app.testing.saleor_double.resolvers.base import ctx, metadata_list

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLResolveInfo
+
 from saleor_asc_app.testing.saleor_double.auth import Principal, require
 from saleor_asc_app.testing.saleor_double.models import App, Order, WithMetadata
 from saleor_asc_app.testing.saleor_double.resolvers.base import ctx, resolver

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLResolveInfo
+
 from saleor_asc_app.testing.saleor_double.addresses import address_errors
 from saleor_asc_app.testing.saleor_double.ids import InvalidGlobalId, from_global_id, pk_of
 from saleor_asc_app.testing.saleor_double.models import (

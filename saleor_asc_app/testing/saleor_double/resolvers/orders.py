@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLResolveInfo
+
 from saleor_asc_app.testing.saleor_double.auth import require
 from saleor_asc_app.testing.saleor_double.ids import pk_of
 from saleor_asc_app.testing.saleor_double.models import (
