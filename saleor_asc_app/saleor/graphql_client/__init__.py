@@ -185,6 +185,19 @@ from .permission_groups import (
     PermissionGroupsPermissionGroupsEdgesNodeUsers,
     PermissionGroupsPermissionGroupsPageInfo,
 )
+from .pii_group import PiiGroup, PiiGroupPermissionGroup, PiiGroupPermissionGroupUsers
+from .pii_order_channel import (
+    PiiOrderChannel,
+    PiiOrderChannelOrder,
+    PiiOrderChannelOrderChannel,
+)
+from .pii_viewer import (
+    PiiViewer,
+    PiiViewerMe,
+    PiiViewerMeAccessibleChannels,
+    PiiViewerMePermissionGroups,
+    PiiViewerMePermissionGroupsAccessibleChannels,
+)
 from .shop_info import (
     ShopInfo,
     ShopInfoShop,
@@ -383,6 +396,17 @@ __all__ = [
     "PermissionGroupsPermissionGroupsEdgesNodePermissions",
     "PermissionGroupsPermissionGroupsEdgesNodeUsers",
     "PermissionGroupsPermissionGroupsPageInfo",
+    "PiiGroup",
+    "PiiGroupPermissionGroup",
+    "PiiGroupPermissionGroupUsers",
+    "PiiOrderChannel",
+    "PiiOrderChannelOrder",
+    "PiiOrderChannelOrderChannel",
+    "PiiViewer",
+    "PiiViewerMe",
+    "PiiViewerMeAccessibleChannels",
+    "PiiViewerMePermissionGroups",
+    "PiiViewerMePermissionGroupsAccessibleChannels",
     "ShopInfo",
     "ShopInfoShop",
     "ShopInfoShopDefaultCountry",

@@ -29,6 +29,9 @@ from .order_details import OrderDetails
 from .order_fulfill import OrderFulfill
 from .order_note_add import OrderNoteAdd
 from .permission_groups import PermissionGroups
+from .pii_group import PiiGroup
+from .pii_order_channel import PiiOrderChannel
+from .pii_viewer import PiiViewer
 from .shop_info import ShopInfo
 from .staff_with_permission import StaffWithPermission
 from .tax_classes import TaxClasses
@@ -761,6 +764,74 @@ class Client(AsyncBaseClient):
         )
         data = self.get_data(response)
         return OrderDetails.model_validate(data)
+
+    async def pii_viewer(self, **kwargs: Any) -> PiiViewer:
+        query = gql("""
+            query PiiViewer {
+              me {
+                id
+                email
+                isActive
+                isStaff
+                restrictedAccessToChannels
+                accessibleChannels {
+                  slug
+                }
+                permissionGroups {
+                  id
+                  name
+                  restrictedAccessToChannels
+                  accessibleChannels {
+                    slug
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="PiiViewer", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return PiiViewer.model_validate(data)
+
+    async def pii_order_channel(self, id: str, **kwargs: Any) -> PiiOrderChannel:
+        query = gql("""
+            query PiiOrderChannel($id: ID!) {
+              order(id: $id) {
+                id
+                channel {
+                  slug
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="PiiOrderChannel", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return PiiOrderChannel.model_validate(data)
+
+    async def pii_group(self, id: str, **kwargs: Any) -> PiiGroup:
+        query = gql("""
+            query PiiGroup($id: ID!) {
+              permissionGroup(id: $id) {
+                id
+                name
+                users {
+                  email
+                  isActive
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="PiiGroup", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return PiiGroup.model_validate(data)
 
     async def shop_info(self, **kwargs: Any) -> ShopInfo:
         query = gql("""
