@@ -211,12 +211,13 @@ class SpApiTransport:
             budget.attempts += 1
             error: SpApiError
             retry_ok = False
-            token = await self._token(operation)
             started_wait = self.clock.monotonic()
             await self.rate_limiter.acquire(self.seller_id, operation)
             waited = self.clock.monotonic() - started_wait
             budget.excluded += waited
             self.stats.rate_limit_wait += waited
+            # After the wait, so that a long queue never hands out a token that expired meanwhile.
+            token = await self._token(operation)
             headers = {
                 "x-amz-access-token": token,
                 "user-agent": self.user_agent,

@@ -398,7 +398,10 @@ class SimulatorState:
         return [f for f in self.feeds.values() if f.seller_id == seller_id]
 
     def pii_values(self, seller: SellerAccount | str) -> set[str]:
-        """Every buyer PII string of the seller's orders (tests assert none reaches a log)."""
+        """The buyer PII strings of the seller's orders that are distinctive enough to search a log for.
+
+        Short numbers (postal codes) are left out: any timestamp or request id may contain them.
+        """
         values: set[str] = set()
 
         def collect(node: Any) -> None:
@@ -408,7 +411,7 @@ class SimulatorState:
             elif isinstance(node, list):
                 for value in node:
                     collect(value)
-            elif isinstance(node, str) and len(node) > 4:
+            elif isinstance(node, str) and (len(node) >= 10 or (len(node) >= 6 and any(c.isalpha() for c in node))):
                 values.add(node)
 
         for order in self.seller(seller).orders.values():

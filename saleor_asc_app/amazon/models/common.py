@@ -21,7 +21,6 @@ class ApiModel(BaseModel):
         populate_by_name=True,
         extra="ignore",
         frozen=True,
-        ser_json_timedelta="iso8601",
     )
 
     def to_wire(self) -> dict[str, Any]:
