@@ -1,0 +1,82 @@
+"""``GET /metrics``: Prometheus text exposition (format 0.0.4) of app-wide counts. Only numbers and fixed label
+values: no tenant names, no seller ids, no e-mail addresses, no secrets."""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import func, select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from saleor_asc_app.connections.lifecycle import State
+from saleor_asc_app.connections.operator import client_secret_expiry
+from saleor_asc_app.connections.tables import ConnectionStatus
+from saleor_asc_app.db.models import Installation
+from saleor_asc_app.jobs.models import Job, JobStatus
+from saleor_asc_app.notifications.tables import EmailOutbox, EmailState
+from saleor_asc_app.state import AppState
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+class _Exposition:
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def metric(self, name: str, kind: str, help_text: str, samples: list[tuple[dict[str, str], float]]) -> None:
+        self._lines.append(f"# HELP {name} {help_text}")
+        self._lines.append(f"# TYPE {name} {kind}")
+        for labels, value in samples:
+            rendered = ",".join(f'{key}="{label}"' for key, label in labels.items())
+            self._lines.append(f"{name}{{{rendered}}} {_number(value)}" if rendered else f"{name} {_number(value)}")
+
+    def text(self) -> str:
+        return "\n".join(self._lines) + "\n"
+
+
+async def metrics(request: Request) -> Response:
+    state: AppState = request.app.state.asc
+    out = _Exposition()
+    expiry = client_secret_expiry(state.settings, state.clock.now())
+    out.metric(
+        "asc_lwa_client_secret_days_left",
+        "gauge",
+        "Days until the app's LWA client secret expires (ASC_LWA_CLIENT_SECRET_EXPIRES_AT); NaN when not set.",
+        [({}, float(expiry.days_left) if expiry else math.nan)],
+    )
+    async with state.sessionmaker() as session:
+        connections = dict(
+            (await session.execute(select(ConnectionStatus.state, func.count()).group_by(ConnectionStatus.state))).all()
+        )
+        emails = dict(
+            (await session.execute(select(EmailOutbox.state, func.count()).group_by(EmailOutbox.state))).all()
+        )
+        jobs = dict((await session.execute(select(Job.status, func.count()).group_by(Job.status))).all())
+        installations = (await session.execute(select(func.count()).select_from(Installation))).scalar_one()
+    out.metric(
+        "asc_amazon_connections",
+        "gauge",
+        "Amazon connections by authorization state.",
+        [({"state": s.value}, float(connections.get(s.value, 0))) for s in State],
+    )
+    out.metric(
+        "asc_email_outbox_messages",
+        "gauge",
+        "Notification e-mails by delivery state.",
+        [({"state": s.value}, float(emails.get(s.value, 0))) for s in EmailState],
+    )
+    out.metric(
+        "asc_jobs",
+        "gauge",
+        "Background jobs by status.",
+        [({"status": s.value}, float(jobs.get(s.value, 0))) for s in JobStatus],
+    )
+    out.metric("asc_installations", "gauge", "Saleor stores that installed the app.", [({}, float(installations))])
+    return Response(out.text(), media_type=CONTENT_TYPE, headers={"cache-control": "no-store"})
