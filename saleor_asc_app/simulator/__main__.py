@@ -30,10 +30,14 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
     )
     if args.orders:
         state.generate_orders(seller, args.orders, args.seed)
+    for spec in args.fault or []:
+        kind, _, rest = spec.partition(":")
+        count, _, operation = rest.partition(":")
+        state.inject_fault(seller, kind, int(count) if count else None, operation or None)
     return state
 
 
-def main(argv: Sequence[str] | None = None, prog: str = "python -m saleor_asc_app.simulator") -> int:
+def parse_args(argv: Sequence[str] | None, prog: str = "python -m saleor_asc_app.simulator") -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=prog, description="Run the SP-API simulator.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
@@ -48,7 +52,17 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m saleor_asc_ap
     parser.add_argument("--orders", type=int, default=50, help="orders to generate at start")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--admin-token", help="require this x-simulator-admin-token on /_simulator")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--fault",
+        action="append",
+        help="inject a fault for the seller: KIND[:COUNT[:OPERATION]], e.g. server_error:3:searchOrders "
+        "(no COUNT: until cleared through /_simulator)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "python -m saleor_asc_app.simulator") -> int:
+    args = parse_args(argv, prog)
     state = build_state(args)
     seller = next(iter(state.sellers.values()))
     print(

@@ -196,3 +196,21 @@ async def test_simulator_answers_validate_even_for_every_dataset(harness: Harnes
         if not token:
             break
     assert pages == 4
+
+
+def test_command_line_configures_sellers_orders_and_faults() -> None:
+    from saleor_asc_app.simulator.__main__ import build_state, parse_args
+
+    args = parse_args(
+        ["--marketplace", "UK", "--marketplace", "DE", "--role", "DIRECT_TO_CONSUMER_SHIPPING",
+         "--refresh-token", "Atzr|cli", "--orders", "12", "--seed", "4",
+         "--fault", "server_error:2:getOrder", "--fault", "throttle"]
+    )  # fmt: skip
+    state = build_state(args)
+    seller = state.sellers["ASIMULATEDSELLER"]
+    assert seller.marketplace_ids == ["A1F83G8C2ARO7P", "A1PA6795UKMFR9"]
+    assert seller.refresh_token == "Atzr|cli" and len(seller.orders) == 12
+    assert [(r.kind.value, r.remaining, r.operation) for r in state.faults.rules] == [
+        ("server_error", 2, "getOrder"),
+        ("throttle", None, None),
+    ]
