@@ -62,6 +62,7 @@ _PATTERNS = (
     re.compile(r"eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]+"),  # JWT / JWS
     re.compile(r"amzn1\.oa2-cs\.v1\.[A-Za-z0-9]+"),  # LWA client secrets
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._\-]+"),
+    re.compile(r"(?i)(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s\"']+"),  # pre-signed S3 URLs
     re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"),  # e-mail addresses
 )
 
@@ -75,7 +76,7 @@ def is_sensitive_key(key: str) -> bool:
 
 def redact_text(text: str) -> str:
     for pattern in _PATTERNS:
-        text = pattern.sub(REDACTED, text)
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + REDACTED, text)
     return text
 
 

@@ -14,8 +14,10 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -23,6 +25,17 @@ from saleor_asc_app.db.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_DB = "asc_template"
+
+
+def run_sync(coroutine_function: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
+    """Run async set-up from a sync fixture in a thread of its own, whatever event loop this thread runs."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function(*args))).result()
+
+
+def migrate(url: str) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(upgrade, url).result()
 
 
 def free_port() -> int:
@@ -71,11 +84,11 @@ class PostgresServer:
     def new_database(self) -> str:
         """A fresh, migrated database; returns its SQLAlchemy URL."""
         if not self._template_ready:
-            asyncio.run(self._admin(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}", f"CREATE DATABASE {TEMPLATE_DB}"))
-            upgrade(self.url.rsplit("/", 1)[0] + "/" + TEMPLATE_DB)
+            run_sync(self._admin, f"DROP DATABASE IF EXISTS {TEMPLATE_DB}", f"CREATE DATABASE {TEMPLATE_DB}")
+            migrate(self.url.rsplit("/", 1)[0] + "/" + TEMPLATE_DB)
             self._template_ready = True
         name = f"asc_{uuid.uuid4().hex[:12]}"
-        asyncio.run(self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}"))
+        run_sync(self._admin, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
         return self.url.rsplit("/", 1)[0] + "/" + name
 
 
@@ -86,7 +99,7 @@ class SqliteTemplate:
 
     def new_database(self, directory: Path) -> str:
         if not self._ready:
-            upgrade(f"sqlite+aiosqlite:///{self._path}")
+            migrate(f"sqlite+aiosqlite:///{self._path}")
             self._ready = True
         target = directory / "app.sqlite3"
         shutil.copyfile(self._path, target)

@@ -28,3 +28,10 @@ def test_redaction_of_keys_patterns_and_stdlib_records(capsys) -> None:  # type:
 
 def test_redact_text_keeps_ordinary_text() -> None:
     assert redact_text("order 111-2222222-3333333 imported") == "order 111-2222222-3333333 imported"
+
+
+def test_presigned_url_credentials_are_redacted() -> None:
+    url = "https://bucket.s3.amazonaws.com/doc?X-Amz-Credential=AKIA123%2Fx&X-Amz-Date=20260101&X-Amz-Signature=abc123"
+    redacted = redact_text(url)
+    assert "AKIA123" not in redacted and "abc123" not in redacted
+    assert "X-Amz-Date=20260101" in redacted and "X-Amz-Signature=" in redacted

@@ -36,7 +36,9 @@ def _ensure_chromium() -> None:
         pytest.fail(f"Chromium is needed at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main thread while it is
+# open, which would stop every asyncio test collected after tests/browser from running.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     _ensure_chromium()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -53,7 +55,7 @@ def app(tmp_path: Path) -> Iterator[LiveApp]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def dashboard_host() -> Iterator[tuple[DashboardHost, str]]:
     host = DashboardHost()
     with serve(host.app) as port:
