@@ -97,5 +97,14 @@ def simulator(args: tuple[str, ...]) -> None:
     sys.exit(run_simulator(list(args), prog="saleor-asc-app simulator"))
 
 
+@main.command("rotate-keys")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 10_000))
+def rotate_keys(batch_size: int) -> None:
+    """Re-wrap buyer-data keys under ASC_SECRET_KEY (old keys in ASC_PREVIOUS_SECRET_KEYS); runs beside the app."""
+    from saleor_asc_app.pii.cli import run_rotate_keys
+
+    sys.exit(run_rotate_keys(_settings(), batch_size))
+
+
 if __name__ == "__main__":
     main()

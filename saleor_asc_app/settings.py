@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Master key for encrypting tokens and PII; generated when unset."
     )
+    previous_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Earlier master keys (comma-separated), still accepted for reading until `rotate-keys` has run.",
+    )
     allowed_saleor_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Saleor API URLs (or prefixes ending in *) allowed to install."
     )
@@ -65,6 +69,13 @@ class Settings(BaseSettings):
     def _split_urls(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.replace(",", " ").split() if part.strip()]
+        return value
+
+    @field_validator("previous_secret_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace(",", " ").split() if part]
         return value
 
     @field_validator("database_url")
@@ -109,6 +120,10 @@ class Settings(BaseSettings):
         if mode & 0o077:
             raise SettingsError(f"{path} must not be readable by others (chmod 600 {path}).")
         return path.read_text().strip().encode()
+
+    @property
+    def previous_master_keys(self) -> tuple[bytes, ...]:
+        return tuple(key.get_secret_value().encode() for key in self.previous_secret_keys)
 
     def check(self) -> None:
         """Fail fast on settings that parse but cannot work."""
