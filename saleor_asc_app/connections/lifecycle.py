@@ -235,6 +235,7 @@ async def on_reauthorized(
     """The seller authorized the app again (``connection.authorized_at`` is the new time): reset the lifecycle and
     let the check dismiss the App Problems; paused jobs resume on their next look at ``usable``."""
     row = await status_for(session, installation_id, connection, now=now, lifetime_days=lifetime_days)
+    row.warnings_sent = []
     if row.state in {s.value for s in STICKY}:
         _set_state(row, date_state(row.expires_at, now), None, now)
     await enqueue_check(session, installation_id, now=now)

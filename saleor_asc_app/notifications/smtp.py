@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import email.policy
 from collections.abc import Sequence
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 
@@ -15,6 +16,7 @@ from saleor_asc_app.notifications.outbox import EmailContent
 from saleor_asc_app.settings import Settings
 
 SMTP_TIMEOUT_SECONDS = 20.0
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 class SmtpNotConfigured(AppError):
@@ -50,10 +52,15 @@ async def send(settings: Settings, recipients: Sequence[str], content: EmailCont
     if not settings.smtp_host:
         raise SmtpNotConfigured()
     message = build_message(settings.smtp_sender, recipients, content)
+    # Flattened here, with lines up to RFC 5322's 998 characters: folded at 78, a long subject starts on the next
+    # line ("Subject:\r\n Amazon…"), which some readers keep as a leading space.
+    raw = message.as_bytes(policy=WIRE_POLICY)
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     try:
         await aiosmtplib.send(
-            message,
+            raw,
+            sender=parseaddr(settings.smtp_sender)[1] or settings.smtp_sender,
+            recipients=list(recipients),
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username or None,

@@ -78,7 +78,9 @@ class ConnEnv:
             headers["authorization-bearer"] = self.token(email)
         return headers
 
-    async def gql(self, query: str, variables: dict[str, Any] | None = None, *, email: str = "admin@example.com") -> Any:
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, email: str = "admin@example.com"
+    ) -> Any:
         response = await self.client.post(
             "/api/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers(email)
         )

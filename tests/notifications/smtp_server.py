@@ -51,7 +51,7 @@ class SmtpSink:
     logins: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return "451 4.3.0 Mailbox temporarily unavailable"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -88,7 +88,9 @@ def smtp_server(*, username: str | None = None, password: str | None = None) -> 
     sink = SmtpSink(port=free_port())
     kwargs: dict[str, Any] = {}
     if username is not None and password is not None:
-        kwargs.update(authenticator=_authenticator(username, password, sink), auth_require_tls=False, auth_required=True)
+        kwargs.update(
+            authenticator=_authenticator(username, password, sink), auth_require_tls=False, auth_required=True
+        )
     controller = Controller(sink, hostname=sink.host, port=sink.port, **kwargs)
     controller.start()
     try:
