@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,7 +17,7 @@ from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.tables import ConfigurationChange
 from saleor_asc_app.connections.oauth_state import OAuthState, StateSealer
 from saleor_asc_app.connections.tables import OAuthNonce
-from tests.connections.harness import SELLER_EU, SELLER_NA, UK, US, ConnEnv
+from tests.connections.harness import SELLER_EU, SELLER_NA, UK, US, ConnEnv, connections_env
 
 NA_CONNECTION = AmazonConnection(id="conn-na", region=Region.NA, seller_id=SELLER_NA, marketplace_ids=(US,))
 
@@ -236,3 +237,24 @@ async def test_no_secret_reaches_a_log_line(conn_sqlite: ConnEnv) -> None:
     assert logs
     for secret in secrets:
         assert secret not in text
+
+
+async def test_demo_mode_runs_the_flow_against_the_built_in_simulator(sqlite_url: str, tmp_path: Path) -> None:
+    async with connections_env(sqlite_url, tmp_path, demo_mode=True) as conn:
+        assert conn.state.settings.demo_mode
+        await conn.configure([NA_CONNECTION])
+        started = await conn.start_oauth(connection_id="conn-na")
+        consent_url = started.json()["consentUrl"]
+        assert consent_url.startswith("http://app.test/demo/amazon/apps/authorize/consent?")
+        assert query(consent_url)["version"] == "beta"
+
+        consent = await conn.client.get(consent_url)  # the app's page plays Seller Central
+        assert consent.status_code == 303
+        back = consent.headers["location"]
+        assert back.startswith("http://app.test/api/amazon/callback?")
+        done = await conn.callback(back)
+
+        assert dashboard_marker(conn, done.headers["location"])["amazonAuthorization"] == "success"
+        assert (await conn.stored_token("conn-na") or "").startswith("Atzr|")
+        status = await conn.status("conn-na")
+        assert (status.state, [m["id"] for m in status.marketplaces]) == ("connected", [US])
