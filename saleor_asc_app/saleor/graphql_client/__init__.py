@@ -169,6 +169,12 @@ from .order_fulfill import (
     OrderFulfillOrderFulfillFulfillments,
     OrderFulfillOrderFulfillOrder,
 )
+from .order_fulfilment_state import (
+    OrderFulfilmentState,
+    OrderFulfilmentStateOrder,
+    OrderFulfilmentStateOrderLines,
+    OrderFulfilmentStateOrderLinesVariant,
+)
 from .order_note_add import (
     OrderNoteAdd,
     OrderNoteAddOrderNoteAdd,
@@ -371,6 +377,10 @@ __all__ = [
     "OrderFulfillOrderFulfillFulfillments",
     "OrderFulfillOrderFulfillOrder",
     "OrderFulfillStockInput",
+    "OrderFulfilmentState",
+    "OrderFulfilmentStateOrder",
+    "OrderFulfilmentStateOrderLines",
+    "OrderFulfilmentStateOrderLinesVariant",
     "OrderLineFields",
     "OrderLineFieldsTotalPrice",
     "OrderLineFieldsUnitPrice",

@@ -27,6 +27,7 @@ from .order_by_external_reference import OrderByExternalReference
 from .order_cancel import OrderCancel
 from .order_details import OrderDetails
 from .order_fulfill import OrderFulfill
+from .order_fulfilment_state import OrderFulfilmentState
 from .order_note_add import OrderNoteAdd
 from .permission_groups import PermissionGroups
 from .pii_group import PiiGroup
@@ -600,6 +601,36 @@ class Client(AsyncBaseClient):
         )
         data = self.get_data(response)
         return TaxClasses.model_validate(data)
+
+    async def order_fulfilment_state(
+        self, id: str, **kwargs: Any
+    ) -> OrderFulfilmentState:
+        query = gql("""
+            query OrderFulfilmentState($id: ID!) {
+              order(id: $id) {
+                id
+                number
+                status
+                lines {
+                  id
+                  quantity
+                  quantityFulfilled
+                  variant {
+                    id
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="OrderFulfilmentState",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return OrderFulfilmentState.model_validate(data)
 
     async def order_by_external_reference(
         self, external_reference: str, **kwargs: Any

@@ -1,0 +1,1 @@
+"""Amazon orders into Saleor: incremental sync, backfill, mapping, the Saleor writer, follow-ups and the inbox."""

@@ -1,0 +1,109 @@
+"""SP-API clients for configured connections: one LWA client and one rate limiter per process (every seller has
+its own buckets in it), a client per connection built from its region, seller id and decrypted refresh token.
+
+In demo mode (no LWA credentials) the clients talk to the in-process simulator instead (``orders/demo.py``).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from saleor_asc_app.amazon import LwaAppCredentials, LwaClient, RateLimiter, Region, SellerCredentials, SpApiClient
+from saleor_asc_app.amazon.operations import Operation
+from saleor_asc_app.amazon.regions import LWA_TOKEN_URL
+from saleor_asc_app.amazon.retry import RetryPolicy
+from saleor_asc_app.clock import Clock
+from saleor_asc_app.configuration.model import AmazonConnection
+from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.errors import AppError
+
+AMAZON_ACCESS_KEY = "orders.amazon_access"
+
+
+class ConnectionNotAuthorized(AppError):
+    status_code = 409
+    code = "AMAZON_NOT_AUTHORIZED"
+
+
+class AmazonAccess:
+    def __init__(
+        self,
+        credentials: LwaAppCredentials,
+        http_client: httpx.AsyncClient,
+        clock: Clock,
+        *,
+        token_url: str = LWA_TOKEN_URL,
+        retry: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+        endpoint_override: str | None = None,
+    ) -> None:
+        self.http = http_client
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.retry = retry or RetryPolicy()
+        self.limiter = RateLimiter(clock)
+        self.lwa = LwaClient(credentials, http_client, clock, token_url=token_url, rng=self.rng)
+        self._endpoint_override = endpoint_override
+
+    def client(self, connection: AmazonConnection, refresh_token: str) -> SpApiClient:
+        endpoint: Region | str = self._endpoint_override or Region(connection.region.value)
+        return SpApiClient(
+            SellerCredentials.of(connection.seller_id, refresh_token),
+            endpoint,
+            self.http,
+            self.clock,
+            lwa=self.lwa,
+            rate_limiter=self.limiter,
+            retry=self.retry,
+            rng=self.rng,
+        )
+
+    def wait_time(self, seller_id: str, operation: Operation) -> float:
+        """Seconds until the seller's bucket for ``operation`` has a token (0: call now), without taking one.
+
+        The limiter has no public peek yet; jobs use this to reschedule instead of holding a worker while they
+        wait for a token.
+        """
+        bucket = self.limiter._bucket(seller_id, operation)
+        return bucket.seconds_until_token(self.clock.monotonic())
+
+    async def prepare(self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str) -> None:
+        """Hook for demo mode (registers the connection's seller with the simulator); nothing to do for Amazon."""
+        return None
+
+
+def amazon_access(state: Any) -> AmazonAccess:
+    """The process's ``AmazonAccess`` (built on first use): real Amazon, or the simulator in demo mode."""
+    access: AmazonAccess | None = state.extras.get(AMAZON_ACCESS_KEY)
+    if access is None:
+        settings = state.settings
+        if settings.demo_mode:
+            from saleor_asc_app.orders.demo import demo_access
+
+            access = demo_access(state)
+        else:
+            secret = settings.lwa_client_secret.get_secret_value() if settings.lwa_client_secret else ""
+            access = AmazonAccess(LwaAppCredentials.of(settings.lwa_client_id, secret), state.http_client, state.clock)
+        state.extras[AMAZON_ACCESS_KEY] = access
+    return access
+
+
+async def connection_client(
+    state: Any, session: AsyncSession, installation_id: uuid.UUID, connection: AmazonConnection
+) -> SpApiClient:
+    """A client for the connection, with its refresh token read (and decrypted) from the configuration."""
+    repository = ConfigurationRepository(session, state.secret_box, state.clock)
+    token = await repository.refresh_token(installation_id, connection.id)
+    if not token:
+        raise ConnectionNotAuthorized(
+            f"Amazon connection {connection.seller_id} ({connection.region.value}) has no authorization: "
+            "authorize it on the configuration page."
+        )
+    access = amazon_access(state)
+    await access.prepare(installation_id, connection, token)
+    return access.client(connection, token)

@@ -1,0 +1,60 @@
+"""The seam between the order import and buyer PII.
+
+The sync hands every order's ``Order.pii()`` to the installation's ``PiiSink`` in the same transaction as the order
+row, and from then on works only with ``Order.without_pii()``: PII never reaches a log, a job payload, an error
+message, the stored order JSON or Saleor. The default sink stores nothing; the PII vault replaces it (put an
+instance under ``AppState.extras[PII_SINK_KEY]``).
+
+Saleor still needs a customer e-mail per order: ``BuyerPseudonyms`` derives a stable, non-reversible address per
+buyer (an HMAC of Amazon's anonymised buyer e-mail under a key derived from the master key, scoped to the
+installation), so a buyer's orders group together in Saleor without Saleor learning who the buyer is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from saleor_asc_app.amazon.models.orders import Order, OrderPii
+
+PII_SINK_KEY = "orders.pii_sink"
+PSEUDONYM_DOMAIN = "buyers.amazon.invalid"  # .invalid (RFC 2606): nothing can ever be delivered there
+
+
+class PiiSink(Protocol):
+    async def store(self, session: AsyncSession, installation_id: uuid.UUID, pii: OrderPii) -> None:
+        """Keep (or drop) the buyer data of one order, inside the caller's transaction."""
+        ...
+
+
+class DiscardingPiiSink:
+    """The default: buyer data is not kept anywhere."""
+
+    async def store(self, session: AsyncSession, installation_id: uuid.UUID, pii: OrderPii) -> None:
+        return None
+
+
+def pii_sink(extras: dict[str, Any]) -> PiiSink:
+    sink = extras.get(PII_SINK_KEY)
+    return sink if sink is not None else DiscardingPiiSink()
+
+
+class BuyerPseudonyms:
+    def __init__(self, master_key: bytes) -> None:
+        self._key = hashlib.sha256(b"saleor-asc-app:buyer-pseudonym:" + master_key).digest()
+
+    def reference(self, installation_id: uuid.UUID, order: Order) -> tuple[str, bool]:
+        """A stable hex pseudonym of the order's buyer, and whether it is one: when Amazon did not disclose the
+        buyer (no BUYER role, FBA orders) it is a pseudonym of the order instead."""
+        email = (order.buyer.buyer_email or "").strip().lower() if order.buyer else ""
+        subject = f"buyer:{email}" if email else f"order:{order.order_id}"
+        message = f"{installation_id}:{subject}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32], bool(email)
+
+
+def pseudonymous_email(buyer_ref: str) -> str:
+    return f"buyer-{buyer_ref}@{PSEUDONYM_DOMAIN}"

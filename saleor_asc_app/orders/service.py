@@ -1,0 +1,36 @@
+"""What the dashboard, the configuration page and the CLI ask of the order import."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from saleor_asc_app.orders import replay
+from saleor_asc_app.orders.schedule import enqueue_writer, ensure_sync_jobs
+from saleor_asc_app.orders.tables import AmazonOrder
+
+
+async def configuration_saved(
+    session: AsyncSession, installation_id: uuid.UUID, authorized_connection_ids: Iterable[str], *, now: datetime
+) -> None:
+    """In the saving transaction: every authorized connection syncs, and the writer re-decides the orders the
+    configuration parked or skipped (a new SKU mapping replays the orders parked for its SKU)."""
+    await ensure_sync_jobs(session, installation_id, authorized_connection_ids, now=now)
+    await enqueue_writer(session, installation_id, now=now)
+
+
+async def replay_order(
+    session: AsyncSession, installation_id: uuid.UUID, amazon_order_id: str, *, now: datetime
+) -> AmazonOrder:
+    row = await replay.replay_order(session, installation_id, amazon_order_id, now=now)
+    await enqueue_writer(session, installation_id, now=now)
+    return row
+
+
+async def skip_order(
+    session: AsyncSession, installation_id: uuid.UUID, amazon_order_id: str, *, now: datetime, by: str
+) -> AmazonOrder:
+    return await replay.skip_order(session, installation_id, amazon_order_id, now=now, by=by)

@@ -1,0 +1,420 @@
+"""The Saleor writer of one installation: decides every queued order, imports the importable ones with
+``orderBulkCreate`` and records the link Amazon order id ↔ Saleor order id.
+
+Exactly once: the Amazon order id is the key everywhere. ``amazon_order`` is unique per installation and order id,
+only one writer runs per installation (``concurrency_key``), every batch holds an order at most once, and
+``externalReference`` (= the Amazon order id) is unique in Saleor as the final guard: when a run dies between
+Saleor's answer and recording it, the next run gets ``UNIQUE`` for those orders, looks each up by its external
+reference and records the link — "already imported" is a success.
+
+Batches hold at most 50 orders (Saleor's limit) and use ``REJECT_FAILED_ROWS`` so one bad order never blocks the
+others; a batch Saleor fails as a whole is retried order by order to find the culprit. ``stockUpdatePolicy`` is
+FORCE: the sale already happened on Amazon, Saleor's stock follows it even below zero.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from saleor_asc_app.amazon.models.orders import Order
+from saleor_asc_app.configuration.model import AppConfiguration
+from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.installations import app_token, get_by_id
+from saleor_asc_app.jobs.queue import ClaimedJob
+from saleor_asc_app.logging import get_logger
+from saleor_asc_app.orders.catalog import SaleorCatalog
+from saleor_asc_app.orders.followup import follow_up_orders
+from saleor_asc_app.orders.lifecycle import Decision, gate
+from saleor_asc_app.orders.mapping import Ready, map_order, parked, saleor_sku
+from saleor_asc_app.orders.money import format_amount
+from saleor_asc_app.orders.pii import pseudonymous_email
+from saleor_asc_app.orders.replay import release_fixed
+from saleor_asc_app.orders.tables import AmazonOrder, ImportCount, OrderState, table
+from saleor_asc_app.saleor.client import SaleorClient, create_saleor_client
+from saleor_asc_app.saleor.errors import SaleorGraphQLError, safe_message
+from saleor_asc_app.saleor.graphql_client.enums import ErrorPolicyEnum, StockUpdatePolicyEnum
+from saleor_asc_app.saleor.graphql_client.input_types import OrderBulkCreateInput
+from saleor_asc_app.saleor.graphql_client.order_bulk_create import OrderBulkCreateOrderBulkCreateResults
+from saleor_asc_app.state import AppState
+
+log = get_logger(__name__)
+
+BATCH_SIZE = 50  # orderBulkCreate's limit
+ROUND_SIZE = 500  # queued orders decided per round
+_TABLE = table(AmazonOrder)
+# Saleor adds this to every line of a row it rejected for another reason; it is not the cause then.
+NOISE_CODES = frozenset({"NON_EXISTING_STOCK"})
+
+
+@dataclass
+class WriteReport:
+    decided: Counter[str] = field(default_factory=Counter)  # state -> orders
+    imported: int = 0
+    linked: int = 0  # already in Saleor (UNIQUE), link recorded
+    rejected: int = 0
+    batches: int = 0
+    followups: int = 0
+
+
+@dataclass
+class _Row:
+    id: uuid.UUID
+    amazon_order_id: str
+    marketplace_id: str
+    updated_at: datetime | None
+    order: Order | None
+    buyer_ref: str | None
+
+
+@dataclass
+class _Outcome:
+    row: _Row
+    ready: Ready
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Writer:
+    def __init__(
+        self,
+        state: AppState,
+        installation_id: uuid.UUID,
+        client: SaleorClient,
+        config: AppConfiguration,
+        config_version: int,
+        *,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        if not 1 <= batch_size <= BATCH_SIZE:
+            raise ValueError(f"batch_size must be between 1 and {BATCH_SIZE}")
+        self.state = state
+        self.installation_id = installation_id
+        self.client = client
+        self.catalog = SaleorCatalog(client)
+        self.config = config
+        self.config_version = config_version
+        self.batch_size = batch_size
+        self.report = WriteReport()
+
+    async def run(self) -> WriteReport:
+        await release_fixed(self.state, self.installation_id, self.config, self.config_version, self.catalog)
+        while await self._round():
+            pass
+        self.report.followups = await follow_up_orders(self.state, self.installation_id, self.client, self.config)
+        return self.report
+
+    async def _round(self) -> bool:
+        async with self.state.sessionmaker() as session:
+            result = await session.execute(
+                select(
+                    AmazonOrder.id,
+                    AmazonOrder.amazon_order_id,
+                    AmazonOrder.marketplace_id,
+                    AmazonOrder.amazon_updated_at,
+                    AmazonOrder.order_json,
+                    AmazonOrder.buyer_ref,
+                )
+                .where(AmazonOrder.installation_id == self.installation_id, AmazonOrder.state == OrderState.READY.value)
+                .order_by(AmazonOrder.amazon_updated_at, AmazonOrder.amazon_order_id)
+                .limit(ROUND_SIZE)
+            )
+            rows = [
+                _Row(r.id, r.amazon_order_id, r.marketplace_id, r.amazon_updated_at, _parse(r.order_json), r.buyer_ref)
+                for r in result.all()
+            ]
+        if not rows:
+            return False
+        decisions: list[tuple[_Row, Decision]] = []
+        candidates: list[_Row] = []
+        for row in rows:
+            if row.order is None:
+                decisions.append((row, parked("no_details", "The app has no readable copy of this order yet.")))
+                continue
+            decision = gate(row.order, self.config)
+            if decision is None:
+                candidates.append(row)
+            else:
+                decisions.append((row, decision))
+        outcomes: list[_Outcome] = []
+        if candidates:
+            snapshot = await self.catalog.snapshot(*self._lookups(candidates))
+            for row in candidates:
+                assert row.order is not None
+                email = pseudonymous_email(row.buyer_ref or row.amazon_order_id)
+                mapped = map_order(row.order, self.config, snapshot, email)
+                if isinstance(mapped, Ready):
+                    outcomes.append(_Outcome(row, mapped))
+                else:
+                    decisions.append((row, mapped))
+        if decisions:
+            async with self.state.sessionmaker() as session, session.begin():
+                await self._record_decisions(session, decisions)
+        unique = list({o.row.amazon_order_id: o for o in outcomes}.values())  # an order at most once per batch
+        for start in range(0, len(unique), self.batch_size):
+            await self._send(unique[start : start + self.batch_size])
+        return True
+
+    def _lookups(self, rows: list[_Row]) -> tuple[set[str], set[str]]:
+        skus: set[str] = set()
+        slugs: set[str] = set()
+        for row in rows:
+            assert row.order is not None
+            mapping = self.config.mapping_for(row.marketplace_id)
+            if mapping is not None:
+                slugs.add(mapping.channel_slug)
+            for item in row.order.order_items:
+                target = saleor_sku(item.product.seller_sku or "", self.config) if item.product.seller_sku else None
+                if target is not None:
+                    skus.add(target[0])
+        return skus, slugs
+
+    # --- Saleor ------------------------------------------------------------------------------------------------
+
+    async def _send(self, batch: list[_Outcome]) -> None:
+        sendable: list[tuple[_Outcome, OrderBulkCreateInput]] = []
+        for outcome in batch:
+            try:
+                sendable.append((outcome, OrderBulkCreateInput.model_validate(outcome.ready.input)))
+            except ValidationError as exc:  # a mapping bug, never buyer data: the input holds none
+                outcome.values = _parked_values("invalid_input", f"The app built an invalid Saleor input: {exc}")
+        if sendable:
+            self.report.batches += 1
+            try:
+                response = await self.client.order_bulk_create(
+                    orders=[order_input for _outcome, order_input in sendable],
+                    error_policy=ErrorPolicyEnum.REJECT_FAILED_ROWS,
+                    stock_update_policy=StockUpdatePolicyEnum.FORCE,
+                )
+            except SaleorGraphQLError as exc:
+                if len(sendable) > 1:
+                    for outcome, _input in sendable:  # find the order Saleor cannot take
+                        await self._send([outcome])
+                    return
+                sendable[0][0].values = _parked_values(
+                    "saleor_rejected", f"Saleor failed on this order: {safe_message(str(exc))}"
+                )
+            else:
+                payload = response.order_bulk_create
+                if payload is None or len(payload.results) != len(sendable):
+                    errors = payload.errors if payload else []
+                    problems = "; ".join(f"{e.code}: {safe_message(e.message)}" for e in errors)
+                    raise RuntimeError(f"orderBulkCreate answered without per-order results ({problems or 'none'})")
+                for (outcome, _input), result in zip(sendable, payload.results, strict=True):
+                    await self._result(outcome, result)
+        async with self.state.sessionmaker() as session, session.begin():
+            await self._record_outcomes(session, batch)
+
+    async def _result(self, outcome: _Outcome, result: OrderBulkCreateOrderBulkCreateResults) -> None:
+        now = self.state.clock.now()
+        ready = outcome.ready
+        if result.order is not None:
+            order = result.order
+            saleor_total = Decimal(str(order.total.gross.amount))
+            values = {
+                "state": OrderState.SHIPPED.value if order.status.value == "FULFILLED" else OrderState.IMPORTED.value,
+                "reason_code": None,
+                "reason": None,
+                "reason_key": None,
+                "saleor_order_id": order.id,
+                "saleor_order_number": order.number,
+                "saleor_total_amount": format_amount(saleor_total, ready.money.exponent),
+                "imported_at": now,
+            }
+            if saleor_total != ready.money.grand_total:
+                values |= {
+                    "reason_code": "total_variance",
+                    "reason": f"Saleor's total {saleor_total} differs from Amazon's {ready.money.grand_total} "
+                    f"{ready.money.currency}.",
+                }
+            self.report.imported += 1
+            outcome.values = values
+            return
+        errors = result.errors or []
+        if any(e.code == "UNIQUE" and "external_reference" in (e.path or "") for e in errors):
+            lookup = await self.client.order_by_external_reference(external_reference=outcome.row.amazon_order_id)
+            found = lookup.order
+            if found is not None:
+                self.report.linked += 1
+                outcome.values = {
+                    "state": OrderState.IMPORTED.value,
+                    "reason_code": None,
+                    "reason": None,
+                    "reason_key": None,
+                    "saleor_order_id": found.id,
+                    "saleor_order_number": found.number,
+                    "saleor_total_amount": None,
+                    "imported_at": now,
+                    "force_followup": True,  # bring its fulfilments up to what Amazon says
+                }
+                return
+        causes = [e for e in errors if e.code not in NOISE_CODES] or errors
+        summary = "; ".join(f"{e.code} on {e.path or '-'}: {safe_message(e.message)}" for e in causes[:3])
+        self.report.rejected += 1
+        outcome.values = _parked_values("saleor_rejected", f"Saleor rejected the order: {summary or 'no reason given'}")
+
+    # --- recording ---------------------------------------------------------------------------------------------
+
+    async def _record_decisions(self, session: AsyncSession, decisions: list[tuple[_Row, Decision]]) -> None:
+        now = self.state.clock.now()
+        params = [
+            {
+                "b_id": row.id,
+                "b_updated": row.updated_at,
+                "b_state": decision.state.value,
+                "b_reason_code": decision.reason_code,
+                "b_reason": decision.reason,
+                "b_reason_key": decision.reason_key,
+                "b_version": self.config_version,
+                "b_now": now,
+            }
+            for row, decision in decisions
+        ]
+        await session.execute(_DECISION, params)
+        self.report.decided.update(decision.state.value for _row, decision in decisions)
+
+    async def _record_outcomes(self, session: AsyncSession, batch: list[_Outcome]) -> None:
+        now = self.state.clock.now()
+        ids = [o.row.id for o in batch]
+        query = select(AmazonOrder.id, AmazonOrder.amazon_updated_at).where(AmazonOrder.id.in_(ids))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        current = {r.id: r.amazon_updated_at for r in (await session.execute(query)).all()}
+        params = []
+        counts: Counter[str] = Counter()
+        for outcome in batch:
+            values = dict(outcome.values)
+            force = bool(values.pop("force_followup", False))
+            in_saleor = values.get("saleor_order_id") is not None
+            # Amazon changed the order while it was being written: follow up on the newer version.
+            changed = current.get(outcome.row.id) != outcome.row.updated_at
+            params.append(
+                {
+                    "b_id": outcome.row.id,
+                    "b_state": values["state"],
+                    "b_reason_code": values.get("reason_code"),
+                    "b_reason": values.get("reason"),
+                    "b_reason_key": values.get("reason_key"),
+                    "b_version": self.config_version,
+                    "b_saleor_order_id": values.get("saleor_order_id"),
+                    "b_saleor_order_number": values.get("saleor_order_number"),
+                    "b_saleor_total_amount": values.get("saleor_total_amount"),
+                    "b_imported_at": values.get("imported_at"),
+                    "b_line_map": outcome.ready.line_map if in_saleor else None,
+                    "b_packages_done": outcome.ready.packages_done if in_saleor else None,
+                    "b_followup": in_saleor and (force or changed),
+                    "b_state_if_changed": OrderState.READY.value if changed and not in_saleor else values["state"],
+                    "b_now": now,
+                }
+            )
+            if in_saleor and not force:
+                counts[outcome.row.marketplace_id] += 1
+            self.report.decided[values["state"]] += 1
+        await session.execute(_OUTCOME, params)
+        if counts:
+            await _count_imports(session, self.installation_id, counts, now)
+
+
+def _parse(data: dict[str, Any] | None) -> Order | None:
+    if data is None:
+        return None
+    try:
+        return Order.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _parked_values(code: str, reason: str) -> dict[str, Any]:
+    return {"state": OrderState.PARKED.value, "reason_code": code, "reason": reason, "reason_key": None}
+
+
+_DECISION = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("b_id"),
+        _TABLE.c.state == OrderState.READY.value,
+        # Amazon changed it meanwhile: leave it queued, the next round decides the newer version.
+        _TABLE.c.amazon_updated_at.is_not_distinct_from(bindparam("b_updated")),
+    )
+    .values(
+        state=bindparam("b_state"),
+        reason_code=bindparam("b_reason_code"),
+        reason=bindparam("b_reason"),
+        reason_key=bindparam("b_reason_key"),
+        config_version=bindparam("b_version"),
+        updated_at=bindparam("b_now"),
+    )
+)
+_OUTCOME = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"))
+    .values(
+        state=bindparam("b_state_if_changed"),
+        reason_code=bindparam("b_reason_code"),
+        reason=bindparam("b_reason"),
+        reason_key=bindparam("b_reason_key"),
+        config_version=bindparam("b_version"),
+        saleor_order_id=bindparam("b_saleor_order_id"),
+        saleor_order_number=bindparam("b_saleor_order_number"),
+        saleor_total_amount=bindparam("b_saleor_total_amount"),
+        imported_at=bindparam("b_imported_at"),
+        line_map=bindparam("b_line_map"),
+        packages_done=bindparam("b_packages_done"),
+        needs_followup=bindparam("b_followup"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
+
+async def _count_imports(
+    session: AsyncSession, installation_id: uuid.UUID, counts: Counter[str], now: datetime
+) -> None:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    counts_table = table(ImportCount)
+    for marketplace_id, count in counts.items():
+        statement = insert(counts_table).values(
+            id=uuid.uuid4(), installation_id=installation_id, marketplace_id=marketplace_id, day=now.date(), count=count
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["installation_id", "marketplace_id", "day"],
+            set_={"count": counts_table.c.count + statement.excluded.count},
+        )
+        await session.execute(statement)
+
+
+async def write_orders(state: AppState, installation_id: uuid.UUID, *, batch_size: int = BATCH_SIZE) -> WriteReport:
+    async with state.sessionmaker() as session:
+        installation = await get_by_id(session, installation_id)
+        if installation is None:
+            return WriteReport()
+        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
+    client = create_saleor_client(
+        installation.saleor_api_url, app_token(installation, state.secret_box), state.http_client
+    )
+    writer = Writer(state, installation_id, client, loaded.config, loaded.version, batch_size=batch_size)
+    report = await writer.run()
+    if report.imported or report.linked or report.rejected:
+        log.info(
+            "orders written to Saleor",
+            imported=report.imported,
+            linked=report.linked,
+            rejected=report.rejected,
+            batches=report.batches,
+        )
+    return report
+
+
+def writer_handler(batch_size: int = BATCH_SIZE) -> Any:
+    async def run(ctx: AppState, job: ClaimedJob) -> None:
+        assert job.installation_id is not None
+        await write_orders(ctx, job.installation_id, batch_size=batch_size)
+
+    return run
