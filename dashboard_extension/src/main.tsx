@@ -5,11 +5,13 @@ import { Box, Spinner, Text, ThemeProvider } from "@saleor/macaw-ui";
 import { useMemo } from "react";
 import { createRoot } from "react-dom/client";
 
-import { createApi } from "./api";
+import { type Api, createApi } from "./api";
+import { AuthorizationBanner } from "./authorization/AuthorizationBanner";
+import { HomeWidget } from "./authorization/HomeWidget";
 import { isInIframe, ThemeSync, useBridgeState } from "./bridge";
 import { ConfigurationPage } from "./configuration/ConfigurationPage";
 import { Placeholder } from "./pages/Placeholder";
-import { pageFor } from "./routes";
+import { type PageName, pageFor } from "./routes";
 
 function Page() {
   const { appBridge } = useAppBridge();
@@ -23,7 +25,19 @@ function Page() {
       </Box>
     );
   }
-  switch (pageFor(window.location.pathname)) {
+  const name = pageFor(window.location.pathname);
+  if (name === "homeWidget") return <HomeWidget api={api} />;
+  return (
+    <>
+      {name !== "orderWidget" && <AuthorizationBanner api={api} />}
+      <PageContent name={name} api={api} />
+    </>
+  );
+}
+
+function PageContent(props: { name: PageName; api: Api }) {
+  const { api } = props;
+  switch (props.name) {
     case "configuration":
       return <ConfigurationPage api={api} />;
     case "orders":
@@ -32,8 +46,6 @@ function Page() {
       return <Placeholder title="Configuration history" />;
     case "orderWidget":
       return <Placeholder title="Amazon" compact />;
-    case "homeWidget":
-      return <Placeholder title="Amazon Seller Central" compact />;
     default:
       return <Placeholder title="Page not found" />;
   }

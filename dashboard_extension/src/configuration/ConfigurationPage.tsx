@@ -148,7 +148,7 @@ export function ConfigurationPage(props: { api: Api }) {
         ))}
       </Box>
       <Box as="form" paddingX={8} flexGrow="1" onSubmit={(e) => e.preventDefault()} data-testid="configuration-form">
-        <ConnectionsSection {...sectionProps} saved={data.configuration.connections} />
+        <ConnectionsSection {...sectionProps} saved={data.configuration.connections} api={props.api} onAuthorizationChanged={load} />
         <ChannelsSection {...sectionProps} />
         <OrderProcessingSection {...sectionProps} />
         <AccessSection {...sectionProps} />

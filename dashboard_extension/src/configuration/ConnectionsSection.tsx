@@ -1,5 +1,7 @@
 import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
 
+import type { Api } from "../api";
+import { ConnectionActions, NewConnection } from "../authorization/ConnectionActions";
 import { CheckboxField, SelectField, TextField } from "../components/fields";
 import { Card, FieldErrors, Section } from "../components/layout";
 import { type ConnectionForm, marketplacesOf, newConnection, syncChannelMappings } from "./form";
@@ -17,7 +19,9 @@ function formatDate(iso: string | null): string {
   return iso ? new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }) : "";
 }
 
-export function ConnectionsSection(props: SectionProps & { saved: AmazonConnection[] }) {
+export function ConnectionsSection(
+  props: SectionProps & { saved: AmazonConnection[]; api: Api; onAuthorizationChanged: () => void },
+) {
   const { form, update, errors, readOnly } = props;
   const setConnection = (index: number, change: Partial<ConnectionForm>) =>
     update((f) => {
@@ -29,7 +33,7 @@ export function ConnectionsSection(props: SectionProps & { saved: AmazonConnecti
     <Section
       testId="section-connections"
       title="Amazon connections"
-      description="The Seller Central accounts orders come from: the selling region, your Seller ID and the marketplaces you sell on. Authorizing with Amazon will fill these in a later release; for now enter them here."
+      description="The Seller Central accounts orders come from: the selling region, your Seller ID and the marketplaces you sell on. “Authorize with Amazon” signs you in to Seller Central and fills them in; private apps can use their credentials instead. Amazon requires a new authorization every 365 days."
     >
       {form.connections.length === 0 && (
         <Text size={3} color="default2">
@@ -119,6 +123,17 @@ export function ConnectionsSection(props: SectionProps & { saved: AmazonConnecti
               helperText="Stored encrypted and never shown again. Leave empty to keep the stored token."
               disabled={readOnly}
             />
+            {saved && (
+              <ConnectionActions
+                api={props.api}
+                connectionId={saved.id}
+                region={saved.region}
+                sellerId={saved.sellerId}
+                authorized={saved.state !== "NOT_AUTHORIZED"}
+                readOnly={readOnly}
+                onChanged={props.onAuthorizationChanged}
+              />
+            )}
             <Box display="flex" justifyContent="space-between" alignItems="center">
               {saved && saved.state !== "NOT_AUTHORIZED" ? (
                 <CheckboxField
@@ -147,6 +162,7 @@ export function ConnectionsSection(props: SectionProps & { saved: AmazonConnecti
           </Card>
         );
       })}
+      <NewConnection api={props.api} readOnly={readOnly} onChanged={props.onAuthorizationChanged} />
       <Box>
         <Button
           variant="secondary"
