@@ -112,6 +112,14 @@ from .fulfillment_update_tracking import (
     FulfillmentUpdateTrackingOrderFulfillmentUpdateTrackingErrors,
     FulfillmentUpdateTrackingOrderFulfillmentUpdateTrackingFulfillment,
 )
+from .fulfilment_order import (
+    FulfilmentOrder,
+    FulfilmentOrderOrder,
+    FulfilmentOrderOrderDeliveryMethodShippingMethod,
+    FulfilmentOrderOrderDeliveryMethodWarehouse,
+    FulfilmentOrderOrderLines,
+    FulfilmentOrderOrderLinesMetadata,
+)
 from .input_types import (
     AddressInput,
     AppProblemCreateInput,
@@ -311,6 +319,12 @@ __all__ = [
     "FulfillmentUpdateTrackingOrderFulfillmentUpdateTracking",
     "FulfillmentUpdateTrackingOrderFulfillmentUpdateTrackingErrors",
     "FulfillmentUpdateTrackingOrderFulfillmentUpdateTrackingFulfillment",
+    "FulfilmentOrder",
+    "FulfilmentOrderOrder",
+    "FulfilmentOrderOrderDeliveryMethodShippingMethod",
+    "FulfilmentOrderOrderDeliveryMethodWarehouse",
+    "FulfilmentOrderOrderLines",
+    "FulfilmentOrderOrderLinesMetadata",
     "GiftCardPaymentMethodDetailsInput",
     "GraphQLClientError",
     "GraphQLClientGraphQLError",

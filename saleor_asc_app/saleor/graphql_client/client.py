@@ -13,6 +13,7 @@ from .enums import ErrorPolicyEnum, StockUpdatePolicyEnum
 from .fetch_app_details import FetchAppDetails
 from .fetch_app_id import FetchAppId
 from .fulfillment_update_tracking import FulfillmentUpdateTracking
+from .fulfilment_order import FulfilmentOrder
 from .input_types import (
     AddressInput,
     AppProblemCreateInput,
@@ -601,6 +602,40 @@ class Client(AsyncBaseClient):
         )
         data = self.get_data(response)
         return TaxClasses.model_validate(data)
+
+    async def fulfilment_order(self, id: str, **kwargs: Any) -> FulfilmentOrder:
+        query = gql("""
+            query FulfilmentOrder($id: ID!) {
+              order(id: $id) {
+                id
+                number
+                status
+                shippingMethodName
+                deliveryMethod {
+                  __typename
+                  ... on ShippingMethod {
+                    id
+                    name
+                  }
+                }
+                lines {
+                  id
+                  quantity
+                  quantityFulfilled
+                  metadata {
+                    key
+                    value
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="FulfilmentOrder", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return FulfilmentOrder.model_validate(data)
 
     async def order_fulfilment_state(
         self, id: str, **kwargs: Any
