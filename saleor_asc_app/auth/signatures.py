@@ -38,7 +38,7 @@ def verify_webhook_signature(body: bytes, signature: str, jwks_text: str) -> Non
     header_segment, _, signature_segment = parts
     try:
         header: Any = json.loads(_b64decode(header_segment))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
         raise SignatureError("malformed JWS header") from None
     if not isinstance(header, dict) or header.get("alg") != "RS256":
         raise SignatureError("unsupported JWS algorithm")

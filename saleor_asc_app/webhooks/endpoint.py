@@ -98,7 +98,7 @@ def webhook_route(definition: WebhookDefinition) -> Route:
 
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
             return _error(400, "INVALID_BODY", "Webhook body is not valid JSON.")
         if not isinstance(payload, dict):
             return _error(400, "INVALID_BODY", "Webhook body must be a JSON object.")
