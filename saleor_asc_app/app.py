@@ -13,11 +13,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from saleor_asc_app.clock import Clock
+from saleor_asc_app.connections.checks import ensure_sweep
+from saleor_asc_app.connections.routes import routes as connection_routes
 from saleor_asc_app.dashboard.routes import routes as dashboard_routes
 from saleor_asc_app.info_pages import INFO_PAGES, health, info_page, ready
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.manifest import manifest
+from saleor_asc_app.metrics import metrics
 from saleor_asc_app.register import register
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState, build_state
@@ -47,6 +50,8 @@ def routes(state: AppState) -> list[BaseRoute]:
         *(Route(f"/{page}", info_page, methods=["GET"]) for page in INFO_PAGES),
         *(webhook_route(definition) for definition in state.webhooks),
         *dashboard_routes(state.settings),
+        *connection_routes(),
+        Route("/metrics", metrics, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     return items
@@ -69,6 +74,7 @@ def create_app(
         task: asyncio.Task[None] | None = None
         worker: Worker | None = None
         if start_worker:
+            await ensure_sweep(state)
             worker = build_worker(state)
             state.extras["wake_worker"] = worker.wake
             task = asyncio.create_task(worker.run())

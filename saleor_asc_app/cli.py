@@ -70,12 +70,14 @@ def serve(host: str, port: int, no_worker: bool, no_migrate: bool) -> None:
 def worker() -> None:
     """Run background jobs only (for deployments that scale workers separately)."""
     from saleor_asc_app.app import build_worker
+    from saleor_asc_app.connections.checks import ensure_sweep
     from saleor_asc_app.state import build_state
 
     settings = _settings()
 
     async def run() -> None:
         state = build_state(settings)
+        await ensure_sweep(state)  # the daily authorization sweep (also started by `serve`)
         worker = build_worker(state)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

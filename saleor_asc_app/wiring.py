@@ -5,7 +5,9 @@ Feature modules add their definitions here; tests may build an ``AppState`` with
 
 from __future__ import annotations
 
+from saleor_asc_app.connections.checks import connection_job_kinds
 from saleor_asc_app.jobs.registry import JobRegistry
+from saleor_asc_app.notifications.jobs import notification_job_kinds
 from saleor_asc_app.orders.jobs import order_job_kinds
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
 from saleor_asc_app.webhooks.processing import webhook_job_kind
@@ -19,6 +21,8 @@ def default_webhook_registry() -> WebhookRegistry:
 def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
     registry = JobRegistry()
     registry.register(webhook_job_kind(webhooks))
+    for kind in [*connection_job_kinds(), *notification_job_kinds()]:
+        registry.register(kind)
     for kind in order_job_kinds():
         registry.register(kind)
     return registry

@@ -88,6 +88,7 @@ class DashboardApi:
             secret_box=state.secret_box,
             clock=state.clock,
             store=SaleorStoreDirectory(state.http_client, state.secret_box),
+            app_state=state,
         )
         result = await self._schema.execute(
             query, variable_values=variables, context_value=context, operation_name=operation_name

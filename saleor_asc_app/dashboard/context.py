@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +23,7 @@ class DashboardContext:
     secret_box: SecretBox
     clock: Clock
     store: StoreDirectory
+    app_state: Any = None  # the process's AppState, for features that call Amazon or enqueue jobs
 
     @property
     def installation_id(self) -> uuid.UUID:

@@ -8,11 +8,13 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from saleor_asc_app.configuration import marketplaces
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.configuration.validation import validate
+from saleor_asc_app.connections.dashboard_api import ConnectionsMutation, ConnectionsQuery
 from saleor_asc_app.dashboard import types as t
 from saleor_asc_app.dashboard.context import DashboardContext
 from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
@@ -146,4 +148,6 @@ def _is_expected(error: BaseException) -> bool:
 
 def build_schema(*, debug: bool) -> strawberry.Schema:
     """Introspection is allowed only in debug mode (with GraphiQL); production answers no schema questions."""
-    return DashboardSchema(query=Query, mutation=Mutation, extensions=[] if debug else [DisableIntrospection])
+    query = merge_types("Query", (Query, ConnectionsQuery))
+    mutation = merge_types("Mutation", (Mutation, ConnectionsMutation))
+    return DashboardSchema(query=query, mutation=mutation, extensions=[] if debug else [DisableIntrospection])

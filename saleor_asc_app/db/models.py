@@ -43,5 +43,7 @@ class WebhookEvent(IdMixin, Base):
 
 # Feature tables: import every module that declares tables on Base, so migrations and create_all see them.
 from saleor_asc_app.configuration import tables as _configuration_tables  # noqa: E402, F401
+from saleor_asc_app.connections import tables as _connection_tables  # noqa: E402, F401
 from saleor_asc_app.jobs import models as _job_models  # noqa: E402, F401
+from saleor_asc_app.notifications import tables as _notification_tables  # noqa: E402, F401
 from saleor_asc_app.orders import tables as _order_tables  # noqa: E402, F401

@@ -20,10 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon import operations as ops
 from saleor_asc_app.amazon.client import WINDOW_END_LAG
-from saleor_asc_app.amazon.errors import AccessDenied, InvalidInput, LwaError, SpApiError
+from saleor_asc_app.amazon.errors import (
+    AccessDenied,
+    AuthorizationRevoked,
+    ClientSecretInvalid,
+    InvalidInput,
+    LwaError,
+    SpApiError,
+)
 from saleor_asc_app.amazon.models.orders import IMPORT_INCLUDED_DATA
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
@@ -46,6 +54,7 @@ PAGE_SIZE = 100
 INLINE_WAIT = 1.0  # a token this close is waited for inside the run
 ERROR_DELAY = 300.0
 AUTH_ERROR_DELAY = 3600.0
+PAUSED_RECHECK = 300.0  # a paused connection (expired, revoked) looks at its state again; no Amazon call
 REPLAY_CHECK = timedelta(minutes=10)
 
 
@@ -115,6 +124,12 @@ async def sync_connection(state: AppState, installation_id: uuid.UUID, connectio
             cursor.replay_checked_at = now
             if await has_candidates(session, installation_id, version):
                 await enqueue_writer(session, installation_id, now=now)
+        lifetime = state.settings.authorization_lifetime_days
+        usability = await lifecycle.usable(session, installation_id, connection, now=now, lifetime_days=lifetime)
+        if not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED:
+            _note_error(cursor, usability.reason or "paused", now, PAUSED_RECHECK)
+            outcome.next_in = PAUSED_RECHECK
+            return outcome
         try:
             client = await connection_client(state, session, installation_id, connection)
         except ConnectionNotAuthorized as exc:
@@ -182,6 +197,14 @@ async def sync_connection(state: AppState, installation_id: uuid.UUID, connectio
         delay = AUTH_ERROR_DELAY if auth else ERROR_DELAY
         log.warning("order sync failed", seller_id=seller_id, error_code=getattr(exc, "code", "ERROR"))
         async with state.sessionmaker() as session, session.begin():
+            if isinstance(exc, AuthorizationRevoked | ClientSecretInvalid):
+                mark = (
+                    lifecycle.mark_revoked
+                    if isinstance(exc, AuthorizationRevoked)
+                    else lifecycle.mark_client_secret_invalid
+                )
+                await mark(session, installation_id, connection_id, now=clock.now())
+                delay = PAUSED_RECHECK
             _note_error(await _cursor(session, installation_id, connection_id), str(exc), clock.now(), delay)
         outcome.next_in = delay
         return outcome

@@ -31,6 +31,7 @@ from saleor_asc_app.configuration.model import (
     ShippingMethodMapping,
 )
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.connections.tables import CONNECTION_TABLES
 from saleor_asc_app.db.base import Base
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
@@ -227,7 +228,9 @@ async def orders_env(
     ) as env:
         async with env.state.engine.begin() as connection:
             # Until the lead regenerates the migrations with these tables, create them next to the migrated ones.
-            await connection.run_sync(Base.metadata.create_all, tables=list(ORDER_TABLES), checkfirst=True)
+            await connection.run_sync(
+                Base.metadata.create_all, tables=[*ORDER_TABLES, *CONNECTION_TABLES], checkfirst=True
+            )
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
         if amazon_transport is not None:
             amazon = amazon_transport(amazon)
