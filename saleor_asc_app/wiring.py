@@ -6,16 +6,19 @@ Feature modules add their definitions here; tests may build an ``AppState`` with
 from __future__ import annotations
 
 from saleor_asc_app.connections.checks import connection_job_kinds
+from saleor_asc_app.fulfilment.intake import FULFILMENT_WEBHOOKS
+from saleor_asc_app.fulfilment.send import fulfilment_job_kinds
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.notifications.jobs import notification_job_kinds
 from saleor_asc_app.orders.jobs import order_job_kinds
+from saleor_asc_app.processing_errors.digest import processing_error_job_kinds
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
 from saleor_asc_app.webhooks.processing import webhook_job_kind
 from saleor_asc_app.webhooks.registry import WebhookRegistry
 
 
 def default_webhook_registry() -> WebhookRegistry:
-    return WebhookRegistry([APP_DELETED])
+    return WebhookRegistry([APP_DELETED, *FULFILMENT_WEBHOOKS])
 
 
 def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
@@ -24,5 +27,7 @@ def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
     for kind in [*connection_job_kinds(), *notification_job_kinds()]:
         registry.register(kind)
     for kind in order_job_kinds():
+        registry.register(kind)
+    for kind in [*fulfilment_job_kinds(), *processing_error_job_kinds()]:
         registry.register(kind)
     return registry

@@ -90,6 +90,15 @@ class Recipient(_Model):
 class Notifications(_Model):
     file_processing_errors: tuple[Recipient, ...] = ()
     authorization_warnings: tuple[Recipient, ...] = ()
+    processing_error_digest_minutes: int = 60  # at most one processing-error digest e-mail per interval
+
+
+class CarrierMapping(_Model):
+    """A Saleor shipping method (global id or name) → Amazon carrier code ("Other" needs a carrier name)."""
+
+    shipping_method: str
+    carrier_code: str
+    carrier_name: str | None = None
 
 
 class AppConfiguration(_Model):
@@ -101,6 +110,8 @@ class AppConfiguration(_Model):
     order_processing: OrderProcessing = Field(default_factory=OrderProcessing)
     pii_permission_group_id: str | None = None
     notifications: Notifications = Field(default_factory=Notifications)
+    carrier_mappings: tuple[CarrierMapping, ...] = ()
+    default_cancel_reason: str = "NO_INVENTORY"  # Amazon cancelOrder reason when staff choose none
 
     def marketplace_ids(self) -> list[str]:
         return [m for connection in self.connections for m in connection.marketplace_ids]

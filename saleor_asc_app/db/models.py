@@ -44,6 +44,8 @@ class WebhookEvent(IdMixin, Base):
 # Feature tables: import every module that declares tables on Base, so migrations and create_all see them.
 from saleor_asc_app.configuration import tables as _configuration_tables  # noqa: E402, F401
 from saleor_asc_app.connections import tables as _connection_tables  # noqa: E402, F401
+from saleor_asc_app.fulfilment import tables as _fulfilment_tables  # noqa: E402, F401
 from saleor_asc_app.jobs import models as _job_models  # noqa: E402, F401
 from saleor_asc_app.notifications import tables as _notification_tables  # noqa: E402, F401
 from saleor_asc_app.orders import tables as _order_tables  # noqa: E402, F401
+from saleor_asc_app.processing_errors import tables as _processing_error_tables  # noqa: E402, F401

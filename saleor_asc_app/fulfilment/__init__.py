@@ -1,0 +1,1 @@
+"""Shipments and cancellations from Saleor back to Amazon (outgoing actions)."""

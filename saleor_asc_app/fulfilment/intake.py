@@ -1,0 +1,201 @@
+"""Saleor fulfilment and cancellation webhooks → outgoing actions (stored, then sent by a job).
+
+Each handler runs in the ``webhook`` job after the event was stored and answered. Orders that did not come from
+Amazon (no linked ``amazon_order`` row) are ignored; the app's own changes never reach here (the webhook endpoint
+drops events the app caused itself).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+import zlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from saleor_asc_app.db.models import Installation
+from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
+from saleor_asc_app.jobs.queue import enqueue
+from saleor_asc_app.logging import get_logger
+from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.webhooks.registry import WebhookDefinition
+
+log = get_logger(__name__)
+
+CONFIRM_KIND = "fulfilment.send_action"
+
+
+def package_reference(fulfillment_id: str) -> str:
+    """Amazon wants a positive number, unique per order: the Saleor fulfilment's primary key (an integer in
+    Saleor), or a stable number derived from its id otherwise."""
+    try:
+        decoded = base64.b64decode(fulfillment_id, validate=True).decode()
+        pk = decoded.split(":", 1)[1]
+    except (binascii.Error, UnicodeDecodeError, IndexError):
+        pk = ""
+    if pk.isdigit() and int(pk) > 0:
+        return str(int(pk))
+    return str(zlib.crc32(fulfillment_id.encode()) or 1)
+
+
+async def linked_amazon_order(
+    session: AsyncSession, installation_id: uuid.UUID, order: dict[str, Any]
+) -> AmazonOrder | None:
+    """The imported Amazon order behind a Saleor order, or None for orders that did not come from Amazon."""
+    saleor_id = order.get("id")
+    if not saleor_id:
+        return None
+    result = await session.execute(
+        select(AmazonOrder).where(
+            AmazonOrder.installation_id == installation_id, AmazonOrder.saleor_order_id == saleor_id
+        )
+    )
+    return result.scalars().first()
+
+
+async def queue_action(session: AsyncSession, action: OutgoingAction, now: datetime) -> None:
+    await enqueue(
+        session,
+        CONFIRM_KIND,
+        {"action_id": str(action.id)},
+        installation_id=action.installation_id,
+        unique_key=f"outgoing-action:{action.id}",
+        concurrency_key=f"amazon-order:{action.installation_id}:{action.amazon_order_id}",
+        now=now,
+    )
+
+
+async def _latest(session: AsyncSession, installation_id: uuid.UUID, fulfillment_id: str) -> OutgoingAction | None:
+    result = await session.execute(
+        select(OutgoingAction)
+        .where(
+            OutgoingAction.installation_id == installation_id,
+            OutgoingAction.kind == ActionKind.CONFIRM_SHIPMENT.value,
+            OutgoingAction.saleor_fulfillment_id == fulfillment_id,
+        )
+        .order_by(OutgoingAction.version.desc())
+        .limit(1)
+    )
+    return result.scalars().first()
+
+
+async def record_shipment(ctx: Any, installation: Installation, payload: dict[str, Any], *, update_only: bool) -> None:
+    """A new fulfilment (``update_only=False``) or a tracking change: add a version of the package when there is
+    something new to tell Amazon. Idempotent: replays of the same event find the same version and do nothing."""
+    fulfillment = payload.get("fulfillment") or {}
+    order = payload.get("order") or {}
+    fulfillment_id = fulfillment.get("id")
+    if not fulfillment_id or fulfillment.get("status") not in (None, "FULFILLED"):
+        return
+    now = ctx.clock.now()
+    tracking = (fulfillment.get("trackingNumber") or "").strip()
+    lines = [
+        {"order_line_id": line["orderLine"]["id"], "quantity": int(line["quantity"])}
+        for line in fulfillment.get("lines") or []
+        if line.get("orderLine")
+    ]
+    try:
+        async with ctx.sessionmaker() as session, session.begin():
+            amazon = await linked_amazon_order(session, installation.id, order)
+            if amazon is None:
+                return
+            latest = await _latest(session, installation.id, fulfillment_id)
+            if latest is not None and (not update_only or latest.tracking_number == tracking):
+                return  # seen already (a replay, or the tracking event that accompanies a new fulfilment)
+            if latest is None and update_only and not lines:
+                return
+            created = fulfillment.get("created")
+            action = OutgoingAction(
+                id=uuid.uuid4(),
+                installation_id=installation.id,
+                kind=ActionKind.CONFIRM_SHIPMENT.value,
+                amazon_order_id=amazon.amazon_order_id,
+                connection_id=amazon.connection_id,
+                saleor_order_id=order["id"],
+                saleor_fulfillment_id=fulfillment_id,
+                version=(latest.version + 1) if latest else 1,
+                package_reference_id=package_reference(fulfillment_id),
+                tracking_number=tracking,
+                lines=lines or (latest.lines if latest else []),
+                ship_date=(latest.ship_date if latest else None)
+                or (datetime.fromisoformat(created) if created else now),
+                state=ActionState.PENDING.value,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(action)
+            await session.flush()
+            await queue_action(session, action, now)
+    except IntegrityError:
+        log.info("shipment already recorded", fulfillment_id=fulfillment_id)  # a concurrent replay won
+
+
+async def on_fulfillment_created(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+    await record_shipment(ctx, installation, payload, update_only=False)
+
+
+async def on_tracking_updated(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+    await record_shipment(ctx, installation, payload, update_only=True)
+
+
+async def on_fulfillment_canceled(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+    """A fulfilment cancelled in Saleor before it reached Amazon is not sent; one Amazon already has stays (Amazon
+    offers no way to take a shipment confirmation back), and the action shows that."""
+    fulfillment_id = (payload.get("fulfillment") or {}).get("id")
+    if not fulfillment_id:
+        return
+    now = ctx.clock.now()
+    async with ctx.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(OutgoingAction)
+            .where(
+                OutgoingAction.installation_id == installation.id,
+                OutgoingAction.saleor_fulfillment_id == fulfillment_id,
+                OutgoingAction.state.in_(
+                    [ActionState.PENDING.value, ActionState.REFUSED.value, ActionState.FAILED.value]
+                ),
+            )
+            .values(
+                state=ActionState.WITHDRAWN.value,
+                message="The fulfilment was cancelled in Saleor before it was sent to Amazon.",
+                updated_at=now,
+            )
+        )
+        confirmed = await session.scalar(
+            select(func.count())
+            .select_from(OutgoingAction)
+            .where(
+                OutgoingAction.installation_id == installation.id,
+                OutgoingAction.saleor_fulfillment_id == fulfillment_id,
+                OutgoingAction.state == ActionState.CONFIRMED.value,
+            )
+        )
+        if confirmed:
+            await session.execute(
+                update(OutgoingAction)
+                .where(
+                    OutgoingAction.installation_id == installation.id,
+                    OutgoingAction.saleor_fulfillment_id == fulfillment_id,
+                    OutgoingAction.state == ActionState.CONFIRMED.value,
+                )
+                .values(
+                    message="Cancelled in Saleor after Amazon confirmed the shipment; Amazon keeps it as shipped.",
+                    updated_at=now,
+                )
+            )
+
+
+FULFILLMENT_CREATED = WebhookDefinition("FULFILLMENT_CREATED", "Amazon: confirm shipment", on_fulfillment_created)
+FULFILLMENT_TRACKING_NUMBER_UPDATED = WebhookDefinition(
+    "FULFILLMENT_TRACKING_NUMBER_UPDATED", "Amazon: update tracking", on_tracking_updated
+)
+FULFILLMENT_CANCELED = WebhookDefinition(
+    "FULFILLMENT_CANCELED", "Amazon: fulfilment cancelled", on_fulfillment_canceled
+)
+
+FULFILMENT_WEBHOOKS = (FULFILLMENT_CREATED, FULFILLMENT_TRACKING_NUMBER_UPDATED, FULFILLMENT_CANCELED)

@@ -1,0 +1,1 @@
+"""“Amazon Seller Central File Processing Errors”: problems Amazon reported back, listed and e-mailed as digests."""

@@ -1,0 +1,246 @@
+"""Saleor fulfilments of imported Amazon orders confirm shipments on the SP-API simulator: one package per
+fulfilment with Amazon's order item ids and quantities, the mapped carrier, tracking updates re-confirming the
+same package, pre-flight refusals, and crash safety (nothing lost, nothing confirmed twice)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from saleor_asc_app.amazon.models.orders import FulfillmentStatus
+from saleor_asc_app.configuration.model import CarrierMapping
+from saleor_asc_app.fulfilment.intake import package_reference
+from saleor_asc_app.fulfilment.tables import ActionState
+from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.processing_errors.tables import ProcessingError
+from tests.fulfilment.harness import (
+    US_SELLER,
+    actions,
+    deliver,
+    fulfil,
+    fulfilment_env,
+    import_unshipped_orders,
+    update_tracking,
+)
+from tests.orders.faults import run_until_death
+from tests.orders.harness import OrdersEnv
+
+UPS_NUMBER = "1Z999AA10123456784"
+
+
+async def map_standard_to(env: OrdersEnv, code: str, name: str | None = None) -> None:
+    config = await env.current_config()
+    method = env.demo.shipping_methods["standard"].id
+    await env.save(
+        config.model_copy(
+            update={"carrier_mappings": (CarrierMapping(shipping_method=method, carrier_code=code, carrier_name=name),)}
+        )
+    )
+
+
+def item_ids(env: OrdersEnv, amazon_order_id: str) -> list[str]:
+    order = env.saleor_order(amazon_order_id)
+    assert order is not None
+    return [line.metadata.get("amazon.order_item_id", "") for line in order.lines]
+
+
+async def test_a_fulfilment_with_tracking_confirms_the_shipment_on_amazon(sqlite_url: str, tmp_path: Path) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_standard_to(env, "UPS")
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
+        fulfilment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
+        await deliver(env)
+        await env.run_jobs()
+
+        [confirmation] = env.simulator.shipments(US_SELLER)
+        assert confirmation.order_id == order_id
+        assert confirmation.package_reference_id == package_reference(fulfilment_id)
+        assert (confirmation.carrier_code, confirmation.tracking_number) == ("UPS", UPS_NUMBER)
+        sim = env.simulator.order(order_id)
+        assert confirmation.items == sim.quantities
+        assert sim.status(env.clock.now()) is FulfillmentStatus.SHIPPED
+        [action] = await actions(env)
+        assert action.state == ActionState.CONFIRMED.value
+        assert action.attempts == 1
+
+
+async def test_partial_shipments_are_separate_packages_and_tracking_updates_reconfirm_the_package(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        order_id = await an_order_with_units(env, 2)
+        await map_standard_to(env, "UPS")
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        first = await fulfil(env, order_id, {0: 1}, UPS_NUMBER)
+        await deliver(env)
+        await env.run_jobs()
+        sim = env.simulator.order(order_id)
+        assert sim.status(env.clock.now()) is FulfillmentStatus.PARTIALLY_SHIPPED
+        [first_item] = [item_ids(env, order_id)[0]]
+        assert sim.shipped(env.clock.now())[first_item] == 1
+
+        new_number = "1Z999AA10123456795"
+        await update_tracking(env, first, new_number)
+        await deliver(env)
+        await env.run_jobs()
+        confirmations = env.simulator.shipments(US_SELLER)
+        assert [(c.package_reference_id, c.tracking_number) for c in confirmations] == [
+            (package_reference(first), UPS_NUMBER),
+            (package_reference(first), new_number),
+        ]
+        assert sim.shipped(env.clock.now())[first_item] == 1  # the edit replaced the package, not added one
+        [package] = [s for s in sim.shipments if s.package_reference_id == package_reference(first)]
+        assert package.tracking_number == new_number
+
+        rest = {i: line.quantity - line.quantity_fulfilled for i, line in enumerate(saleor_order.lines)}
+        second = await fulfil(env, order_id, {i: q for i, q in rest.items() if q}, "1Z999AA10123456806")
+        await deliver(env)
+        await env.run_jobs()
+        assert package_reference(second) != package_reference(first)
+        assert sim.status(env.clock.now()) is FulfillmentStatus.SHIPPED
+        assert sim.shipped(env.clock.now()) == sim.quantities
+        states = sorted((a.saleor_fulfillment_id == first, a.version, a.state) for a in await actions(env))
+        assert states == [(False, 1, "confirmed"), (True, 1, "confirmed"), (True, 2, "confirmed")]
+
+
+async def an_order_with_units(env: OrdersEnv, at_least: int) -> str:
+    for order_id in await import_unshipped_orders(env, 6):
+        order = env.saleor_order(order_id)
+        assert order is not None
+        if sum(line.quantity for line in order.lines) >= at_least:
+            return order_id
+    raise AssertionError("no generated order has enough units")
+
+
+async def errors(env: OrdersEnv) -> list[ProcessingError]:
+    async with env.state.sessionmaker() as session:
+        result = await session.execute(
+            select(ProcessingError).where(ProcessingError.installation_id == env.installation_id)
+        )
+        return list(result.scalars())
+
+
+@pytest.mark.parametrize(
+    ("carrier", "tracking", "code", "reason"),
+    [
+        ("NoSuchCarrier", UPS_NUMBER, "carrier_unknown", 'unknown carrier code "NoSuchCarrier"'),
+        ("UPS", "12345", "tracking_format", "does not fit the format of UPS tracking numbers"),
+        ("Royal Mail", UPS_NUMBER, "tracking_format", "does not fit the format of Royal Mail"),
+        ("UPS", "", "tracking_missing", "Amazon requires a tracking number"),
+    ],
+)
+async def test_preflight_refuses_unknown_carriers_and_tracking_numbers_that_do_not_fit(
+    sqlite_url: str, tmp_path: Path, carrier: str, tracking: str, code: str, reason: str
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_standard_to(env, carrier)
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, tracking)
+        await deliver(env)
+        await env.run_jobs()
+        assert env.simulator.shipments(US_SELLER) == []
+        [action] = await actions(env)
+        assert action.state == ActionState.REFUSED.value
+        assert action.message is not None and reason in action.message
+        [error] = await errors(env)
+        assert (error.source, error.code, error.amazon_order_id) == ("shipment", code, order_id)
+
+
+async def test_preflight_refuses_more_units_than_amazon_has_unshipped(sqlite_url: str, tmp_path: Path) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_standard_to(env, "UPS")
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        env.simulator.advance_order(order_id, FulfillmentStatus.SHIPPED)  # shipped in Seller Central meanwhile
+        await env.run_jobs()
+        assert env.simulator.shipments(US_SELLER) == []
+        [action] = await actions(env)
+        assert action.state == ActionState.REFUSED.value
+        assert action.message is not None and "Amazon has only 0 unshipped" in action.message
+
+
+async def test_unmapped_shipping_methods_go_as_other_with_the_method_name(sqlite_url: str, tmp_path: Path) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "ABC-123")
+        await deliver(env)
+        await env.run_jobs()
+        [confirmation] = env.simulator.shipments(US_SELLER)
+        [package] = env.simulator.order(order_id).shipments
+        assert confirmation.carrier_code == "Other"
+        assert package.carrier_name == saleor_order.shipping_method_name
+
+
+async def test_orders_that_did_not_come_from_amazon_are_ignored(sqlite_url: str, tmp_path: Path) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        async with env.state.sessionmaker() as session, session.begin():
+            await session.execute(update(AmazonOrder).values(saleor_order_id="T3JkZXI6b3RoZXI="))  # unlink
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        await env.run_jobs()
+        assert await actions(env) == []
+        assert env.simulator.shipments(US_SELLER) == []
+
+
+class DieAfterConfirm(httpx.AsyncBaseTransport):
+    """Amazon accepts the first confirmShipment, then the worker dies before it hears the answer."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.died = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.url.path.endswith("/shipmentConfirmation") and not self.died.is_set():
+            await response.aread()
+            self.died.set()
+            await asyncio.Event().wait()  # the process is gone; only cancellation ends this
+        return response
+
+
+async def test_a_crash_after_amazon_accepted_loses_nothing_and_never_ships_twice(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    dying: list[DieAfterConfirm] = []
+
+    def die(inner: httpx.AsyncBaseTransport) -> DieAfterConfirm:
+        dying.append(DieAfterConfirm(inner))
+        return dying[0]
+
+    async with fulfilment_env(sqlite_url, tmp_path, amazon_transport=die) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_standard_to(env, "UPS")
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        assert await run_until_death(env.run_jobs, dying[0].died)
+        [action] = await actions(env)
+        assert action.state == ActionState.SENT.value  # Amazon has it; the app does not know yet
+
+        env.clock.advance(env.state.settings.job_lease_seconds + 1)  # the dead worker's lease runs out
+        await env.run_jobs()
+        [action] = await actions(env)
+        assert action.state == ActionState.CONFIRMED.value
+        sim = env.simulator.order(order_id)
+        assert len(sim.shipments) == 1  # the retry re-confirmed the same package
+        assert sim.shipped(env.clock.now()) == sim.quantities
+        assert {c.package_reference_id for c in env.simulator.shipments(US_SELLER)} == {action.package_reference_id}
