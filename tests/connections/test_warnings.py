@@ -57,7 +57,9 @@ async def test_a_connection_walks_through_every_warning_stage(conn: ConnEnv) -> 
     ]
     assert conn.env.saleor_app is not None
     link = f"{conn.saleor.origin}/dashboard/extensions/app/{conn.env.saleor_app.id}"
+    token = conn.simulator.sellers[SELLER_NA].refresh_token
     for message in received:
+        assert token not in message.message.as_string()  # no secret in any e-mail
         assert sorted(message.rcpt_tos) == SETTINGS_MANAGERS
         assert message.message["From"] == conn.state.settings.smtp_sender
         assert link in message.part("plain")
