@@ -11,6 +11,8 @@ import { HomeWidget } from "./authorization/HomeWidget";
 import { isInIframe, ThemeSync, useBridgeState } from "./bridge";
 import { ConfigurationPage } from "./configuration/ConfigurationPage";
 import { Placeholder } from "./pages/Placeholder";
+import { AuditPage } from "./pii/AuditPage";
+import { OrderWidget } from "./pii/OrderWidget";
 import { type PageName, pageFor } from "./routes";
 
 function Page() {
@@ -37,15 +39,16 @@ function Page() {
 
 function PageContent(props: { name: PageName; api: Api }) {
   const { api } = props;
+  const { appBridge } = useAppBridge();
   switch (props.name) {
     case "configuration":
       return <ConfigurationPage api={api} />;
     case "orders":
       return <Placeholder title="Amazon orders" />;
     case "audit":
-      return <Placeholder title="Configuration history" />;
+      return <AuditPage appBridge={appBridge!} />;
     case "orderWidget":
-      return <Placeholder title="Amazon" compact />;
+      return <OrderWidget appBridge={appBridge!} />;
     default:
       return <Placeholder title="Page not found" />;
   }
