@@ -256,9 +256,11 @@ class ConfigurationInput:
     mfn_warehouse_id: str | None = None
     fba_warehouse_id: str | None = None
     shipping_method_mappings: list[ShippingMethodMappingInput] = strawberry.field(default_factory=list)
-    order_processing: OrderProcessingInput = strawberry.field(default_factory=OrderProcessingInput)
+    # Nullable with no GraphQL default: strawberry cannot convert an input-object default back from graphql-core
+    # (an omitted field raised TypeError before the permission check); omitted means the defaults.
+    order_processing: OrderProcessingInput | None = None
     pii_permission_group_id: str | None = None
-    notifications: NotificationsInput = strawberry.field(default_factory=NotificationsInput)
+    notifications: NotificationsInput | None = None
 
 
 # Conversion -----------------------------------------------------------------------------------------------------
@@ -283,7 +285,8 @@ def config_from_input(data: ConfigurationInput, stored: model.AppConfiguration) 
                 authorized_at=authorized.get(connection_id),
             )
         )
-    op = data.order_processing
+    op = data.order_processing or OrderProcessingInput()
+    notifications = data.notifications or NotificationsInput()
     return model.AppConfiguration(
         connections=tuple(connections),
         channel_mappings=tuple(
@@ -320,10 +323,10 @@ def config_from_input(data: ConfigurationInput, stored: model.AppConfiguration) 
         pii_permission_group_id=_blank_to_none(data.pii_permission_group_id),
         notifications=model.Notifications(
             file_processing_errors=tuple(
-                model.Recipient(kind=r.kind, value=r.value.strip()) for r in data.notifications.file_processing_errors
+                model.Recipient(kind=r.kind, value=r.value.strip()) for r in notifications.file_processing_errors
             ),
             authorization_warnings=tuple(
-                model.Recipient(kind=r.kind, value=r.value.strip()) for r in data.notifications.authorization_warnings
+                model.Recipient(kind=r.kind, value=r.value.strip()) for r in notifications.authorization_warnings
             ),
         ),
     )
