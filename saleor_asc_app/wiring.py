@@ -8,6 +8,8 @@ from __future__ import annotations
 from saleor_asc_app.connections.checks import connection_job_kinds
 from saleor_asc_app.fulfilment.intake import FULFILMENT_WEBHOOKS
 from saleor_asc_app.fulfilment.send import fulfilment_job_kinds
+from saleor_asc_app.inventory.results import inventory_job_kinds
+from saleor_asc_app.inventory.webhooks import STOCK_WEBHOOKS
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.notifications.jobs import notification_job_kinds
 from saleor_asc_app.orders.jobs import order_job_kinds
@@ -18,7 +20,7 @@ from saleor_asc_app.webhooks.registry import WebhookRegistry
 
 
 def default_webhook_registry() -> WebhookRegistry:
-    return WebhookRegistry([APP_DELETED, *FULFILMENT_WEBHOOKS])
+    return WebhookRegistry([APP_DELETED, *FULFILMENT_WEBHOOKS, *STOCK_WEBHOOKS])
 
 
 def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
@@ -28,6 +30,6 @@ def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
         registry.register(kind)
     for kind in order_job_kinds():
         registry.register(kind)
-    for kind in [*fulfilment_job_kinds(), *processing_error_job_kinds()]:
+    for kind in [*fulfilment_job_kinds(), *processing_error_job_kinds(), *inventory_job_kinds()]:
         registry.register(kind)
     return registry

@@ -45,6 +45,7 @@ class WebhookEvent(IdMixin, Base):
 from saleor_asc_app.configuration import tables as _configuration_tables  # noqa: E402, F401
 from saleor_asc_app.connections import tables as _connection_tables  # noqa: E402, F401
 from saleor_asc_app.fulfilment import tables as _fulfilment_tables  # noqa: E402, F401
+from saleor_asc_app.inventory import tables as _inventory_tables  # noqa: E402, F401
 from saleor_asc_app.jobs import models as _job_models  # noqa: E402, F401
 from saleor_asc_app.notifications import tables as _notification_tables  # noqa: E402, F401
 from saleor_asc_app.orders import tables as _order_tables  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Stock from Saleor to Amazon: JSON_LISTINGS_FEED quantity patches, reconciliation and feed results."""

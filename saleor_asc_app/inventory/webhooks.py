@@ -1,0 +1,25 @@
+"""Saleor stock events → a stock sync shortly after (events close together share one run)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from saleor_asc_app.db.models import Installation
+from saleor_asc_app.inventory.sync import request_sync
+from saleor_asc_app.webhooks.registry import WebhookDefinition
+
+
+async def on_stock_event(ctx: Any, installation: Installation, payload: dict[str, Any], _event_id: uuid.UUID) -> None:
+    async with ctx.sessionmaker() as session, session.begin():
+        await request_sync(session, installation.id, now=ctx.clock.now())
+
+
+STOCK_WEBHOOKS = tuple(
+    WebhookDefinition(event, f"Amazon stock: {event.lower()}", on_stock_event, handle_own_events=True)
+    for event in (
+        "PRODUCT_VARIANT_STOCK_UPDATED",
+        "PRODUCT_VARIANT_OUT_OF_STOCK",
+        "PRODUCT_VARIANT_BACK_IN_STOCK",
+    )
+)
