@@ -244,3 +244,47 @@ async def test_a_crash_after_amazon_accepted_loses_nothing_and_never_ships_twice
         assert len(sim.shipments) == 1  # the retry re-confirmed the same package
         assert sim.shipped(env.clock.now()) == sim.quantities
         assert {c.package_reference_id for c in env.simulator.shipments(US_SELLER)} == {action.package_reference_id}
+
+
+ACTIONS = """query($order: String) { amazonOutgoingActions(saleorOrderId: $order) {
+  id state message canRetry trackingNumber carrierCode packageReferenceId } }"""
+RETRY = "mutation($id: ID!) { retryAmazonOutgoingAction(id: $id) }"
+
+
+async def dashboard(env: OrdersEnv, query: str, variables: dict[str, object]) -> dict[str, object]:
+    user = env.saleor.state.staff_by_email("admin@example.com")
+    assert user is not None and env.env.saleor_app is not None
+    headers = {
+        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
+        "saleor-api-url": env.saleor.api_url,
+    }
+    response = await env.env.client.post("/api/graphql", json={"query": query, "variables": variables}, headers=headers)
+    body = response.json()
+    assert "errors" not in body, body
+    data: dict[str, object] = body["data"]
+    return data
+
+
+async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_the_cause(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_standard_to(env, "Royal Mail")  # wrong carrier for a UPS number
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        await env.run_jobs()
+        [shown] = (await dashboard(env, ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]  # type: ignore[misc]
+        assert shown["state"] == "refused" and shown["canRetry"]
+        assert "does not fit the format of Royal Mail" in shown["message"]
+
+        await map_standard_to(env, "UPS")
+        assert (await dashboard(env, RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is True
+        await env.run_jobs()
+        [shown] = (await dashboard(env, ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]  # type: ignore[misc]
+        assert (shown["state"], shown["carrierCode"], shown["canRetry"]) == ("confirmed", "UPS", False)
+        [confirmation] = env.simulator.shipments(US_SELLER)
+        assert confirmation.carrier_code == "UPS"
+        assert (await dashboard(env, RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is False

@@ -1,0 +1,110 @@
+"""The dashboard API of outgoing actions (merged into ``dashboard/schema.py``): their states for the order widget
+and the inbox, and the staff retry of a failed or refused one (needs MANAGE_ORDERS, as changing an order does)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from saleor_asc_app.dashboard.permissions import IsStaffUser
+from saleor_asc_app.fulfilment.send import retry_action
+from saleor_asc_app.fulfilment.tables import OutgoingAction
+
+MANAGE_ORDERS = "MANAGE_ORDERS"
+MAX_ACTIONS = 500
+
+
+class CanManageOrders(BasePermission):
+    message = "Retrying an Amazon action needs the MANAGE_ORDERS permission (“Manage orders”)."
+    error_extensions = {"code": "MISSING_PERMISSION"}
+
+    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+        user = info.context.user
+        return bool(user.claims.get("is_staff", False)) and user.has(MANAGE_ORDERS)
+
+
+@strawberry.type
+class OutgoingActionEntry:
+    id: strawberry.ID
+    kind: str  # confirm_shipment | cancel
+    amazon_order_id: str
+    saleor_order_id: str
+    saleor_fulfillment_id: str | None
+    version: int
+    package_reference_id: str | None
+    carrier_code: str | None
+    carrier_name: str | None
+    tracking_number: str | None
+    state: str  # pending | sent | confirmed | failed | refused | superseded | withdrawn
+    message: str | None  # why it failed or was refused (Amazon's message, or the pre-flight reason)
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    confirmed_at: datetime | None
+    can_retry: bool
+
+
+def _out(row: OutgoingAction) -> OutgoingActionEntry:
+    return OutgoingActionEntry(
+        id=strawberry.ID(str(row.id)), kind=row.kind, amazon_order_id=row.amazon_order_id,
+        saleor_order_id=row.saleor_order_id, saleor_fulfillment_id=row.saleor_fulfillment_id or None,
+        version=row.version, package_reference_id=row.package_reference_id, carrier_code=row.carrier_code,
+        carrier_name=row.carrier_name, tracking_number=row.tracking_number, state=row.state, message=row.message,
+        attempts=row.attempts, created_at=row.created_at, updated_at=row.updated_at, confirmed_at=row.confirmed_at,
+        can_retry=row.state in ("failed", "refused"),
+    )  # fmt: skip
+
+
+async def resolve_actions(
+    info: Info[Any, Any],
+    saleor_order_id: str | None = None,
+    amazon_order_id: str | None = None,
+    state: str | None = None,
+    first: int = 100,
+) -> list[OutgoingActionEntry]:
+    ctx = info.context
+    statement = select(OutgoingAction).where(OutgoingAction.installation_id == ctx.installation_id)
+    if saleor_order_id is not None:
+        statement = statement.where(OutgoingAction.saleor_order_id == saleor_order_id)
+    if amazon_order_id is not None:
+        statement = statement.where(OutgoingAction.amazon_order_id == amazon_order_id)
+    if state is not None:
+        statement = statement.where(OutgoingAction.state == state)
+    statement = statement.order_by(OutgoingAction.created_at.desc(), OutgoingAction.version.desc())
+    async with ctx.sessionmaker() as session:
+        rows = (await session.execute(statement.limit(max(1, min(first, MAX_ACTIONS))))).scalars()
+        return [_out(row) for row in rows]
+
+
+async def resolve_retry(info: Info[Any, Any], id: strawberry.ID) -> bool:
+    ctx = info.context
+    try:
+        action_id = uuid.UUID(str(id))
+    except ValueError:
+        return False
+    async with ctx.sessionmaker() as session, session.begin():
+        return await retry_action(session, ctx.installation_id, action_id, now=ctx.clock.now())
+
+
+@strawberry.type
+class FulfilmentQuery:
+    amazon_outgoing_actions: list[OutgoingActionEntry] = strawberry.field(
+        resolver=resolve_actions,
+        permission_classes=[IsStaffUser],
+        description="Shipments and cancellations sent (or to be sent) to Amazon, newest first.",
+    )
+
+
+@strawberry.type
+class FulfilmentMutation:
+    retry_amazon_outgoing_action: bool = strawberry.mutation(
+        resolver=resolve_retry,
+        permission_classes=[CanManageOrders],
+        description="Send a failed or refused action again (after its cause was fixed).",
+    )
