@@ -14,6 +14,12 @@ from saleor_asc_app.configuration import marketplaces, model
 from saleor_asc_app.configuration.repository import LoadedConfiguration
 from saleor_asc_app.configuration.store import StoreSnapshot
 from saleor_asc_app.configuration.tables import ConfigurationChange
+from saleor_asc_app.fulfilment.config_types import (
+    OutgoingSettings,
+    OutgoingSettingsInput,
+    apply_outgoing_settings,
+    outgoing_settings_out,
+)
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -112,6 +118,7 @@ class Configuration:
     order_processing: OrderProcessing
     pii_permission_group_id: str | None
     notifications: Notifications
+    outgoing: OutgoingSettings
 
 
 @strawberry.type
@@ -261,6 +268,7 @@ class ConfigurationInput:
     order_processing: OrderProcessingInput | None = None
     pii_permission_group_id: str | None = None
     notifications: NotificationsInput | None = None
+    outgoing: OutgoingSettingsInput | None = None  # omitted: the stored settings stay
 
 
 # Conversion -----------------------------------------------------------------------------------------------------
@@ -287,7 +295,7 @@ def config_from_input(data: ConfigurationInput, stored: model.AppConfiguration) 
         )
     op = data.order_processing or OrderProcessingInput()
     notifications = data.notifications or NotificationsInput()
-    return model.AppConfiguration(
+    config = model.AppConfiguration(
         connections=tuple(connections),
         channel_mappings=tuple(
             model.ChannelMapping(
@@ -330,6 +338,7 @@ def config_from_input(data: ConfigurationInput, stored: model.AppConfiguration) 
             ),
         ),
     )
+    return apply_outgoing_settings(data.outgoing, stored, config)
 
 
 def connection_state(
@@ -398,6 +407,7 @@ def configuration_out(loaded: LoadedConfiguration, *, now: datetime, lifetime_da
                 Recipient(kind=r.kind, value=r.value) for r in config.notifications.authorization_warnings
             ],
         ),
+        outgoing=outgoing_settings_out(config),
     )
 
 
