@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import jwt
 from sqlalchemy import select
-from sqlalchemy.schema import Table
 
 from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.clock import VirtualClock
@@ -25,7 +24,7 @@ from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.retention import RetentionFacts
 from saleor_asc_app.pii.services import vault_of
-from saleor_asc_app.pii.tables import PII_TABLES, PiiAuditEntry, PiiRecord
+from saleor_asc_app.pii.tables import PiiAuditEntry, PiiRecord
 from saleor_asc_app.pii.vault import StoreOutcome
 from saleor_asc_app.state import AppState
 from saleor_asc_app.testing.saleor_double import SaleorDouble
@@ -38,12 +37,10 @@ ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
 
 
 async def ensure_tables(state: AppState) -> None:
-    # Until the lead regenerates the migrations with the vault and order tables, create them beside the migrated ones.
-    tables = [*PII_TABLES, AmazonOrder.__table__]
+    # Until the lead regenerates the migrations with the vault's and the other features' tables, create whichever
+    # tables are missing beside the migrated ones.
     async with state.engine.begin() as conn:
-        await conn.run_sync(
-            Base.metadata.create_all, tables=[t for t in tables if isinstance(t, Table)], checkfirst=True
-        )
+        await conn.run_sync(Base.metadata.create_all, checkfirst=True)
 
 
 @dataclass

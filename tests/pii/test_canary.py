@@ -134,6 +134,8 @@ async def test_buyer_data_leaks_nowhere(database_url: str, tmp_path: Path, captu
         assert response.status_code == 200, response.text
         assert canaries[row.amazon_order_id][1] in response.text  # the buyer's name
 
+        metrics = await env.env.client.get("/metrics")
+        assert metrics.status_code == 200
         async with env.state.sessionmaker() as session:
             jobs = (await session.execute(select(Job))).scalars().all()
         await env.state.engine.dispose()  # close connections: SQLite writes its WAL back, pg_dump sees everything
@@ -141,6 +143,7 @@ async def test_buyer_data_leaks_nowhere(database_url: str, tmp_path: Path, captu
         haystacks = {
             "database": database_bytes(database_url),
             "logs": captured_logs().encode(),
+            "metrics": metrics.content,
             "saleor requests": json.dumps(
                 [{**asdict(r), "body": r.body.decode("utf-8", "replace")} for r in env.saleor.requests], default=str
             ).encode(),
