@@ -6,6 +6,7 @@ import { type Api, ApiError } from "../api";
 import { Notice } from "../components/layout";
 import { useCurrentToken } from "../bridge";
 import { hasPermission } from "../token";
+import { EmailOutboxSection } from "../authorization/EmailOutboxSection";
 import { AccessSection } from "./AccessSection";
 import { ChannelsSection } from "./ChannelsSection";
 import { ConnectionsSection } from "./ConnectionsSection";
@@ -152,6 +153,7 @@ export function ConfigurationPage(props: { api: Api }) {
         <ChannelsSection {...sectionProps} />
         <OrderProcessingSection {...sectionProps} />
         <AccessSection {...sectionProps} />
+        {!readOnly && <EmailOutboxSection api={props.api} />}
       </Box>
       <Box
         position="sticky"

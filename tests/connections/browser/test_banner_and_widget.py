@@ -29,6 +29,8 @@ from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.migrate import upgrade_async
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
+from saleor_asc_app.notifications.outbox import EmailContent, queue_email
+from saleor_asc_app.notifications.tables import EmailOutbox
 from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.models import App
 from tests.browser.dashboard_page import DashboardPage
@@ -96,6 +98,24 @@ async def _seed(database_url: str, saleor_api_url: str, settings: object) -> Non
         for connection in saved.config.connections:
             await lifecycle.status_for(session, installation.id, connection, now=now, lifetime_days=365)
         await lifecycle.mark_revoked(session, installation.id, "conn-eu", now=now)
+        outbox_id = await queue_email(
+            session,
+            installation_id=installation.id,
+            dedupe_key="browser-test",
+            category="authorization_warning",
+            recipients=["admin@example.com"],
+            content=EmailContent(
+                "Amazon authorization revoked for seller ASELLEREU00001 (Europe)", "text", "<p>html</p>"
+            ),
+            now=now,
+        )
+        row = await session.get(EmailOutbox, outbox_id)
+        assert row is not None
+        row.state, row.attempts, row.last_error = (
+            "failed",
+            8,
+            "SMTPDataError: 451 4.3.0 Mailbox temporarily unavailable",
+        )
     await engine.dispose()
 
 
@@ -154,7 +174,12 @@ def test_banner_counts_down_and_re_authorizes(
     revoked = ui.by_test_id("authorization-warning-conn-eu")
     expect(revoked).to_contain_text("Amazon revoked the authorization of seller ASELLEREU00001 (Europe)")
     expect(ui.by_test_id("client-secret-warning")).to_contain_text("LWA client secret expires on")
+    email = ui.by_test_id("outbox-email")
+    expect(email.get_by_test_id("outbox-state")).to_have_text("Failed")
+    expect(email.get_by_test_id("outbox-error")).to_contain_text("451 4.3.0")
     ui.screenshot("authorization-banner-light")
+    email.get_by_test_id("outbox-retry").click()
+    expect(email.get_by_test_id("outbox-state")).to_have_text("Sending")  # queued again for the worker
 
     # Time passes in the page: the countdown follows without a reload.
     page.context.clock.fast_forward("26:00:00")
