@@ -65,7 +65,7 @@ def build_state(
         engine=engine,
         sessionmaker=sessionmaker,
         http_client=client,
-        secret_box=SecretBox(settings.master_key, purpose="secrets"),
+        secret_box=SecretBox(settings.master_key, purpose="secrets", previous=settings.previous_master_keys),
         clock=clock or SystemClock(),
         queue=JobQueue(sessionmaker, lease_seconds=settings.job_lease_seconds),
         jobs=jobs if jobs is not None else default_job_registry(webhook_registry),
