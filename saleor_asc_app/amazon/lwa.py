@@ -215,7 +215,7 @@ def _lwa_error(response: httpx.Response, grant: str) -> LwaError:
         if isinstance(data, dict):
             code = str(data.get("error") or "")
             description = str(data.get("error_description") or "")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
         pass
     if code in _RETRYABLE_LWA_ERRORS or (not code and status >= 500):
         return LwaUnavailable(code or f"HTTP{status}", description or "LWA is unavailable", status)

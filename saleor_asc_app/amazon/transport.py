@@ -116,7 +116,7 @@ def error_from_response(operation: str, status: int, content: bytes, request_id:
             code = str(first.get("code") or code)
             message = str(first.get("message") or message)
             details = str(first["details"]) if first.get("details") else None
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # RecursionError: deeply nested JSON
         pass
     cls: type[SpApiError]
     if status == 400:
