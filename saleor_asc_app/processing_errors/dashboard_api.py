@@ -11,6 +11,7 @@ from sqlalchemy import select
 from strawberry.types import Info
 
 from saleor_asc_app.dashboard.permissions import IsStaffUser
+from saleor_asc_app.errors import BadRequest
 from saleor_asc_app.processing_errors.tables import ErrorSource, ProcessingError
 
 MAX_ERRORS = 500
@@ -35,7 +36,12 @@ async def resolve_processing_errors(
     ctx = info.context
     statement = select(ProcessingError).where(ProcessingError.installation_id == ctx.installation_id)
     if kind is not None:  # ("source" would clash with strawberry's resolver arguments)
-        statement = statement.where(ProcessingError.source == ErrorSource(kind).value)
+        try:
+            source = ErrorSource(kind)
+        except ValueError:
+            choices = ", ".join(e.value for e in ErrorSource)
+            raise BadRequest(f"Unknown kind {kind!r}; use one of {choices}.") from None
+        statement = statement.where(ProcessingError.source == source.value)
     statement = statement.order_by(ProcessingError.created_at.desc()).limit(max(1, min(first, MAX_ERRORS)))
     async with ctx.sessionmaker() as session:
         rows = list((await session.execute(statement)).scalars())
