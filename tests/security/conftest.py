@@ -56,14 +56,27 @@ def seeded_double(api_url: str) -> SaleorDouble:
     return double
 
 
+async def create_unmigrated_tables(env: AppEnv) -> None:
+    """Tables declared by features whose migration the lead has not generated yet (remove with the migration)."""
+    async with env.state.engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+
+
+@pytest.fixture
+async def installed_app(sqlite_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
+    """One store installed, on SQLite (for fuzzing, whose subject is not the database)."""
+    async with app_env(sqlite_url, tmp_path, saleor=saleor) as env:
+        await create_unmigrated_tables(env)
+        await env.install()
+        yield env
+
+
 @pytest.fixture
 async def two_stores(database_url: str, tmp_path: Path) -> AsyncIterator[TwoStores]:
     a_double = seeded_double("https://shop-a.test/graphql/")
     b_double = seeded_double("https://shop-b.test/graphql/")
     async with app_env(database_url, tmp_path, saleor=a_double) as env:
-        # Tables declared by features whose migration the lead has not generated yet (remove with the migration).
-        async with env.state.engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
+        await create_unmigrated_tables(env)
         env.router.add(b_double.domain, b_double.transport())
         a_app = await env.install()
         b_app = (await b_double.install(env.client, f"{APP_ORIGIN}/api/manifest")).app
