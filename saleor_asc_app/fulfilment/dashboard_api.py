@@ -53,7 +53,8 @@ class OutgoingActionEntry:
 def _out(row: OutgoingAction) -> OutgoingActionEntry:
     return OutgoingActionEntry(
         id=strawberry.ID(str(row.id)), kind=row.kind, amazon_order_id=row.amazon_order_id,
-        saleor_order_id=row.saleor_order_id, saleor_fulfillment_id=row.saleor_fulfillment_id or None,
+        saleor_order_id=row.saleor_order_id,
+        saleor_fulfillment_id=None if row.kind == "cancel" else row.saleor_fulfillment_id,
         version=row.version, package_reference_id=row.package_reference_id, carrier_code=row.carrier_code,
         carrier_name=row.carrier_name, tracking_number=row.tracking_number, state=row.state, message=row.message,
         attempts=row.attempts, created_at=row.created_at, updated_at=row.updated_at, confirmed_at=row.confirmed_at,

@@ -23,6 +23,7 @@ from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAc
 from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.processing_errors.schedule import ensure_scheduled
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
@@ -131,6 +132,7 @@ async def record_shipment(ctx: Any, installation: Installation, payload: dict[st
             session.add(action)
             await session.flush()
             await queue_action(session, action, now)
+            await ensure_scheduled(session, installation.id, now=now)
     except IntegrityError:
         log.info("shipment already recorded", fulfillment_id=fulfillment_id)  # a concurrent replay won
 
@@ -198,4 +200,11 @@ FULFILLMENT_CANCELED = WebhookDefinition(
     "FULFILLMENT_CANCELED", "Amazon: fulfilment cancelled", on_fulfillment_canceled
 )
 
-FULFILMENT_WEBHOOKS = (FULFILLMENT_CREATED, FULFILLMENT_TRACKING_NUMBER_UPDATED, FULFILLMENT_CANCELED)
+
+def _fulfilment_webhooks() -> tuple[WebhookDefinition, ...]:
+    from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
+
+    return (FULFILLMENT_CREATED, FULFILLMENT_TRACKING_NUMBER_UPDATED, FULFILLMENT_CANCELED, ORDER_CANCELLED)
+
+
+FULFILMENT_WEBHOOKS = _fulfilment_webhooks()

@@ -16,7 +16,7 @@ from saleor_asc_app.amazon.models.orders import IncludedData
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.fulfilment.intake import CONFIRM_KIND
 from saleor_asc_app.fulfilment.preflight import Refusal, build_request
-from saleor_asc_app.fulfilment.tables import FINAL_STATES, ActionState, OutgoingAction
+from saleor_asc_app.fulfilment.tables import FINAL_STATES, ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
@@ -74,8 +74,27 @@ async def _already_in_package(session: AsyncSession, action: OutgoingAction) -> 
     return held
 
 
+async def _send_cancel(ctx: Any, action: OutgoingAction) -> None:
+    from saleor_asc_app.fulfilment.cancellation import send_cancellation
+
+    state, code, message = await send_cancellation(ctx, action)
+    if state is ActionState.CONFIRMED:
+        async with ctx.sessionmaker() as done, done.begin():
+            await _set(done, action.id, ctx.clock.now(), state=state.value, message=message,
+                       confirmed_at=ctx.clock.now())  # fmt: skip
+    else:
+        await _finish_with_error(ctx, action, state, code, message)
+
+
 async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     action_id = uuid.UUID(job.payload["action_id"])
+    async with ctx.sessionmaker() as session:
+        action = await session.get(OutgoingAction, action_id)
+    if action is not None and action.kind == ActionKind.CANCEL.value:
+        if ActionState(action.state) in FINAL_STATES or action.state == ActionState.REFUSED.value:
+            return
+        await _send_cancel(ctx, action)
+        return
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, action_id)
         if action is None or ActionState(action.state) in FINAL_STATES or action.state == ActionState.REFUSED.value:

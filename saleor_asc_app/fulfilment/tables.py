@@ -46,7 +46,7 @@ class OutgoingAction(IdMixin, Base):
     amazon_order_id: Mapped[str] = mapped_column(String(50))
     connection_id: Mapped[str] = mapped_column(String(100))
     saleor_order_id: Mapped[str] = mapped_column(String(200))
-    saleor_fulfillment_id: Mapped[str] = mapped_column(String(200), default="")  # "" for a cancellation
+    saleor_fulfillment_id: Mapped[str] = mapped_column(String(220), default="")  # "cancel:<order id>" for a cancel
     version: Mapped[int] = mapped_column(default=1)
     package_reference_id: Mapped[str | None] = mapped_column(String(40), default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(100), default=None)

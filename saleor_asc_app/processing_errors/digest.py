@@ -108,4 +108,9 @@ async def run_digest(ctx: Any, job: ClaimedJob) -> None:
 
 
 def processing_error_job_kinds() -> list[JobKind]:
-    return [JobKind(DIGEST_KIND, run_digest, timeout_seconds=120.0, description="e-mail the processing-error digest")]
+    from saleor_asc_app.processing_errors.imports import import_scan_job_kinds
+
+    return [
+        JobKind(DIGEST_KIND, run_digest, timeout_seconds=120.0, description="e-mail the processing-error digest"),
+        *import_scan_job_kinds(),
+    ]
