@@ -12,6 +12,8 @@ import { isInIframe, ThemeSync, useBridgeState } from "./bridge";
 import { ConfigurationPage } from "./configuration/ConfigurationPage";
 import { Placeholder } from "./pages/Placeholder";
 import { AuditPage } from "./pii/AuditPage";
+import { OutgoingActions } from "./outgoing/OutgoingActions";
+import { ProcessingErrorsPage } from "./outgoing/ProcessingErrorsPage";
 import { OrderWidget } from "./pii/OrderWidget";
 import { type PageName, pageFor } from "./routes";
 
@@ -47,8 +49,21 @@ function PageContent(props: { name: PageName; api: Api }) {
       return <Placeholder title="Amazon orders" />;
     case "audit":
       return <AuditPage appBridge={appBridge!} />;
-    case "orderWidget":
-      return <OrderWidget appBridge={appBridge!} />;
+    case "processingErrors":
+      return <ProcessingErrorsPage api={api} />;
+    case "orderWidget": {
+      const orderId = new URLSearchParams(window.location.search).get("orderId");
+      return (
+        <>
+          <OrderWidget appBridge={appBridge!} />
+          {orderId && (
+            <Box paddingX={4} paddingBottom={4}>
+              <OutgoingActions api={api} saleorOrderId={orderId} />
+            </Box>
+          )}
+        </>
+      );
+    }
     default:
       return <Placeholder title="Page not found" />;
   }

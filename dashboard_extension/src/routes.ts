@@ -1,13 +1,14 @@
 /** Page paths under the app's base path; the server serves index.html for exactly these (saleor_asc_app/dashboard/pages.py). */
 export const BASE_PATH = "/dashboard";
 
-export type PageName = "configuration" | "orders" | "audit" | "orderWidget" | "homeWidget" | "notFound";
+export type PageName = "configuration" | "orders" | "audit" | "processingErrors" | "orderWidget" | "homeWidget" | "notFound";
 
 const PAGES: Record<string, PageName> = {
   "": "configuration",
   "/": "configuration",
   "/orders": "orders",
   "/audit": "audit",
+  "/processing-errors": "processingErrors",
   "/widgets/order": "orderWidget",
   "/widgets/home": "homeWidget",
 };

@@ -18,9 +18,10 @@ APP_PATH = "/dashboard"
 CONFIGURATION_PAGE = ""
 ORDERS_PAGE = "/orders"
 AUDIT_PAGE = "/audit"
+PROCESSING_ERRORS_PAGE = "/processing-errors"
 ORDER_WIDGET = "/widgets/order"
 HOME_WIDGET = "/widgets/home"
-PAGES = (CONFIGURATION_PAGE, ORDERS_PAGE, AUDIT_PAGE, ORDER_WIDGET, HOME_WIDGET)
+PAGES = (CONFIGURATION_PAGE, ORDERS_PAGE, AUDIT_PAGE, PROCESSING_ERRORS_PAGE, ORDER_WIDGET, HOME_WIDGET)
 
 # The pages run inside the Saleor dashboard's iframe, whatever its origin; everything else stays same-origin.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,0 +1,118 @@
+import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
+import { useCallback, useEffect, useState } from "react";
+
+import type { Api } from "../api";
+
+export type OutgoingAction = {
+  id: string;
+  kind: "confirm_shipment" | "cancel";
+  amazonOrderId: string;
+  packageReferenceId: string | null;
+  carrierCode: string | null;
+  carrierName: string | null;
+  trackingNumber: string | null;
+  state: "pending" | "sent" | "confirmed" | "failed" | "refused" | "superseded" | "withdrawn";
+  message: string | null;
+  attempts: number;
+  updatedAt: string;
+  canRetry: boolean;
+};
+
+const ACTIONS_QUERY = `
+  query OutgoingActions($order: String) { amazonOutgoingActions(saleorOrderId: $order) {
+    id kind amazonOrderId packageReferenceId carrierCode carrierName trackingNumber state message attempts
+    updatedAt canRetry } }
+`;
+const RETRY = `mutation RetryOutgoingAction($id: ID!) { retryAmazonOutgoingAction(id: $id) }`;
+
+export const STATE_TONES = {
+  pending: "warning1",
+  sent: "warning1",
+  confirmed: "success1",
+  failed: "critical1",
+  refused: "critical1",
+  superseded: "default1",
+  withdrawn: "default1",
+} as const;
+
+export const STATE_LABELS = {
+  pending: "Pending",
+  sent: "Sent",
+  confirmed: "Confirmed",
+  failed: "Failed",
+  refused: "Not sent",
+  superseded: "Replaced",
+  withdrawn: "Withdrawn",
+} as const;
+
+export function describeAction(action: OutgoingAction): string {
+  if (action.kind === "cancel") return "Cancellation";
+  const carrier = action.carrierCode === "Other" ? action.carrierName : action.carrierCode;
+  return [`Package ${action.packageReferenceId ?? "?"}`, carrier, action.trackingNumber].filter(Boolean).join(" · ");
+}
+
+/** Shipments and cancellations of one Saleor order on their way to Amazon, with Amazon's answer. */
+export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
+  const { api, saleorOrderId } = props;
+  const [actions, setActions] = useState<OutgoingAction[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const result = await api<{ amazonOutgoingActions: OutgoingAction[] }>(ACTIONS_QUERY, { order: saleorOrderId });
+      setActions(result.amazonOutgoingActions);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, [api, saleorOrderId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const retry = async (id: string) => {
+    try {
+      await api(RETRY, { id });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+    await load();
+  };
+  return (
+    <Box display="flex" flexDirection="column" gap={2} data-testid="outgoing-actions">
+      <Text size={4} fontWeight="bold">
+        Sent to Amazon
+      </Text>
+      {error && (
+        <Text size={2} color="critical1">
+          {error}
+        </Text>
+      )}
+      {actions && actions.length === 0 && (
+        <Text size={2} color="default2">
+          Nothing sent to Amazon for this order yet.
+        </Text>
+      )}
+      {actions?.map((action) => (
+        <Box key={action.id} data-testid="outgoing-action" display="flex" flexDirection="column" gap={1}>
+          <Box display="flex" justifyContent="space-between" alignItems="center" gap={2}>
+            <Text size={2}>{describeAction(action)}</Text>
+            <Chip backgroundColor={STATE_TONES[action.state]} data-testid="outgoing-state">
+              <Text size={1}>{STATE_LABELS[action.state]}</Text>
+            </Chip>
+          </Box>
+          {action.message && action.state !== "confirmed" && (
+            <Text size={2} color={action.canRetry ? "critical1" : "default2"} data-testid="outgoing-message">
+              {action.message}
+            </Text>
+          )}
+          {action.canRetry && (
+            <Box>
+              <Button variant="secondary" size="small" data-testid="outgoing-retry" onClick={() => void retry(action.id)}>
+                Send again
+              </Button>
+            </Box>
+          )}
+        </Box>
+      ))}
+    </Box>
+  );
+}
