@@ -217,7 +217,7 @@ class DieAfterConfirm(httpx.AsyncBaseTransport):
 
 
 async def test_a_crash_after_amazon_accepted_loses_nothing_and_never_ships_twice(
-    sqlite_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path
 ) -> None:
     dying: list[DieAfterConfirm] = []
 
@@ -225,7 +225,7 @@ async def test_a_crash_after_amazon_accepted_loses_nothing_and_never_ships_twice
         dying.append(DieAfterConfirm(inner))
         return dying[0]
 
-    async with fulfilment_env(sqlite_url, tmp_path, amazon_transport=die) as env:
+    async with fulfilment_env(database_url, tmp_path, amazon_transport=die) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         await map_standard_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)

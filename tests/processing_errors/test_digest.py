@@ -50,9 +50,9 @@ async def unknown_sku_feed(env: OrdersEnv) -> None:
 
 
 async def test_a_feed_issue_is_listed_and_emailed_once_to_the_manage_settings_staff(
-    sqlite_url: str, tmp_path: Path, smtp: SmtpSink
+    database_url: str, tmp_path: Path, smtp: SmtpSink
 ) -> None:
-    async with fulfilment_env(sqlite_url, tmp_path, smtp=smtp) as env:
+    async with fulfilment_env(database_url, tmp_path, smtp=smtp) as env:
         await unknown_sku_feed(env)
         [entry] = (await page(env, ERRORS))["processingErrors"]
         assert (entry["source"], entry["sku"], entry["emailed"]) == ("feed", UNKNOWN, True)
