@@ -12,7 +12,17 @@ from sqlalchemy import select
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from saleor_asc_app.dashboard.permissions import IsStaffUser
+from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
+from saleor_asc_app.errors import AppError
+from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER
+from saleor_asc_app.fulfilment.config_types import (
+    CANCEL_REASONS,
+    OutgoingSettings,
+    OutgoingSettingsInput,
+    apply_outgoing_settings,
+    outgoing_settings_out,
+)
 from saleor_asc_app.fulfilment.send import retry_action
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 
@@ -102,10 +112,46 @@ class FulfilmentQuery:
     )
 
 
+class InvalidOutgoingSettings(AppError):
+    status_code = 400
+    code = "INVALID_OUTGOING_SETTINGS"
+
+
+async def save_outgoing_settings(
+    info: Info[Any, Any], input: OutgoingSettingsInput, expected_version: int
+) -> OutgoingSettings:
+    """Saves only these settings (the rest of the configuration stays as stored), with the usual audit entry."""
+    ctx = info.context
+    unknown = sorted(
+        {m.carrier_code for m in input.carrier_mappings or () if m.carrier_code.strip() not in (*CARRIERS, OTHER)}
+    )
+    if unknown:
+        raise InvalidOutgoingSettings(f"Unknown Amazon carrier code(s): {', '.join(unknown)}.")
+    if input.default_cancel_reason is not None and input.default_cancel_reason not in CANCEL_REASONS:
+        raise InvalidOutgoingSettings(f"Unknown cancellation reason: {input.default_cancel_reason}.")
+    async with ctx.sessionmaker() as session, session.begin():
+        repository = ConfigurationRepository(session, ctx.secret_box, ctx.clock)
+        stored = await repository.load(ctx.installation_id)
+        config = apply_outgoing_settings(input, stored.config, stored.config)
+        saved = await repository.save(
+            ctx.installation_id,
+            config,
+            expected_version=expected_version,
+            refresh_tokens={},
+            actor=Actor(user_id=ctx.user.user_id, email=ctx.user.email),
+        )
+    return outgoing_settings_out(saved.config)
+
+
 @strawberry.type
 class FulfilmentMutation:
     retry_amazon_outgoing_action: bool = strawberry.mutation(
         resolver=resolve_retry,
         permission_classes=[CanManageOrders],
         description="Send a failed or refused action again (after its cause was fixed).",
+    )
+    save_amazon_outgoing_settings: OutgoingSettings = strawberry.mutation(
+        resolver=save_outgoing_settings,
+        permission_classes=[CanManageApps],
+        description="Save the carrier mapping, default cancellation reason and digest interval only.",
     )

@@ -57,3 +57,42 @@ async def test_the_configuration_api_shows_them(sqlite_url: str, tmp_path: Path)
         assert outgoing["processingErrorDigestMinutes"] == 60
         assert "Royal Mail" in outgoing["carrierCodes"] and "Other" in outgoing["carrierCodes"]
         assert "BUYER_CANCELLED" in outgoing["cancelReasons"]
+
+
+SAVE_OUTGOING = """mutation($input: OutgoingSettingsInput!, $version: Int!) {
+  saveAmazonOutgoingSettings(input: $input, expectedVersion: $version) {
+    carrierMappings { shippingMethod carrierCode carrierName } defaultCancelReason processingErrorDigestMinutes } }"""
+
+
+async def test_staff_save_only_these_settings_and_unknown_carrier_codes_are_rejected(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        before = await env.configure()
+        settings = {
+            "carrierMappings": [{"shippingMethod": "Express", "carrierCode": "DHL"}],
+            "defaultCancelReason": "BUYER_CANCELLED",
+            "processingErrorDigestMinutes": 30,
+        }
+        saved = await dashboard(env, SAVE_OUTGOING, {"input": settings, "version": env.config_version})
+        assert saved["saveAmazonOutgoingSettings"] == {
+            "carrierMappings": [{"shippingMethod": "Express", "carrierCode": "DHL", "carrierName": None}],
+            "defaultCancelReason": "BUYER_CANCELLED",
+            "processingErrorDigestMinutes": 30,
+        }
+        after = await env.current_config()
+        assert after.carrier_mappings == (CarrierMapping(shipping_method="Express", carrier_code="DHL"),)
+        assert after.connections == before.connections and after.channel_mappings == before.channel_mappings
+
+        user = env.saleor.state.staff_by_email("admin@example.com")
+        assert user is not None and env.env.saleor_app is not None
+        headers = {
+            "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
+            "saleor-api-url": env.saleor.api_url,
+        }
+        bad = {"carrierMappings": [{"shippingMethod": "Express", "carrierCode": "Pigeon Post"}]}
+        response = await env.env.client.post(
+            "/api/graphql", json={"query": SAVE_OUTGOING, "variables": {"input": bad, "version": 99}}, headers=headers
+        )
+        [error] = response.json()["errors"]
+        assert "Unknown Amazon carrier code(s): Pigeon Post" in error["message"]
