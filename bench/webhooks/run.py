@@ -119,6 +119,12 @@ async def stored_counts(env: dict[str, str], event: str) -> tuple[int, int]:
     return int(events), int(jobs)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to compare runs on a machine whose cores are shared."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_healthy(port: int, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -153,6 +159,7 @@ def bench_one(db: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         database_url = started.stdout.strip()
     env = app_env(data_dir, database_url)
     server: subprocess.Popen[bytes] | None = None
+    server_cpu = 0.0
     try:
         subprocess.run([str(BIN / "saleor-asc-app"), "migrate"], env=env, check=True, capture_output=True)
         key_path, kid, jwks = make_key(data_dir)
@@ -179,6 +186,7 @@ def bench_one(db: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             stderr=(data_dir / "server.log").open("wb"),
         )
         wait_healthy(port, server)
+        cpu_before = cpu_seconds(server.pid)
         load = subprocess.run(
             [
                 *pinned(1), str(BIN / "python"), str(Path(__file__).with_name("load.py")),
@@ -190,6 +198,7 @@ def bench_one(db: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         levels = [json.loads(line) for line in load.stdout.splitlines() if line.strip()]
+        server_cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         if server is not None:
             server.send_signal(signal.SIGINT)  # uvicorn shuts down gracefully; py-spy writes its profile
@@ -206,6 +215,7 @@ def bench_one(db: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "stored_events": events,
         "stored_jobs": jobs,
         "lost": accepted - events,
+        "server_cpu_ms_per_webhook": round(server_cpu * 1000 / max(1, accepted), 2),
     }
 
 
@@ -254,7 +264,8 @@ def main() -> None:
     for result in results:
         print(
             f"{result['db']}: {result['accepted']} accepted, {result['stored_events']} events and "
-            f"{result['stored_jobs']} jobs stored, lost {result['lost']}"
+            f"{result['stored_jobs']} jobs stored, lost {result['lost']}; "
+            f"server CPU {result['server_cpu_ms_per_webhook']} ms per webhook"
         )
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
