@@ -7,6 +7,7 @@ import { Notice } from "../components/layout";
 import { useCurrentToken } from "../bridge";
 import { hasPermission } from "../token";
 import { EmailOutboxSection } from "../authorization/EmailOutboxSection";
+import { OutgoingSection } from "../outgoing/OutgoingSection";
 import { AccessSection } from "./AccessSection";
 import { ChannelsSection } from "./ChannelsSection";
 import { ConnectionsSection } from "./ConnectionsSection";
@@ -153,6 +154,7 @@ export function ConfigurationPage(props: { api: Api }) {
         <ChannelsSection {...sectionProps} />
         <OrderProcessingSection {...sectionProps} />
         <AccessSection {...sectionProps} />
+        <OutgoingSection api={props.api} readOnly={readOnly} onSaved={load} />
         {!readOnly && <EmailOutboxSection api={props.api} />}
       </Box>
       <Box

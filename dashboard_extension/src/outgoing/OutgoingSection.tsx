@@ -1,0 +1,117 @@
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useCallback, useEffect, useState } from "react";
+
+import type { Api } from "../api";
+import { SelectField, TextField } from "../components/fields";
+import { Section } from "../components/layout";
+
+type CarrierMapping = { shippingMethod: string; carrierCode: string; carrierName: string | null };
+
+type Outgoing = {
+  carrierMappings: CarrierMapping[];
+  defaultCancelReason: string;
+  processingErrorDigestMinutes: number;
+  carrierCodes: string[];
+  cancelReasons: string[];
+};
+
+type Loaded = {
+  configuration: { version: number; outgoing: Outgoing };
+  storeOptions: { shippingMethods: { id: string; name: string; channelSlug: string }[] };
+};
+
+const LOAD = `query OutgoingSettings {
+  configuration { version outgoing { carrierMappings { shippingMethod carrierCode carrierName }
+    defaultCancelReason processingErrorDigestMinutes carrierCodes cancelReasons } }
+  storeOptions { shippingMethods { id name channelSlug } } }`;
+const SAVE = `mutation SaveOutgoing($input: OutgoingSettingsInput!, $version: Int!) {
+  saveAmazonOutgoingSettings(input: $input, expectedVersion: $version) { defaultCancelReason } }`;
+
+/** Carrier per Saleor shipping method (unmapped ones go to Amazon as "Other" with the method's name), the
+ * cancellation reason used when staff choose none, and how often processing errors are e-mailed. Saved on its own. */
+export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: () => void }) {
+  const { api } = props;
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [mappings, setMappings] = useState<CarrierMapping[]>([]);
+  const [reason, setReason] = useState("");
+  const [minutes, setMinutes] = useState("60");
+  const [message, setMessage] = useState<{ tone: "critical1" | "success1"; text: string } | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const data = await api<Loaded>(LOAD);
+      setLoaded(data);
+      setMappings(data.configuration.outgoing.carrierMappings);
+      setReason(data.configuration.outgoing.defaultCancelReason);
+      setMinutes(String(data.configuration.outgoing.processingErrorDigestMinutes));
+    } catch (e) {
+      setMessage({ tone: "critical1", text: e instanceof Error ? e.message : String(e) });
+    }
+  }, [api]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (!loaded) return null;
+  const outgoing = loaded.configuration.outgoing;
+  const methods = loaded.storeOptions.shippingMethods.map((m) => ({ value: m.id, label: `${m.name} (${m.channelSlug})` }));
+  const codes = outgoing.carrierCodes.map((c) => ({ value: c, label: c }));
+  const update = (index: number, change: Partial<CarrierMapping>) =>
+    setMappings(mappings.map((m, i) => (i === index ? { ...m, ...change } : m)));
+  const save = async () => {
+    try {
+      await api(SAVE, {
+        version: loaded.configuration.version,
+        input: {
+          carrierMappings: mappings.filter((m) => m.shippingMethod),
+          defaultCancelReason: reason,
+          processingErrorDigestMinutes: Number(minutes) || 60,
+        },
+      });
+      setMessage({ tone: "success1", text: "Saved." });
+      props.onSaved();
+      await load();
+    } catch (e) {
+      setMessage({ tone: "critical1", text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (
+    <Section
+      testId="section-outgoing"
+      title="Shipments, cancellations and processing errors"
+      description="Which Amazon carrier each Saleor shipping method ships with (unmapped methods are sent as carrier “Other” with the method's name), the cancellation reason, and how often processing errors are e-mailed."
+    >
+      {mappings.map((mapping, index) => (
+        <Box key={index} display="grid" gridTemplateColumns={3} gap={2} data-testid="carrier-mapping">
+          <SelectField label="Saleor shipping method" value={mapping.shippingMethod} choices={methods}
+            onChange={(value) => update(index, { shippingMethod: value })} disabled={props.readOnly} />
+          <SelectField label="Amazon carrier" value={mapping.carrierCode} choices={codes}
+            onChange={(value) => update(index, { carrierCode: value })} disabled={props.readOnly} />
+          <TextField label="Carrier name (for Other)" value={mapping.carrierName ?? ""}
+            onChange={(value) => update(index, { carrierName: value || null })} />
+        </Box>
+      ))}
+      {!props.readOnly && (
+        <Box display="flex" gap={2}>
+          <Button type="button" variant="secondary" data-testid="add-carrier-mapping"
+            onClick={() => setMappings([...mappings, { shippingMethod: "", carrierCode: "UPS", carrierName: null }])}>
+            Add carrier mapping
+          </Button>
+        </Box>
+      )}
+      <SelectField label="Default cancellation reason" value={reason}
+        choices={outgoing.cancelReasons.map((r) => ({ value: r, label: r }))} onChange={setReason} disabled={props.readOnly} />
+      <TextField label="Processing-error e-mails at most every (minutes)" type="number" value={minutes} onChange={setMinutes} />
+      {message && (
+        <Text size={2} color={message.tone} data-testid="outgoing-message">
+          {message.text}
+        </Text>
+      )}
+      {!props.readOnly && (
+        <Box>
+          <Button type="button" data-testid="save-outgoing" onClick={() => void save()}>
+            Save these settings
+          </Button>
+        </Box>
+      )}
+    </Section>
+  );
+}
