@@ -288,3 +288,23 @@ async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_
         [confirmation] = env.simulator.shipments(US_SELLER)
         assert confirmation.carrier_code == "UPS"
         assert (await dashboard(env, RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is False
+
+
+async def test_transient_amazon_failures_are_retried_until_confirmed(sqlite_url: str, tmp_path: Path) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_standard_to(env, "UPS")
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        env.simulator.inject_fault(US_SELLER, "service_unavailable", count=12, operation="confirmShipment")
+        await env.run_jobs()
+        [action] = await actions(env)
+        assert action.state == ActionState.PENDING.value  # waiting for its next attempt, with the reason shown
+        assert action.message is not None and "ServiceUnavailable" in action.message
+        assert env.simulator.shipments(US_SELLER) == []
+        await env.run_for(4 * 3600, step=300)
+        [action] = await actions(env)
+        assert action.state == ActionState.CONFIRMED.value and action.attempts >= 2
+        assert len(env.simulator.shipments(US_SELLER)) == 1
