@@ -13,6 +13,7 @@ from saleor_asc_app.inventory.webhooks import STOCK_WEBHOOKS
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.notifications.jobs import notification_job_kinds
 from saleor_asc_app.orders.jobs import order_job_kinds
+from saleor_asc_app.pii.purge import pii_job_kinds
 from saleor_asc_app.processing_errors.digest import processing_error_job_kinds
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
 from saleor_asc_app.webhooks.processing import webhook_job_kind
@@ -29,6 +30,8 @@ def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
     for kind in [*connection_job_kinds(), *notification_job_kinds()]:
         registry.register(kind)
     for kind in order_job_kinds():
+        registry.register(kind)
+    for kind in pii_job_kinds():
         registry.register(kind)
     for kind in [*fulfilment_job_kinds(), *processing_error_job_kinds(), *inventory_job_kinds()]:
         registry.register(kind)

@@ -49,4 +49,5 @@ from saleor_asc_app.inventory import tables as _inventory_tables  # noqa: E402, 
 from saleor_asc_app.jobs import models as _job_models  # noqa: E402, F401
 from saleor_asc_app.notifications import tables as _notification_tables  # noqa: E402, F401
 from saleor_asc_app.orders import tables as _order_tables  # noqa: E402, F401
+from saleor_asc_app.pii import tables as _pii_tables  # noqa: E402, F401
 from saleor_asc_app.processing_errors import tables as _processing_error_tables  # noqa: E402, F401
