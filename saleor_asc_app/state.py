@@ -60,7 +60,7 @@ def build_state(
         timeout=httpx.Timeout(20.0, connect=5.0), headers={"User-Agent": USER_AGENT}
     )
     webhook_registry = webhooks if webhooks is not None else default_webhook_registry()
-    return AppState(
+    state = AppState(
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
@@ -73,3 +73,9 @@ def build_state(
         jwks=JwksRefresher(sessionmaker, client),
         owns_http_client=http_client is None,
     )
+    # Buyer PII from Amazon goes to the encrypted vault (and nowhere else).
+    from saleor_asc_app.orders.pii import PII_SINK_KEY
+    from saleor_asc_app.pii.services import vault_sink
+
+    state.extras[PII_SINK_KEY] = vault_sink(state)
+    return state
