@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import stat
-import logging
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
