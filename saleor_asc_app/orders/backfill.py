@@ -31,6 +31,7 @@ from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
+from saleor_asc_app.orders.parsed import parsed_orders
 from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
 from saleor_asc_app.orders.store import store_orders
@@ -227,6 +228,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
                     now=now,
                     sink=sink,
                     pseudonyms=pseudonyms,
+                    parsed=parsed_orders(state.extras),
                 )
                 # Fetched orders that were no newer than what the sync already stored are done as well.
                 await session.execute(

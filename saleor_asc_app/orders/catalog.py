@@ -1,10 +1,13 @@
-"""Saleor lookups the mapping needs, batched and cached for one writer run: SKUs → variants (≤ 100 per
-``VariantsBySku`` call), channels and their currencies, tax classes, the shipping methods available per channel
-and warehouse names."""
+"""Saleor lookups the mapping needs, batched and cached: SKUs → variants (≤ 100 per ``VariantsBySku`` call, cached
+for one writer run), and channels with their currencies, tax classes, the shipping methods available per channel
+and warehouse names (kept for a few minutes per installation, so a busy writer does not ask again every run)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
 from saleor_asc_app.orders.mapping import CatalogSnapshot, VariantRef
 from saleor_asc_app.saleor.client import SaleorClient
@@ -15,6 +18,8 @@ PAGE_SIZE = 100
 # Tax classes the app picks by name when the store has them (amazon-money.md §3).
 MARKETPLACE_FACILITATOR_TAX_CLASS = "amazon: marketplace facilitator"
 SHIPPING_TAX_CLASS_WORD = "shipping"
+STORE_DATA_TTL = timedelta(minutes=5)
+CACHE_KEY = "orders.catalogs"
 
 
 def variant_ref(node: VariantFields) -> VariantRef:
@@ -32,8 +37,9 @@ def variant_ref(node: VariantFields) -> VariantRef:
 
 
 class SaleorCatalog:
-    def __init__(self, client: SaleorClient) -> None:
+    def __init__(self, client: SaleorClient, *, loaded_at: datetime | None = None) -> None:
         self._client = client
+        self.loaded_at = loaded_at
         self._variants: dict[str, VariantRef | None] = {}
         self._channels: dict[str, str] | None = None
         self._shipping: dict[str, dict[str, str]] = {}
@@ -102,6 +108,12 @@ class SaleorCatalog:
             self._warehouses = names
         return self._warehouses
 
+    def for_run(self, client: SaleorClient) -> SaleorCatalog:
+        """This catalogue for another writer run: store data kept, variants looked up afresh."""
+        self._client = client
+        self._variants.clear()
+        return self
+
     def forget_variants(self) -> None:
         """Look SKUs up again (a replay after staff added variants)."""
         self._variants.clear()
@@ -123,3 +135,14 @@ class SaleorCatalog:
             shipping_tax_class_id=shipping_class,
             warehouse_names=await self.warehouse_names(),
         )
+
+
+def run_catalog(
+    extras: dict[str, Any], installation_id: uuid.UUID, client: SaleorClient, now: datetime
+) -> SaleorCatalog:
+    """The installation's catalogue for a writer run, reusing store data younger than ``STORE_DATA_TTL``."""
+    catalogs: dict[uuid.UUID, SaleorCatalog] = extras.setdefault(CACHE_KEY, {})
+    catalog = catalogs.get(installation_id)
+    if catalog is None or catalog.loaded_at is None or now - catalog.loaded_at > STORE_DATA_TTL:
+        catalog = catalogs[installation_id] = SaleorCatalog(client, loaded_at=now)
+    return catalog.for_run(client)

@@ -38,6 +38,31 @@ class DiscardingPiiSink:
         return None
 
 
+_ADDRESS_PII = ("name", "company_name", "address_line1", "address_line2", "address_line3", "postal_code", "phone")
+
+
+def has_pii(pii: OrderPii) -> bool:
+    """Whether Amazon disclosed any buyer PII for the order. Without the PII roles an order still carries its
+    recipient's city, region and country, which are not PII (and stay in the stored order): nothing for the sink."""
+    if pii.buyer_tax_registrations or pii.gift_messages or pii.customized_urls:
+        return True
+    buyer = pii.buyer
+    if buyer is not None and any(buyer.model_dump(exclude_none=True).values()):
+        return True
+    recipient = pii.recipient
+    if recipient is None:
+        return False
+    preference = recipient.delivery_preference
+    if preference is not None and any(preference.model_dump(exclude_none=True).values()):
+        return True
+    address = recipient.delivery_address
+    if address is None:
+        return False
+    if address.extended_fields is not None and any(address.extended_fields.model_dump(exclude_none=True).values()):
+        return True
+    return any(getattr(address, name) for name in _ADDRESS_PII)
+
+
 def pii_sink(extras: dict[str, Any]) -> PiiSink:
     sink = extras.get(PII_SINK_KEY)
     return sink if sink is not None else DiscardingPiiSink()

@@ -37,6 +37,7 @@ from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
 from saleor_asc_app.orders.backfill import plan_backfill
+from saleor_asc_app.orders.parsed import parsed_orders
 from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
 from saleor_asc_app.orders.replay import has_candidates
 from saleor_asc_app.orders.schedule import enqueue_writer
@@ -112,6 +113,7 @@ async def sync_connection(state: AppState, installation_id: uuid.UUID, connectio
     access = amazon_access(state)
     pseudonyms = BuyerPseudonyms(state.settings.master_key)
     sink = pii_sink(state.extras)
+    parsed = parsed_orders(state.extras)
     async with state.sessionmaker() as session, session.begin():
         connection, version = await load_connection(state, session, installation_id, connection_id)
         if connection is None:
@@ -171,6 +173,7 @@ async def sync_connection(state: AppState, installation_id: uuid.UUID, connectio
                         now=now,
                         sink=sink,
                         pseudonyms=pseudonyms,
+                        parsed=parsed,
                     )
                     row.pages += 1
                     row.orders_seen += len(page.orders)

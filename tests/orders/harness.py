@@ -8,7 +8,7 @@ exist as variants in the double (with stock records in the MFN and FBA warehouse
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -148,6 +148,40 @@ class OrdersEnv:
         while self.clock.now() < end:
             self.clock.advance(min(step, (end - self.clock.now()).total_seconds()))
             await self.run_jobs(worker)
+
+    async def next_due(self) -> datetime | None:
+        async with self.state.sessionmaker() as session:
+            result = await session.execute(select(func.min(Job.run_after)).where(Job.status == JobStatus.PENDING.value))
+            due: datetime | None = result.scalar_one()
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        return due
+
+    async def run_until(
+        self, done: Callable[[], Awaitable[bool]], *, limit: float, worker: Worker | None = None
+    ) -> float:
+        """Run jobs, jumping the clock straight to the next job that falls due, until ``done()``; returns the
+        virtual seconds that took (a worker that polls exactly when a job is due)."""
+        worker = worker or self.worker()
+        start = self.clock.now()
+        while True:
+            await self.run_jobs(worker)
+            if await done():
+                return (self.clock.now() - start).total_seconds()
+            due = await self.next_due()
+            assert due is not None, "nothing left to run"
+            assert (due - start).total_seconds() <= limit, "took longer than the limit"
+            if due > self.clock.now():
+                self.clock.set(due)
+
+    async def count(self, *states: str) -> int:
+        async with self.state.sessionmaker() as session:
+            query = (
+                select(func.count()).select_from(AmazonOrder).where(AmazonOrder.installation_id == self.installation_id)
+            )
+            if states:
+                query = query.where(AmazonOrder.state.in_(states))
+            return int((await session.execute(query)).scalar_one())
 
     async def rows(self) -> list[AmazonOrder]:
         async with self.state.sessionmaker() as session:
