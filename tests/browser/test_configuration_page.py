@@ -72,7 +72,7 @@ def test_fill_validate_and_save_after_a_token_refresh(open_dashboard: OpenDashbo
     ui.by_test_id("save").click()
 
     expect(ui.by_test_id("saved-status")).to_contain_text("version 1")
-    expect(ui.by_test_id("connection-0").get_by_test_id("connection-state")).to_have_text("Authorized")
+    expect(ui.by_test_id("connection-0").get_by_test_id("connection-state")).to_have_text("Active")
     assert ui.dashboard_actions("notification")[-1] == {
         "status": "success",
         "title": "Configuration saved",

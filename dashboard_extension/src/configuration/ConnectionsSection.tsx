@@ -1,19 +1,15 @@
 import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
+import { useEffect, useRef } from "react";
 
 import type { Api } from "../api";
 import { ConnectionActions, NewConnection } from "../authorization/ConnectionActions";
+import { useAuthorizations } from "../authorization/hooks";
 import { CheckboxField, SelectField, TextField } from "../components/fields";
 import { Card, FieldErrors, Section } from "../components/layout";
+import { connectionChip } from "./connection-chip";
 import { type ConnectionForm, marketplacesOf, newConnection, syncChannelMappings } from "./form";
 import type { SectionProps } from "./section-props";
-import { type AmazonConnection, type ConnectionState, REGIONS, type Region } from "./types";
-
-const STATE_TEXT: Record<ConnectionState, { label: string; tone: "success1" | "warning1" | "critical1" | "default1" }> = {
-  NOT_AUTHORIZED: { label: "Not authorized", tone: "default1" },
-  AUTHORIZED: { label: "Authorized", tone: "success1" },
-  EXPIRING_SOON: { label: "Authorization expires soon", tone: "warning1" },
-  EXPIRED: { label: "Authorization expired", tone: "critical1" },
-};
+import { type AmazonConnection, REGIONS, type Region } from "./types";
 
 function formatDate(iso: string | null): string {
   return iso ? new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }) : "";
@@ -23,6 +19,21 @@ export function ConnectionsSection(
   props: SectionProps & { saved: AmazonConnection[]; api: Api; onAuthorizationChanged: () => void },
 ) {
   const { form, update, errors, readOnly } = props;
+  const authorizations = useAuthorizations(props.api);
+  const { reload } = authorizations;
+  // A save can replace a refresh token (a new authorization): read the lifecycle states again.
+  const firstSaved = useRef(true);
+  useEffect(() => {
+    if (firstSaved.current) {
+      firstSaved.current = false;
+      return;
+    }
+    void reload();
+  }, [props.saved, reload]);
+  const onAuthorizationChanged = () => {
+    props.onAuthorizationChanged();
+    void reload();
+  };
   const setConnection = (index: number, change: Partial<ConnectionForm>) =>
     update((f) => {
       const connections = f.connections.map((c, i) => (i === index ? { ...c, ...change } : c));
@@ -43,7 +54,10 @@ export function ConnectionsSection(
       {form.connections.map((connection, index) => {
         const path = `connections.${index}`;
         const saved = props.saved.find((c) => c.id === connection.id);
-        const state = STATE_TEXT[saved?.state ?? "NOT_AUTHORIZED"];
+        const state = connectionChip(
+          saved?.state,
+          authorizations.data?.connections.find((c) => c.id === connection.id),
+        );
         const regionMarketplaces = marketplacesOf(connection.region, props.marketplaces);
         return (
           <Card key={connection.key} testId={`connection-${index}`}>
@@ -55,6 +69,11 @@ export function ConnectionsSection(
                 <Chip backgroundColor={state.tone} data-testid="connection-state" size="large">
                   <Text size={2}>{state.label}</Text>
                 </Chip>
+                {state.paused && (
+                  <Text size={2} color="critical1" data-testid="connection-paused">
+                    Order import paused
+                  </Text>
+                )}
                 {saved?.authorizationExpiresAt && (
                   <Text size={2} color="default2">
                     until {formatDate(saved.authorizationExpiresAt)}
@@ -131,7 +150,7 @@ export function ConnectionsSection(
                 sellerId={saved.sellerId}
                 authorized={saved.state !== "NOT_AUTHORIZED"}
                 readOnly={readOnly}
-                onChanged={props.onAuthorizationChanged}
+                onChanged={onAuthorizationChanged}
               />
             )}
             <Box display="flex" justifyContent="space-between" alignItems="center">
@@ -162,7 +181,7 @@ export function ConnectionsSection(
           </Card>
         );
       })}
-      <NewConnection api={props.api} readOnly={readOnly} onChanged={props.onAuthorizationChanged} />
+      <NewConnection api={props.api} readOnly={readOnly} onChanged={onAuthorizationChanged} />
       <Box>
         <Button
           variant="secondary"

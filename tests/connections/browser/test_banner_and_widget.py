@@ -174,6 +174,12 @@ def test_banner_counts_down_and_re_authorizes(
     revoked = ui.by_test_id("authorization-warning-conn-eu")
     expect(revoked).to_contain_text("Amazon revoked the authorization of seller ASELLEREU00001 (Europe)")
     expect(ui.by_test_id("client-secret-warning")).to_contain_text("LWA client secret expires on")
+    # Each connection row's chip shows the same lifecycle state as the banner, not only the dates.
+    na_row, eu_row = ui.by_test_id("connection-0"), ui.by_test_id("connection-1")
+    expect(na_row.get_by_test_id("connection-state")).to_have_text("Expires soon")
+    expect(na_row.get_by_test_id("connection-paused")).to_have_count(0)
+    expect(eu_row.get_by_test_id("connection-state")).to_have_text("Revoked")
+    expect(eu_row.get_by_test_id("connection-paused")).to_have_text("Order import paused")
     email = ui.by_test_id("outbox-email")
     expect(email.get_by_test_id("outbox-state")).to_have_text("Failed")
     expect(email.get_by_test_id("outbox-error")).to_contain_text("451 4.3.0")
