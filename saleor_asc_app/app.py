@@ -20,7 +20,7 @@ from saleor_asc_app.info_pages import INFO_PAGES, health, info_page, ready
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.manifest import manifest
-from saleor_asc_app.metrics import metrics
+from saleor_asc_app.metrics import metrics_route
 from saleor_asc_app.register import register
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState, build_state
@@ -51,7 +51,7 @@ def routes(state: AppState) -> list[BaseRoute]:
         *(webhook_route(definition) for definition in state.webhooks),
         *dashboard_routes(state.settings),
         *connection_routes(),
-        Route("/metrics", metrics, methods=["GET"]),
+        metrics_route(state.settings),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     return items

@@ -1,23 +1,51 @@
 """``GET /metrics``: Prometheus text exposition (format 0.0.4) of app-wide counts. Only numbers and fixed label
-values: no tenant names, no seller ids, no e-mail addresses, no secrets."""
+values: no tenant names, no seller ids, no e-mail addresses, no secrets. With ``ASC_METRICS_TOKEN`` set, only
+requests with ``Authorization: Bearer <token>`` get them."""
 
 from __future__ import annotations
 
+import hmac
 import math
 
 from sqlalchemy import func, select
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
 from saleor_asc_app.connections.lifecycle import State
 from saleor_asc_app.connections.operator import client_secret_expiry
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.jobs.models import Job, JobStatus
+from saleor_asc_app.logging import get_logger
 from saleor_asc_app.notifications.tables import EmailOutbox, EmailState
+from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+log = get_logger(__name__)
+
+
+def _expected_token(settings: Settings) -> bytes | None:
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+    return token.encode() if token else None
+
+
+def _authorized(request: Request, expected: bytes) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    # compare_digest takes as long for a wrong token as for a right one of the same length.
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected)
+
+
+def metrics_route(settings: Settings) -> Route:
+    """The ``/metrics`` route; built once per app, so the warning about an open endpoint is logged at start-up."""
+    if _expected_token(settings) is None and not settings.demo_mode:
+        log.warning(
+            "metrics endpoint without a token",
+            hint="GET /metrics answers anyone; set ASC_METRICS_TOKEN or keep the path off the public network.",
+        )
+    return Route("/metrics", metrics, methods=["GET"])
 
 
 def _number(value: float) -> str:
@@ -43,6 +71,11 @@ class _Exposition:
 
 async def metrics(request: Request) -> Response:
     state: AppState = request.app.state.asc
+    expected = _expected_token(state.settings)
+    if expected is not None and not _authorized(request, expected):
+        return PlainTextResponse(
+            "Unauthorized\n", status_code=401, headers={"www-authenticate": 'Bearer realm="metrics"'}
+        )
     out = _Exposition()
     expiry = client_secret_expiry(state.settings, state.clock.now())
     out.metric(

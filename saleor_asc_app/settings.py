@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     webhook_max_body_bytes: int = Field(default=1_048_576, gt=0)
     worker_concurrency: int = Field(default=4, gt=0, le=64)
     job_lease_seconds: int = Field(default=300, gt=0)
+    metrics_token: SecretStr | None = Field(
+        default=None, description="When set, GET /metrics requires `Authorization: Bearer <token>`."
+    )
 
     # Amazon (SP-API); empty means demo mode against the built-in simulator.
     lwa_client_id: str = ""
