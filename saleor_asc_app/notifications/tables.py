@@ -24,6 +24,7 @@ class EmailOutbox(IdMixin, Base):
         # A message is queued at most once per installation and key (e.g. one warning per connection and stage).
         UniqueConstraint("installation_id", "dedupe_key"),
         Index("ix_email_outbox_installation_created", "installation_id", "created_at"),
+        Index("ix_email_outbox_installation_category_created", "installation_id", "category", "created_at"),
     )
 
     installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))

@@ -39,6 +39,7 @@ class PiiRecord(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("installation_id", "amazon_order_id"),
         Index("ix_pii_record_due", "purged_at", "purge_at"),
+        Index("ix_pii_record_installation_due", "installation_id", "purged_at", "purge_at"),
     )
 
     installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))
