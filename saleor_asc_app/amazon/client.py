@@ -17,6 +17,7 @@ from saleor_asc_app.amazon.credentials import SellerCredentials
 from saleor_asc_app.amazon.documents import DocumentTransfer, decode_text, parse_order_tracking_report
 from saleor_asc_app.amazon.errors import MalformedResponse
 from saleor_asc_app.amazon.lwa import LwaClient
+from saleor_asc_app.amazon.models.cancellation import CancelReason, cancel_order_body
 from saleor_asc_app.amazon.models.feeds import (
     JSON_CONTENT_TYPE,
     CreateFeedDocumentResponse,
@@ -208,6 +209,18 @@ class SpApiClient:
             query={"includedData": included_data},
         )
         return response.order
+
+    async def cancel_order(self, order_id: str, reason: CancelReason) -> None:
+        """Cancel a whole unshipped order (Amazon supports no partial cancellations). The route is taken from
+        Amazon's reference page, not the copied models (see ``operations.CANCEL_ORDER``); any 2xx is success."""
+
+        def expect_success(response: SpApiResponse) -> None:
+            if not 200 <= response.status < 300:
+                raise ValueError(f"expected 2xx, got {response.status}")
+
+        await self._transport.call(
+            ops.CANCEL_ORDER, path={"orderId": order_id}, body=cancel_order_body(reason), parse=expect_success
+        )
 
     # --- Orders v0 --------------------------------------------------------------------------------
 

@@ -40,6 +40,14 @@ GET_REPORT_DOCUMENT = Operation(
 PATCH_LISTINGS_ITEM = Operation("patchListingsItem", "PATCH", "/listings/2021-08-01/items/{sellerId}/{sku}", 5.0, 5)
 GET_INVENTORY_SUMMARIES = Operation("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", 2.0, 2)
 
+# cancelOrder (Orders v2026-01-01) is NOT in the copied models: it is taken from Amazon's reference page
+# (developer-docs.amazon.com/sp-api/reference/cancelorder: whole orders only, path parameter ``orderId``, a JSON body
+# with a required reason). The page as retrieved showed neither the method/path nor the body field's name; this route
+# (a ``cancellation`` sub-resource of the order, as the v2026 model addresses orders) and ``cancelReasonCode`` are
+# the app's best reading, each a one-line change here / in ``models/cancellation.py``. Rate: the Orders write plan
+# of confirmShipment. Repeating it is harmless (the order is cancelled either way).
+CANCEL_ORDER = Operation("cancelOrder", "PUT", "/orders/2026-01-01/orders/{orderId}/cancellation", 2.0, 10)
+
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
@@ -58,6 +66,10 @@ OPERATIONS: dict[str, Operation] = {
         GET_INVENTORY_SUMMARIES,
     )
 }
+
+# Operations taken from Amazon's reference pages, not from the copied models (no sandbox cases, no contract checks).
+REFERENCE_ONLY_OPERATIONS: dict[str, Operation] = {CANCEL_ORDER.name: CANCEL_ORDER}
+ALL_OPERATIONS: dict[str, Operation] = {**OPERATIONS, **REFERENCE_ONLY_OPERATIONS}
 
 # Amazon's static sandbox throttles every operation alike (docs /docs/sp-api-sandbox).
 SANDBOX_RATE = 5.0

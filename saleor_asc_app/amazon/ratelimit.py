@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from saleor_asc_app.amazon.operations import OPERATIONS, Operation
+from saleor_asc_app.amazon.operations import ALL_OPERATIONS, Operation
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.logging import get_logger
 
@@ -68,7 +68,7 @@ class RateLimit:
     burst: int
 
 
-DEFAULT_LIMITS: Mapping[str, RateLimit] = {name: RateLimit(op.rate, op.burst) for name, op in OPERATIONS.items()}
+DEFAULT_LIMITS: Mapping[str, RateLimit] = {name: RateLimit(op.rate, op.burst) for name, op in ALL_OPERATIONS.items()}
 
 
 class RateLimiter:

@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import strawberry
 
+from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.configuration import model
 from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER
 
-CANCEL_REASONS = (
-    "NO_INVENTORY",
-    "BUYER_CANCELLED",
-    "SHIPPING_ADDRESS_UNDELIVERABLE",
-    "CUSTOMER_EXCHANGE",
-    "PRICING_ERROR",
-)
+CANCEL_REASONS = tuple(reason.value for reason in CancelReason)
 
 
 @strawberry.type

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
+from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
+from saleor_asc_app.fulfilment.cancellation import CancellationNotPossible, staff_cancellation
 from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER
 from saleor_asc_app.fulfilment.config_types import (
     CANCEL_REASONS,
@@ -31,7 +33,7 @@ MAX_ACTIONS = 500
 
 
 class CanManageOrders(BasePermission):
-    message = "Retrying an Amazon action needs the MANAGE_ORDERS permission (“Manage orders”)."
+    message = "Sending or retrying an Amazon action needs the MANAGE_ORDERS permission (“Manage orders”)."
     error_extensions = {"code": "MISSING_PERMISSION"}
 
     def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
@@ -51,6 +53,7 @@ class OutgoingActionEntry:
     carrier_code: str | None
     carrier_name: str | None
     tracking_number: str | None
+    cancel_reason: str | None  # a cancellation's reason; None until sent when staff chose none (then the default)
     state: str  # pending | sent | confirmed | failed | refused | superseded | withdrawn
     message: str | None  # why it failed or was refused (Amazon's message, or the pre-flight reason)
     attempts: int
@@ -66,7 +69,8 @@ def _out(row: OutgoingAction) -> OutgoingActionEntry:
         saleor_order_id=row.saleor_order_id,
         saleor_fulfillment_id=None if row.kind == "cancel" else row.saleor_fulfillment_id,
         version=row.version, package_reference_id=row.package_reference_id, carrier_code=row.carrier_code,
-        carrier_name=row.carrier_name, tracking_number=row.tracking_number, state=row.state, message=row.message,
+        carrier_name=row.carrier_name, tracking_number=row.tracking_number, cancel_reason=row.cancel_reason,
+        state=row.state, message=row.message,
         attempts=row.attempts, created_at=row.created_at, updated_at=row.updated_at, confirmed_at=row.confirmed_at,
         can_retry=row.state in ("failed", "refused"),
     )  # fmt: skip
@@ -101,6 +105,25 @@ async def resolve_retry(info: Info[Any, Any], id: strawberry.ID) -> bool:
         return False
     async with ctx.sessionmaker() as session, session.begin():
         return await retry_action(session, ctx.installation_id, action_id, now=ctx.clock.now())
+
+
+class CancellationRefused(AppError):
+    status_code = 400
+    code = "CANCELLATION_NOT_POSSIBLE"
+
+
+async def resolve_send_cancellation(info: Info[Any, Any], saleor_order_id: str, reason: str) -> OutgoingActionEntry:
+    ctx = info.context
+    if reason not in CANCEL_REASONS:
+        raise CancellationRefused(f"Unknown cancellation reason: {reason}.")
+    try:
+        async with ctx.sessionmaker() as session, session.begin():
+            action = await staff_cancellation(
+                session, ctx.installation_id, saleor_order_id, CancelReason(reason), now=ctx.clock.now()
+            )
+            return _out(action)
+    except CancellationNotPossible as exc:
+        raise CancellationRefused(str(exc)) from None
 
 
 @strawberry.type
@@ -149,6 +172,12 @@ class FulfilmentMutation:
         resolver=resolve_retry,
         permission_classes=[CanManageOrders],
         description="Send a failed or refused action again (after its cause was fixed).",
+    )
+    send_amazon_cancellation: OutgoingActionEntry = strawberry.mutation(
+        resolver=resolve_send_cancellation,
+        permission_classes=[CanManageOrders],
+        description="Send the order's cancellation to Amazon with this reason (whole orders only), or change the "
+        "reason of one not sent yet, failed or refused.",
     )
     save_amazon_outgoing_settings: OutgoingSettings = strawberry.mutation(
         resolver=save_outgoing_settings,

@@ -19,16 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.db.models import Installation
+from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
-from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.processing_errors.schedule import ensure_scheduled
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
-
-CONFIRM_KIND = "fulfilment.send_action"
 
 
 def package_reference(fulfillment_id: str) -> str:
@@ -42,33 +39,6 @@ def package_reference(fulfillment_id: str) -> str:
     if pk.isdigit() and int(pk) > 0:
         return str(int(pk))
     return str(zlib.crc32(fulfillment_id.encode()) or 1)
-
-
-async def linked_amazon_order(
-    session: AsyncSession, installation_id: uuid.UUID, order: dict[str, Any]
-) -> AmazonOrder | None:
-    """The imported Amazon order behind a Saleor order, or None for orders that did not come from Amazon."""
-    saleor_id = order.get("id")
-    if not saleor_id:
-        return None
-    result = await session.execute(
-        select(AmazonOrder).where(
-            AmazonOrder.installation_id == installation_id, AmazonOrder.saleor_order_id == saleor_id
-        )
-    )
-    return result.scalars().first()
-
-
-async def queue_action(session: AsyncSession, action: OutgoingAction, now: datetime) -> None:
-    await enqueue(
-        session,
-        CONFIRM_KIND,
-        {"action_id": str(action.id)},
-        installation_id=action.installation_id,
-        unique_key=f"outgoing-action:{action.id}",
-        concurrency_key=f"amazon-order:{action.installation_id}:{action.amazon_order_id}",
-        now=now,
-    )
 
 
 async def _latest(session: AsyncSession, installation_id: uuid.UUID, fulfillment_id: str) -> OutgoingAction | None:

@@ -14,15 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.orders import IncludedData
 from saleor_asc_app.configuration.repository import ConfigurationRepository
-from saleor_asc_app.fulfilment.intake import CONFIRM_KIND
+from saleor_asc_app.fulfilment.actions import CONFIRM_KIND, queue_action
+from saleor_asc_app.fulfilment.cancellation import send_cancellation
 from saleor_asc_app.fulfilment.preflight import Refusal, build_request
+from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
 from saleor_asc_app.fulfilment.tables import FINAL_STATES, ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
@@ -35,22 +36,24 @@ SHIPMENT_DATA = (IncludedData.FULFILLMENT, IncludedData.PACKAGES)  # no buyer da
 RETRY_DELAYS = (30.0, 120.0, 600.0, 1800.0, 3600.0)
 
 
-async def _set(session: AsyncSession, action_id: uuid.UUID, now: datetime, **values: Any) -> None:
+async def set_action(session: AsyncSession, action_id: uuid.UUID, now: datetime, **values: Any) -> None:
     await session.execute(update(OutgoingAction).where(OutgoingAction.id == action_id).values(updated_at=now, **values))
 
 
-async def _finish_with_error(ctx: Any, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
+async def finish_with_error(ctx: Any, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
     now = ctx.clock.now()
+    cancel = action.kind == ActionKind.CANCEL.value
+    what = "cancellation" if cancel else f"package {action.package_reference_id}"
     async with ctx.sessionmaker() as session, session.begin():
-        await _set(session, action.id, now, state=state.value, message=message)
+        await set_action(session, action.id, now, state=state.value, message=message)
         await record_error(
             session,
             action.installation_id,
-            source=ErrorSource.SHIPMENT,
+            source=ErrorSource.CANCELLATION if cancel else ErrorSource.SHIPMENT,
             reference=str(action.id),
             code=code,
-            message=f"Order {action.amazon_order_id}, package {action.package_reference_id}: {message}",
-            dedupe_key=f"shipment:{action.id}:{action.attempts}:{code}",
+            message=f"Order {action.amazon_order_id}, {what}: {message}",
+            dedupe_key=f"{'cancel' if cancel else 'shipment'}:{action.id}:{action.attempts}:{code}",
             amazon_order_id=action.amazon_order_id,
             now=now,
         )
@@ -74,27 +77,15 @@ async def _already_in_package(session: AsyncSession, action: OutgoingAction) -> 
     return held
 
 
-async def _send_cancel(ctx: Any, action: OutgoingAction) -> None:
-    from saleor_asc_app.fulfilment.cancellation import send_cancellation
-
-    state, code, message = await send_cancellation(ctx, action)
-    if state is ActionState.CONFIRMED:
-        async with ctx.sessionmaker() as done, done.begin():
-            await _set(done, action.id, ctx.clock.now(), state=state.value, message=message,
-                       confirmed_at=ctx.clock.now())  # fmt: skip
-    else:
-        await _finish_with_error(ctx, action, state, code, message)
-
-
 async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     action_id = uuid.UUID(job.payload["action_id"])
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, action_id)
     if action is not None and action.kind == ActionKind.CANCEL.value:
-        if ActionState(action.state) in FINAL_STATES or action.state == ActionState.REFUSED.value:
-            return
-        await _send_cancel(ctx, action)
+        if action.state == ActionState.PENDING.value or action.state == ActionState.SENT.value:
+            await send_cancellation(ctx, job, action)
         return
+    paused: ConnectionPaused | None = None
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, action_id)
         if action is None or ActionState(action.state) in FINAL_STATES or action.state == ActionState.REFUSED.value:
@@ -109,7 +100,7 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
         )
         if newer is not None and action.state == ActionState.PENDING.value:
             async with session.begin():
-                await _set(session, action.id, ctx.clock.now(), state=ActionState.SUPERSEDED.value)
+                await set_action(session, action.id, ctx.clock.now(), state=ActionState.SUPERSEDED.value)
             return
         row = (
             await session.execute(
@@ -126,22 +117,24 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
         held = await _already_in_package(session, action)
         connection = next((c for c in loaded.config.connections if c.id == action.connection_id), None)
         if connection is None:
-            await _finish_with_error(
+            await finish_with_error(
                 ctx, action, ActionState.REFUSED, "connection_missing",
                 "The Amazon connection this order came from is no longer configured.",
             )  # fmt: skip
             return
         try:
-            amazon = await connection_client(ctx, session, action.installation_id, connection)
-        except ConnectionNotAuthorized as exc:
-            raise RetryJob(str(exc), delay=3600.0, count_attempt=True) from None
+            amazon = await usable_client(ctx, session, action, connection)
+        except ConnectionPaused as exc:
+            paused = exc
+    if paused is not None:
+        raise await wait_for_connection(ctx, action, paused)
     saleor = create_saleor_client(installation.saleor_api_url, app_token(installation, ctx.secret_box), ctx.http_client)
     try:
         saleor_order = (await saleor.fulfilment_order(id=action.saleor_order_id)).order
     except SaleorError as exc:
         raise RetryJob(f"Saleor: {exc}", delay=60.0, count_attempt=True) from None
     if saleor_order is None:
-        await _finish_with_error(
+        await finish_with_error(
             ctx, action, ActionState.REFUSED, "saleor_order_missing", "The Saleor order no longer exists."
         )
         return
@@ -150,7 +143,7 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     except SpApiError as exc:
         if exc.retryable:
             raise RetryJob(f"Amazon getOrder: {exc}", delay=60.0, count_attempt=True) from None
-        await _finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
+        await finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
         return
     request = build_request(
         saleor_order=saleor_order,
@@ -164,7 +157,7 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
         already_in_package=held,
     )
     if isinstance(request, Refusal):
-        await _finish_with_error(ctx, action, ActionState.REFUSED, request.code, request.reason)
+        await finish_with_error(ctx, action, ActionState.REFUSED, request.code, request.reason)
         return
     if not request.marketplace_id:
         request = request.model_copy(update={"marketplace_id": row.marketplace_id})
@@ -172,7 +165,7 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     items = [{"orderItemId": i.order_item_id, "quantity": i.quantity} for i in detail.order_items]
     now = ctx.clock.now()
     async with ctx.sessionmaker() as session, session.begin():
-        await _set(
+        await set_action(
             session, action.id, now,
             state=ActionState.SENT.value, attempts=OutgoingAction.attempts + 1, sent_at=now, items=items,
             carrier_code=detail.carrier_code, carrier_name=detail.carrier_name, message=None,
@@ -182,15 +175,17 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     except SpApiError as exc:
         if exc.retryable and job.attempts < job.max_attempts:
             async with ctx.sessionmaker() as session, session.begin():
-                await _set(session, action.id, ctx.clock.now(), state=ActionState.PENDING.value, message=str(exc))
+                await set_action(session, action.id, ctx.clock.now(), state=ActionState.PENDING.value, message=str(exc))
             delay = RETRY_DELAYS[min(job.attempts, len(RETRY_DELAYS)) - 1]
             raise RetryJob(f"confirmShipment: {exc}", delay=delay, count_attempt=True) from None
         async with ctx.sessionmaker() as session:
             action = await session.get(OutgoingAction, action_id) or action
-        await _finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
+        await finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
         return
     async with ctx.sessionmaker() as session, session.begin():
-        await _set(session, action.id, ctx.clock.now(), state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now())
+        await set_action(
+            session, action.id, ctx.clock.now(), state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now()
+        )
     log.info("shipment confirmed on Amazon", action_id=str(action.id), amazon_order_id=action.amazon_order_id)
 
 
@@ -198,14 +193,12 @@ async def retry_action(
     session: AsyncSession, installation_id: uuid.UUID, action_id: uuid.UUID, *, now: datetime
 ) -> bool:
     """Staff action: send a failed or refused action again (after fixing its cause)."""
-    from saleor_asc_app.fulfilment.intake import queue_action
-
     action = await session.get(OutgoingAction, action_id)
     if action is None or action.installation_id != installation_id:
         return False
     if action.state not in (ActionState.FAILED.value, ActionState.REFUSED.value):
         return False
-    await _set(session, action.id, now, state=ActionState.PENDING.value, message=None)
+    await set_action(session, action.id, now, state=ActionState.PENDING.value, message=None)
     await queue_action(session, action, now)
     return True
 

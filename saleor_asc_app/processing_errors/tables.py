@@ -16,6 +16,7 @@ from saleor_asc_app.db.base import Base, IdMixin, utcnow
 class ErrorSource(enum.StrEnum):
     FEED = "feed"
     SHIPMENT = "shipment"
+    CANCELLATION = "cancellation"
     IMPORT = "import"
 
 

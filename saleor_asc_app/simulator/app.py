@@ -24,6 +24,7 @@ from saleor_asc_app.clock import Clock
 from saleor_asc_app.simulator.faults import FaultKind
 from saleor_asc_app.simulator.handlers import (
     admin,
+    cancellation,
     consent,
     documents,
     feeds,
@@ -44,6 +45,7 @@ _HANDLERS: tuple[tuple[Operation, Handler], ...] = (
     (ops.SEARCH_ORDERS, orders.search_orders),
     (ops.GET_ORDER, orders.get_order),
     (ops.CONFIRM_SHIPMENT, orders.confirm_shipment),
+    (ops.CANCEL_ORDER, cancellation.cancel_order),
     (ops.GET_MARKETPLACE_PARTICIPATIONS, sellers.get_marketplace_participations),
     (ops.CREATE_FEED_DOCUMENT, feeds.create_feed_document),
     (ops.CREATE_FEED, feeds.create_feed),

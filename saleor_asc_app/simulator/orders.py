@@ -111,8 +111,14 @@ class SimOrder:
             return False
         self.cancel_at = now
         self.shipments = [s for s in self.shipments if s.at <= now]
-        self.cancellation = {"cancellationExecution": {"cancelledBy": cancelled_by, "cancelReason": reason}}
+        requested = (self.cancellation or {}).get("cancellationRequest")
+        execution = {"cancellationExecution": {"cancelledBy": cancelled_by, "cancelReason": reason}}
+        self.cancellation = {"cancellationRequest": requested, **execution} if requested else execution
         return True
+
+    def request_cancellation(self, reason: str = "NO_LONGER_NEEDED") -> None:
+        """The buyer asks the seller to cancel (shown with includedData CANCELLATION until it is cancelled)."""
+        self.cancellation = {"cancellationRequest": {"requester": "BUYER", "cancelReason": reason}}
 
     def ship(self, now: datetime, shipment: Shipment) -> None:
         self.release(now)
@@ -179,7 +185,12 @@ class SimOrder:
         for key, dataset in _ITEM_BLOCKS.items():
             if dataset in included and key in item and not (pending and key == "proceeds"):
                 out[key] = item[key]
-        if "CANCELLATION" in included and status is FulfillmentStatus.CANCELLED and self.cancellation:
+        requested_only = self.cancellation is not None and "cancellationExecution" not in self.cancellation
+        if (
+            "CANCELLATION" in included
+            and self.cancellation
+            and (status is FulfillmentStatus.CANCELLED or requested_only)
+        ):
             out["cancellation"] = self.cancellation
         if "FULFILLMENT" in included:
             done = shipped.get(item["orderItemId"], 0)

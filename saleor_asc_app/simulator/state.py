@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
-from saleor_asc_app.amazon.operations import OPERATIONS, SANDBOX_BURST, SANDBOX_RATE
+from saleor_asc_app.amazon.operations import ALL_OPERATIONS, SANDBOX_BURST, SANDBOX_RATE
 from saleor_asc_app.amazon.ratelimit import RateLimit, TokenBucket
 from saleor_asc_app.amazon.regions import marketplace
 from saleor_asc_app.clock import Clock, SystemClock, VirtualClock
@@ -109,6 +109,16 @@ class ShipmentConfirmation:
 
 
 @dataclass
+class OrderCancellation:
+    """One accepted cancelOrder call."""
+
+    at: datetime
+    seller_id: str
+    order_id: str
+    reason: str
+
+
+@dataclass
 class SimFeed:
     feed_id: str
     seller_id: str
@@ -163,6 +173,7 @@ class SimulatorState:
         self.feeds: dict[str, SimFeed] = {}
         self.reports: dict[str, SimReport] = {}
         self.confirmations: list[ShipmentConfirmation] = []
+        self.cancellations: list[OrderCancellation] = []
         self.faults = FaultBook()
         self.stats = Stats()
         self.buckets: dict[tuple[str, str], TokenBucket] = {}
@@ -358,7 +369,7 @@ class SimulatorState:
         operation: str | None = None,
     ) -> FaultRule | None:
         kind = FaultKind(kind)
-        if operation is not None and operation not in OPERATIONS:
+        if operation is not None and operation not in ALL_OPERATIONS:
             raise SimulatorError(f"unknown operation {operation}")
         seller_id = self.seller(seller).seller_id if seller is not None else None
         if kind is FaultKind.INVALID_GRANT:
@@ -376,7 +387,7 @@ class SimulatorState:
         account = self.sellers.get(seller_id)
         if account and operation in account.rate_limits:
             return account.rate_limits[operation]
-        op = OPERATIONS[operation]
+        op = ALL_OPERATIONS[operation]
         return RateLimit(op.rate, op.burst)
 
     def take_token(self, seller_id: str, operation: str, *, sandbox: bool = False) -> tuple[bool, RateLimit]:
