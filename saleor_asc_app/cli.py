@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from datetime import datetime
 
 import click
 
@@ -97,6 +98,25 @@ def simulator(args: tuple[str, ...]) -> None:
     from saleor_asc_app.simulator.__main__ import main as run_simulator
 
     sys.exit(run_simulator(list(args), prog="saleor-asc-app simulator"))
+
+
+@main.command("import")
+@click.option("--since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First day (UTC) to import.")
+@click.option("--saleor-url", default=None, help="The installation's Saleor API URL (needed with several).")
+@click.option("--connection", "connection_id", default=None, help="One Amazon connection id (default: all).")
+def import_orders(since: datetime, saleor_url: str | None, connection_id: str | None) -> None:
+    """Backfill Amazon orders from a date in the foreground (the backfill job, with a progress line); resumable."""
+    from saleor_asc_app.orders.import_command import run_import_command
+
+    code = run_import_command(
+        _settings(),
+        since=since.date(),
+        saleor_url=saleor_url,
+        connection_id=connection_id,
+        out=sys.stdout,
+        err=sys.stderr,
+    )
+    sys.exit(code)
 
 
 @main.command("rotate-keys")
