@@ -2,6 +2,7 @@ import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
 import { useCallback, useEffect, useState } from "react";
 
 import type { Api } from "../api";
+import { SelectField } from "../components/fields";
 
 export type OutgoingAction = {
   id: string;
@@ -11,6 +12,7 @@ export type OutgoingAction = {
   carrierCode: string | null;
   carrierName: string | null;
   trackingNumber: string | null;
+  cancelReason: string | null;
   state: "pending" | "sent" | "confirmed" | "failed" | "refused" | "superseded" | "withdrawn";
   message: string | null;
   attempts: number;
@@ -20,9 +22,26 @@ export type OutgoingAction = {
 
 const ACTIONS_QUERY = `
   query OutgoingActions($order: String) { amazonOutgoingActions(saleorOrderId: $order) {
-    id kind amazonOrderId packageReferenceId carrierCode carrierName trackingNumber state message attempts
-    updatedAt canRetry } }
+    id kind amazonOrderId packageReferenceId carrierCode carrierName trackingNumber cancelReason state message
+    attempts updatedAt canRetry } }
 `;
+const SEND_CANCELLATION = `mutation SendAmazonCancellation($order: String!, $reason: String!) {
+  sendAmazonCancellation(saleorOrderId: $order, reason: $reason) { id } }`;
+
+/** Amazon's cancelOrder reasons (whole orders only). */
+export const CANCEL_REASON_LABELS: Record<string, string> = {
+  NO_INVENTORY: "No inventory",
+  BUYER_CANCELLED: "Buyer cancelled",
+  SHIPPING_ADDRESS_UNDELIVERABLE: "Shipping address undeliverable",
+  CUSTOMER_EXCHANGE: "Customer exchange",
+  PRICING_ERROR: "Pricing error",
+};
+
+/** Staff may send (or re-send with another reason) a cancellation that Amazon has not accepted yet. */
+export function canSendCancellation(actions: OutgoingAction[]): boolean {
+  const cancel = actions.find((a) => a.kind === "cancel");
+  return !cancel || cancel.state === "pending" || cancel.canRetry;
+}
 const RETRY = `mutation RetryOutgoingAction($id: ID!) { retryAmazonOutgoingAction(id: $id) }`;
 
 export const STATE_TONES = {
@@ -46,7 +65,10 @@ export const STATE_LABELS = {
 } as const;
 
 export function describeAction(action: OutgoingAction): string {
-  if (action.kind === "cancel") return "Cancellation";
+  if (action.kind === "cancel") {
+    const reason = action.cancelReason ? CANCEL_REASON_LABELS[action.cancelReason] ?? action.cancelReason : null;
+    return reason ? `Cancellation · ${reason}` : "Cancellation · default reason";
+  }
   const carrier = action.carrierCode === "Other" ? action.carrierName : action.carrierCode;
   return [`Package ${action.packageReferenceId ?? "?"}`, carrier, action.trackingNumber].filter(Boolean).join(" · ");
 }
@@ -68,6 +90,15 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  const [reason, setReason] = useState("NO_INVENTORY");
+  const sendCancellation = async () => {
+    try {
+      await api(SEND_CANCELLATION, { order: saleorOrderId, reason });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+    await load();
+  };
   const retry = async (id: string) => {
     try {
       await api(RETRY, { id });
@@ -113,6 +144,18 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
           )}
         </Box>
       ))}
+      {actions && canSendCancellation(actions) && (
+        <Box display="flex" flexDirection="column" gap={1} data-testid="amazon-cancellation">
+          <SelectField label="Cancellation reason for Amazon" value={reason} onChange={setReason} testId="cancel-reason"
+            choices={Object.entries(CANCEL_REASON_LABELS).map(([value, label]) => ({ value, label }))}
+            helperText="Amazon cancels whole orders only. Cancelling the order in Saleor sends it too (with the default reason)." />
+          <Box>
+            <Button variant="secondary" size="small" data-testid="send-cancellation" onClick={() => void sendCancellation()}>
+              Send cancellation to Amazon
+            </Button>
+          </Box>
+        </Box>
+      )}
     </Box>
   );
 }

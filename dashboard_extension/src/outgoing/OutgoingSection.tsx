@@ -98,7 +98,8 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
         </Box>
       )}
       <SelectField label="Default cancellation reason" value={reason}
-        choices={outgoing.cancelReasons.map((r) => ({ value: r, label: r }))} onChange={setReason} disabled={props.readOnly} />
+        choices={outgoing.cancelReasons.map((r) => ({ value: r, label: r }))} onChange={setReason} disabled={props.readOnly}
+        helperText="Sent to Amazon when an order is cancelled in Saleor and staff chose no reason in the order widget; orders the buyer asked to cancel are sent as BUYER_CANCELLED." />
       <TextField label="Processing-error e-mails at most every (minutes)" type="number" value={minutes} onChange={setMinutes} />
       {message && (
         <Text size={2} color={message.tone} data-testid="outgoing-message">

@@ -5,7 +5,7 @@ import type { Api } from "../api";
 
 type ProcessingError = {
   id: string;
-  source: "feed" | "shipment" | "import";
+  source: "feed" | "shipment" | "cancellation" | "import";
   reference: string;
   sku: string | null;
   amazonOrderId: string | null;
@@ -20,7 +20,12 @@ const ERRORS_QUERY = `
     id source reference sku amazonOrderId code message createdAt emailed } }
 `;
 
-const SOURCE_LABELS = { feed: "Stock feed", shipment: "Shipment", import: "Order import" } as const;
+const SOURCE_LABELS = {
+  feed: "Stock feed",
+  shipment: "Shipment",
+  cancellation: "Cancellation",
+  import: "Order import",
+} as const;
 
 export function errorSubject(error: ProcessingError): string {
   if (error.sku) return `SKU ${error.sku}`;
@@ -44,7 +49,7 @@ export function ProcessingErrorsPage(props: { api: Api }) {
         Amazon Seller Central File Processing Errors
       </Text>
       <Text size={3} color="default2">
-        Problems Amazon reported for stock feeds and shipment confirmations, and orders that could not be imported.
+        Problems Amazon reported for stock feeds, shipment confirmations and cancellations, and orders that could not be imported.
         They are also e-mailed as a digest to the recipients set on the configuration page.
       </Text>
       {failure && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { describeAction, type OutgoingAction, STATE_LABELS } from "./OutgoingActions";
+import { canSendCancellation, describeAction, type OutgoingAction, STATE_LABELS } from "./OutgoingActions";
 
 const base: OutgoingAction = {
   id: "1",
@@ -10,6 +10,7 @@ const base: OutgoingAction = {
   carrierCode: "UPS",
   carrierName: null,
   trackingNumber: "1Z999AA10123456784",
+  cancelReason: null,
   state: "confirmed",
   message: null,
   attempts: 1,
@@ -26,10 +27,26 @@ describe("describeAction", () => {
       "Package 37 · Acme Couriers · 1Z999AA10123456784",
     );
   });
-  it("calls a cancel action a cancellation", () => {
-    expect(describeAction({ ...base, kind: "cancel" })).toBe("Cancellation");
+  it("calls a cancel action a cancellation, with its reason once known", () => {
+    expect(describeAction({ ...base, kind: "cancel" })).toBe("Cancellation · default reason");
+    expect(describeAction({ ...base, kind: "cancel", cancelReason: "PRICING_ERROR" })).toBe(
+      "Cancellation · Pricing error",
+    );
   });
   it("labels a pre-flight refusal as not sent", () => {
     expect(STATE_LABELS.refused).toBe("Not sent");
+  });
+});
+
+describe("canSendCancellation", () => {
+  const cancel: OutgoingAction = { ...base, kind: "cancel", cancelReason: "NO_INVENTORY" };
+  it("offers it when there is none, or it is pending, failed or refused", () => {
+    expect(canSendCancellation([base])).toBe(true);
+    expect(canSendCancellation([{ ...cancel, state: "pending" }])).toBe(true);
+    expect(canSendCancellation([{ ...cancel, state: "failed", canRetry: true }])).toBe(true);
+  });
+  it("not once Amazon has it", () => {
+    expect(canSendCancellation([{ ...cancel, state: "confirmed" }])).toBe(false);
+    expect(canSendCancellation([{ ...cancel, state: "sent" }])).toBe(false);
   });
 });
