@@ -22,12 +22,11 @@ from saleor_asc_app.amazon.regions import MARKETPLACES, Region
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration, Notifications, Recipient
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
-from saleor_asc_app.connections.tables import CONNECTION_TABLES, ConnectionStatus
-from saleor_asc_app.db.base import Base
+from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
-from saleor_asc_app.notifications.tables import NOTIFICATION_TABLES, EmailOutbox
+from saleor_asc_app.notifications.tables import EmailOutbox
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.seed import DemoStore
@@ -46,7 +45,6 @@ AMAZON_HOSTS = (
     *sorted({m.seller_central_host for m in MARKETPLACES}),
 )
 ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
-EXTRA_TABLES = [*CONNECTION_TABLES, *NOTIFICATION_TABLES]
 
 
 @dataclass
@@ -191,12 +189,6 @@ def make_simulator(clock: VirtualClock) -> SimulatorState:
     return simulator
 
 
-async def create_extra_tables(state: Any, tables: list[Any] | None = None) -> None:
-    # Until the lead regenerates the migrations with these tables, create them next to the migrated ones.
-    async with state.engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all, tables=tables or EXTRA_TABLES, checkfirst=True)
-
-
 @asynccontextmanager
 async def connections_env(
     database_url: str,
@@ -207,7 +199,6 @@ async def connections_env(
     simulator: SimulatorState | None = None,
     saleor: tuple[SaleorDouble, DemoStore] | None = None,
     demo_mode: bool = False,
-    extra_tables: list[Any] | None = None,
     **settings: Any,
 ) -> AsyncIterator[ConnEnv]:
     clock = clock or VirtualClock(START)
@@ -228,7 +219,6 @@ async def connections_env(
         overrides.update(smtp_host=smtp.host, smtp_port=smtp.port, smtp_tls="none")
     overrides.update(settings)
     async with app_env(database_url, data_dir, saleor=double, clock=clock, **overrides) as env:
-        await create_extra_tables(env.state, [*EXTRA_TABLES, *(extra_tables or [])])
         amazon = httpx.ASGITransport(app=create_simulator_app(simulator))
         for host in AMAZON_HOSTS:
             env.router.add(host, amazon)

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from saleor_asc_app.simulator import create_simulator_app
-from tests.connections.harness import AMAZON_HOSTS, create_extra_tables
+from tests.connections.harness import AMAZON_HOSTS
 from tests.notifications.smtp_server import SmtpSink
 from tests.orders.harness import SELLERS, OrdersEnv, orders_env
 
@@ -45,7 +45,6 @@ async def test_invalid_grant_pauses_the_sync_and_reauthorization_resumes_it(
     sqlite_url: str, tmp_path: Path, smtp: SmtpSink
 ) -> None:
     async with orders_env(sqlite_url, tmp_path) as env:
-        await create_extra_tables(env.state)
         settings = env.state.settings
         settings.smtp_host, settings.smtp_port, settings.smtp_tls = smtp.host, smtp.port, "none"
         settings.spapi_application_id = env.simulator.app.application_id

@@ -19,7 +19,6 @@ from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.retention import RetentionFacts
@@ -34,13 +33,6 @@ from saleor_asc_app.testing.saleor_double.seed import DemoStore
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
-
-
-async def ensure_tables(state: AppState) -> None:
-    # Until the lead regenerates the migrations with the vault's and the other features' tables, create whichever
-    # tables are missing beside the migrated ones.
-    async with state.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all, checkfirst=True)
 
 
 @dataclass
@@ -191,7 +183,6 @@ async def pii_env(database_url: str, tmp_path: Path, **settings: Any) -> AsyncIt
     saleor, demo = seeded("https://shop-a.test/graphql/", clock)
     other, other_demo = seeded("https://shop-b.test/graphql/", clock)
     async with app_env(database_url, tmp_path, saleor=saleor, clock=clock, **settings) as base:
-        await ensure_tables(base.state)
         base.router.add(other.domain, other.transport())
         app = await base.install()
         other_app = (await other.install(base.client, f"{APP_ORIGIN}/api/manifest")).app

@@ -27,7 +27,6 @@ from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.disclosure import PII_ROLES
 from saleor_asc_app.simulator.orders import SimOrder
 from tests.orders.harness import SELLERS, START, orders_env
-from tests.pii.harness import ensure_tables
 
 ORDERS = 24
 CONNECTION = "conn-na"
@@ -94,7 +93,6 @@ async def test_buyer_data_leaks_nowhere(database_url: str, tmp_path: Path, captu
     # A seller holding every restricted role, so Amazon discloses all the buyer data there is.
     simulator.add_seller(seller, marketplace_ids=markets, seed=seller, roles=PII_ROLES)
     async with orders_env(database_url, tmp_path, clock=clock, simulator=simulator) as env:
-        await ensure_tables(env.state)
         env.state.extras[PII_SINK_KEY] = vault_sink(env.state)  # the seam's documented injection point
         config = await env.configure({CONNECTION: SELLERS[CONNECTION]})
         group = env.demo.groups["amazon-pii-viewers"]

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.testing.saleor_double import SaleorDouble
@@ -56,17 +55,10 @@ def seeded_double(api_url: str) -> SaleorDouble:
     return double
 
 
-async def create_unmigrated_tables(env: AppEnv) -> None:
-    """Tables declared by features whose migration the lead has not generated yet (remove with the migration)."""
-    async with env.state.engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-
-
 @pytest.fixture
 async def installed_app(sqlite_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
     """One store installed, on SQLite (for fuzzing, whose subject is not the database)."""
     async with app_env(sqlite_url, tmp_path, saleor=saleor) as env:
-        await create_unmigrated_tables(env)
         await env.install()
         yield env
 
@@ -76,7 +68,6 @@ async def two_stores(database_url: str, tmp_path: Path) -> AsyncIterator[TwoStor
     a_double = seeded_double("https://shop-a.test/graphql/")
     b_double = seeded_double("https://shop-b.test/graphql/")
     async with app_env(database_url, tmp_path, saleor=a_double) as env:
-        await create_unmigrated_tables(env)
         env.router.add(b_double.domain, b_double.transport())
         a_app = await env.install()
         b_app = (await b_double.install(env.client, f"{APP_ORIGIN}/api/manifest")).app

@@ -35,7 +35,6 @@ from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.models import App
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, _install, host_page, run_on_own_loop, serve
-from tests.connections.harness import EXTRA_TABLES, create_extra_tables
 from tests.harness import HostRouter
 from tests.harness import test_settings as app_settings
 
@@ -62,19 +61,6 @@ class Live:
         user = self.saleor.state.staff_by_email(email)
         assert user is not None
         return self.saleor.issue_dashboard_token(user, self.app)
-
-
-async def _prepare(database_url: str) -> None:
-    await upgrade_async(database_url)
-    engine = create_engine(database_url)
-
-    class _State:  # what create_extra_tables needs
-        pass
-
-    state = _State()
-    state.engine = engine  # type: ignore[attr-defined]
-    await create_extra_tables(state, list(EXTRA_TABLES))
-    await engine.dispose()
 
 
 async def _seed(database_url: str, saleor_api_url: str, settings: object) -> None:
@@ -124,7 +110,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.sqlite3'}"
     saleor = SaleorDouble(api_url="https://shop.test/graphql/")
     saleor.seed_demo()
-    run_on_own_loop(_prepare(database_url))
+    run_on_own_loop(upgrade_async(database_url))
     secret_expiry = (datetime.now(UTC) + timedelta(days=12)).date().isoformat()
     settings = app_settings(database_url, tmp_path, lwa_client_secret_expires_at=secret_expiry)
     outgoing = httpx.AsyncClient(transport=HostRouter({saleor.domain: saleor.transport()}), timeout=30)

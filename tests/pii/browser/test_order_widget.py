@@ -27,7 +27,7 @@ from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import SCREENSHOTS, DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
 from tests.harness import TEST_SECRET_KEY
 from tests.pii.amazon_orders import canary, order
-from tests.pii.harness import ADMIN, ensure_tables
+from tests.pii.harness import ADMIN
 
 TAG = "CNRYBROWSR"
 AMAZON_ORDER_ID = "111-7000000-0000001"
@@ -44,13 +44,6 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
     engine = create_engine(database_url)
     sessionmaker = create_sessionmaker(engine)
     try:
-
-        class _State:  # what ensure_tables needs of the app state
-            pass
-
-        state = _State()
-        state.engine = engine  # type: ignore[attr-defined]
-        await ensure_tables(state)  # type: ignore[arg-type]
         double = live.saleor.state
         channel = double.channel_by_slug("amazon-us")
         assert channel is not None
