@@ -62,7 +62,7 @@ async def record_shipment(ctx: Any, installation: Installation, payload: dict[st
     order = payload.get("order") or {}
     fulfillment_id = fulfillment.get("id")
     if not fulfillment_id or fulfillment.get("status") not in (None, "FULFILLED"):
-        return
+        return  # e.g. WAITING_FOR_APPROVAL: nothing ships until FULFILLMENT_APPROVED
     now = ctx.clock.now()
     tracking = (fulfillment.get("trackingNumber") or "").strip()
     lines = [
@@ -108,6 +108,11 @@ async def record_shipment(ctx: Any, installation: Installation, payload: dict[st
 
 
 async def on_fulfillment_created(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+    await record_shipment(ctx, installation, payload, update_only=False)
+
+
+async def on_fulfillment_approved(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+    """A fulfilment that waited for approval (``WAITING_FOR_APPROVAL``, not sent) is approved: now it ships."""
     await record_shipment(ctx, installation, payload, update_only=False)
 
 
@@ -163,6 +168,9 @@ async def on_fulfillment_canceled(ctx: Any, installation: Installation, payload:
 
 
 FULFILLMENT_CREATED = WebhookDefinition("FULFILLMENT_CREATED", "Amazon: confirm shipment", on_fulfillment_created)
+FULFILLMENT_APPROVED = WebhookDefinition(
+    "FULFILLMENT_APPROVED", "Amazon: confirm approved shipment", on_fulfillment_approved
+)
 FULFILLMENT_TRACKING_NUMBER_UPDATED = WebhookDefinition(
     "FULFILLMENT_TRACKING_NUMBER_UPDATED", "Amazon: update tracking", on_tracking_updated
 )
@@ -174,7 +182,13 @@ FULFILLMENT_CANCELED = WebhookDefinition(
 def _fulfilment_webhooks() -> tuple[WebhookDefinition, ...]:
     from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
 
-    return (FULFILLMENT_CREATED, FULFILLMENT_TRACKING_NUMBER_UPDATED, FULFILLMENT_CANCELED, ORDER_CANCELLED)
+    return (
+        FULFILLMENT_CREATED,
+        FULFILLMENT_APPROVED,
+        FULFILLMENT_TRACKING_NUMBER_UPDATED,
+        FULFILLMENT_CANCELED,
+        ORDER_CANCELLED,
+    )
 
 
 FULFILMENT_WEBHOOKS = _fulfilment_webhooks()
