@@ -20,6 +20,7 @@ from saleor_asc_app.dashboard.context import DashboardContext
 from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.fulfilment.dashboard_api import FulfilmentMutation, FulfilmentQuery
+from saleor_asc_app.orders.dashboard_api import OrdersMutation, OrdersQuery
 from saleor_asc_app.processing_errors.dashboard_api import ProcessingErrorsQuery
 
 MAX_CHANGES = 200
@@ -150,6 +151,6 @@ def _is_expected(error: BaseException) -> bool:
 
 def build_schema(*, debug: bool) -> strawberry.Schema:
     """Introspection is allowed only in debug mode (with GraphiQL); production answers no schema questions."""
-    query = merge_types("Query", (Query, ConnectionsQuery, FulfilmentQuery, ProcessingErrorsQuery))
-    mutation = merge_types("Mutation", (Mutation, ConnectionsMutation, FulfilmentMutation))
+    query = merge_types("Query", (Query, ConnectionsQuery, FulfilmentQuery, ProcessingErrorsQuery, OrdersQuery))
+    mutation = merge_types("Mutation", (Mutation, ConnectionsMutation, FulfilmentMutation, OrdersMutation))
     return DashboardSchema(query=query, mutation=mutation, extensions=[] if debug else [DisableIntrospection])
