@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     spapi_application_id: str = ""
     spapi_draft_app: bool = Field(default=True, description="Add version=beta to the consent URL.")
     authorization_lifetime_days: int = Field(default=365, gt=0)
+    amazon_endpoint: str = Field(
+        default="", description="SP-API base URL for every region instead of Amazon's (for the simulator and tests)."
+    )
+    lwa_token_url: str = Field(
+        default="", description="LWA token URL instead of Amazon's (for the simulator and tests)."
+    )
 
     # E-mail
     smtp_host: str = ""

@@ -88,7 +88,13 @@ def amazon_access(state: Any) -> AmazonAccess:
             access = demo_access(state)
         else:
             secret = settings.lwa_client_secret.get_secret_value() if settings.lwa_client_secret else ""
-            access = AmazonAccess(LwaAppCredentials.of(settings.lwa_client_id, secret), state.http_client, state.clock)
+            access = AmazonAccess(
+                LwaAppCredentials.of(settings.lwa_client_id, secret),
+                state.http_client,
+                state.clock,
+                token_url=settings.lwa_token_url or LWA_TOKEN_URL,
+                endpoint_override=settings.amazon_endpoint or None,
+            )
         state.extras[AMAZON_ACCESS_KEY] = access
     return access
 

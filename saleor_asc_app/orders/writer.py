@@ -29,6 +29,7 @@ from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.installations import app_token, get_by_id
+from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.catalog import run_catalog
@@ -426,9 +427,19 @@ async def write_orders(state: AppState, installation_id: uuid.UUID, *, batch_siz
     return report
 
 
+async def release_unique_key(state: AppState, job_id: uuid.UUID) -> None:
+    """The writer's ``unique_key`` means "at most one waiting": once this run has started, a wake-up (orders
+    stored while it runs) must be able to queue behind it (``concurrency_key``) instead of being dropped, because
+    this run may already have read past those orders."""
+    async with state.sessionmaker() as session, session.begin():
+        await session.execute(update(Job).where(Job.id == job_id).values(unique_key=None))
+
+
 def writer_handler(batch_size: int = BATCH_SIZE) -> Any:
     async def run(ctx: AppState, job: ClaimedJob) -> None:
         assert job.installation_id is not None
+        # Orders stored from now on must wake a new writer: this run may already have read the queue.
+        await release_unique_key(ctx, job.id)
         await write_orders(ctx, job.installation_id, batch_size=batch_size)
 
     return run

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
 
 import uvicorn
 
@@ -29,7 +31,22 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
         seed=args.seed,
     )
     if args.orders:
-        state.generate_orders(seller, args.orders, args.seed)
+        options: dict[str, Any] = {}
+        for spec in args.order_option or []:
+            key, _, value = spec.partition("=")
+            options[key.replace("-", "_")] = float(value)
+        if args.orders_between:
+            first, _, last = args.orders_between.partition(":")
+            now = state.now()
+            options["start"] = now - timedelta(minutes=float(first))
+            options["end"] = now - timedelta(minutes=float(last or 0))
+        for order in state.generate_orders(seller, args.orders, args.seed, **options):
+            if args.no_pending and not order.preorder:
+                order.pending_until = order.created  # payment authorised at once: Unshipped from the start
+    for spec in args.rate_limit or []:
+        operation, _, limit = spec.partition("=")
+        rate, _, burst = limit.partition(":")
+        state.set_rate_limit(seller, operation, float(rate), int(burst or 1))
     for spec in args.fault or []:
         kind, _, rest = spec.partition(":")
         count, _, operation = rest.partition(":")
@@ -51,7 +68,25 @@ def parse_args(argv: Sequence[str] | None, prog: str = "python -m saleor_asc_app
     parser.add_argument("--redirect-uri", action="append")
     parser.add_argument("--orders", type=int, default=50, help="orders to generate at start")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--order-option",
+        action="append",
+        help="a share of the generated orders, e.g. afn_share=0 or cancel_share=0 (repeatable)",
+    )
+    parser.add_argument(
+        "--no-pending", action="store_true", help="generated orders skip the Pending phase (Unshipped at once)"
+    )
+    parser.add_argument(
+        "--orders-between",
+        metavar="FROM:TO",
+        help="create the generated orders between FROM and TO minutes ago (default: the 7 days before 5 minutes ago)",
+    )
     parser.add_argument("--admin-token", help="require this x-simulator-admin-token on /_simulator")
+    parser.add_argument(
+        "--rate-limit",
+        action="append",
+        help="the seller's limit for an operation: OPERATION=RATE[:BURST], e.g. searchOrders=1:20 (repeatable)",
+    )
     parser.add_argument(
         "--fault",
         action="append",
