@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import httpx
 from sqlalchemy import delete, select, update
@@ -18,6 +20,9 @@ log = get_logger(__name__)
 
 # Refetching the JWKS is triggered by unknown keys; an attacker can send those at will, so refetches are rationed.
 JWKS_REFETCH_MIN_INTERVAL_SECONDS = 30.0
+# How long a replica trusts its in-memory copy of an installation (see InstallationCache).
+INSTALLATION_CACHE_TTL_SECONDS = 30.0
+INSTALLATION_CACHE_MAX_ENTRIES = 10_000
 
 
 def normalise_api_url(url: str) -> str:
@@ -74,15 +79,104 @@ async def delete_installation(session: AsyncSession, installation_id: uuid.UUID)
     await session.execute(delete(Installation).where(Installation.id == installation_id))
 
 
+@dataclass(frozen=True)
+class KnownInstallation:
+    """What receiving a webhook needs of an installation (no token), as cached in memory."""
+
+    id: uuid.UUID
+    saleor_api_url: str
+    app_id: str
+    jwks: str
+    loaded_at: float  # monotonic seconds
+
+
+class InstallationCache:
+    """Installations by API URL in this process's memory, so a webhook costs no lookup query.
+
+    Several replicas share the database, and any of them may receive APP_DELETED or a re-registration; this
+    replica's copy can therefore be stale. What keeps that safe:
+
+    - entries live at most ``ttl_seconds`` (then the next webhook reads the row again);
+    - refusals are never decided on a cached copy: a signature that fails, or a recipient that differs, makes the
+      caller ``load`` the row again before answering (a re-registration elsewhere is picked up at once);
+    - acceptances cannot outlive the installation: the event and job rows reference ``installation.id`` with a
+      foreign key, so storing for a deleted installation fails; the caller reloads and answers 401 (or stores under
+      the new id after a delete + re-install);
+    - this process invalidates its own copy on JWKS refresh, APP_DELETED and registration.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        ttl_seconds: float = INSTALLATION_CACHE_TTL_SECONDS,
+        max_entries: int = INSTALLATION_CACHE_MAX_ENTRIES,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._entries: dict[str, KnownInstallation] = {}
+        # Bumped by invalidate(): a load that started before an invalidation must not store what it read.
+        self._generation = 0
+
+    async def get(self, saleor_api_url: str, *, monotonic_now: float) -> KnownInstallation | None:
+        url = normalise_api_url(saleor_api_url)
+        entry = self._entries.get(url)
+        if entry is not None and monotonic_now - entry.loaded_at < self._ttl:
+            return entry
+        return await self.load(url, monotonic_now=monotonic_now)
+
+    async def load(self, saleor_api_url: str, *, monotonic_now: float) -> KnownInstallation | None:
+        """Read the row (bypassing the cache) and cache it; None (and nothing cached) when it does not exist."""
+        url = normalise_api_url(saleor_api_url)
+        generation = self._generation
+        async with self._sessionmaker() as session:
+            row = (
+                await session.execute(
+                    select(Installation.id, Installation.app_id, Installation.jwks).where(
+                        Installation.saleor_api_url == url
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            self._entries.pop(url, None)
+            return None
+        entry = KnownInstallation(
+            id=row.id, saleor_api_url=url, app_id=row.app_id, jwks=row.jwks, loaded_at=monotonic_now
+        )
+        if generation == self._generation:
+            if len(self._entries) >= self._max and url not in self._entries:
+                self._entries.clear()
+            self._entries[url] = entry
+        return entry
+
+    def invalidate(self, saleor_api_url: str) -> None:
+        self._generation += 1
+        self._entries.pop(normalise_api_url(saleor_api_url), None)
+
+
+class HasJwks(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def saleor_api_url(self) -> str: ...
+    @property
+    def jwks(self) -> str: ...
+
+
 class JwksRefresher:
-    """Refetches an installation's JWKS after a key rotation, at most once per interval per installation."""
+    """Refetches an installation's JWKS after a key rotation, at most once per interval per installation.
+
+    Also holds this process's ``InstallationCache`` (``installations``), which it invalidates when the JWKS changes.
+    """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], http_client: httpx.AsyncClient) -> None:
         self._sessionmaker = sessionmaker
         self._http = http_client
         self._last: dict[uuid.UUID, float] = {}
+        self.installations = InstallationCache(sessionmaker)
 
-    async def refresh(self, installation: Installation, *, monotonic_now: float) -> str | None:
+    async def refresh(self, installation: HasJwks, *, monotonic_now: float) -> str | None:
         """Return the new JWKS text, or None when a refetch happened too recently or failed."""
         last = self._last.get(installation.id)
         if last is not None and monotonic_now - last < JWKS_REFETCH_MIN_INTERVAL_SECONDS:
@@ -96,6 +190,8 @@ class JwksRefresher:
         if jwks != installation.jwks:
             async with self._sessionmaker() as session, session.begin():
                 await session.execute(update(Installation).where(Installation.id == installation.id).values(jwks=jwks))
-            installation.jwks = jwks
+            self.installations.invalidate(installation.saleor_api_url)
+            if isinstance(installation, Installation):
+                installation.jwks = jwks
             log.info("JWKS rotated", saleor_api_url=installation.saleor_api_url)
         return jwks

@@ -89,5 +89,6 @@ async def register(request: Request) -> JSONResponse:
             box=state.secret_box,
             now=state.clock.now(),
         )
+    state.jwks.installations.invalidate(api_url)  # this replica's cached copy (other replicas: see the cache)
     log.info("app installed", saleor_api_url=api_url)
     return JSONResponse({"success": True})

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,14 +39,18 @@ async def fetch_jwks(http_client: httpx.AsyncClient, saleor_api_url: str) -> str
         raise JwksUnavailable(f"Could not fetch Saleor's JWKS: HTTP {response.status_code}")
     try:
         data = response.json()
-        parse_jwks(json.dumps(data))
+        parse_jwks.__wrapped__(json.dumps(data))  # not memoised: a refused JWKS must not stay in memory
     except (ValueError, PyJWKSetError) as exc:
         raise JwksUnavailable(f"Saleor's JWKS is not a valid key set: {exc}") from None
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
-def parse_jwks(jwks_text: str) -> dict[str, PyJWK]:
-    """Keys by ``kid``; keys without a ``kid`` are kept under the empty string."""
+@lru_cache(maxsize=128)
+def parse_jwks(jwks_text: str) -> Mapping[str, PyJWK]:
+    """Keys by ``kid``; keys without a ``kid`` are kept under the empty string.
+
+    Memoised by the JWKS text (building RSA key objects costs more than verifying a signature); the mapping is
+    read-only because it is shared. A rotated JWKS is a different text, so it is parsed afresh."""
     data: Any = json.loads(jwks_text)
     key_set = PyJWKSet.from_dict(data)
-    return {key.key_id or "": key for key in key_set.keys}
+    return MappingProxyType({key.key_id or "": key for key in key_set.keys})

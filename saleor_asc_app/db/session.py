@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from saleor_asc_app.db.sqlite_writer import SQLITE_LOCK_TIMEOUT_SECONDS, SqliteWriterQueue
+
+T = TypeVar("T")
+
+# Server-side idle timeouts and restarts close connections; instead of a `SELECT 1` before every checkout
+# (pool_pre_ping), connections are replaced after this age and a dropped one is retried once
+# (`retry_on_disconnect`).
+POSTGRES_POOL_RECYCLE_SECONDS = 300
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     kwargs: dict[str, Any] = {"echo": echo}
     if database_url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": SQLITE_LOCK_TIMEOUT_SECONDS}
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=POSTGRES_POOL_RECYCLE_SECONDS)
     engine = create_async_engine(database_url, **kwargs)
     if database_url.startswith("sqlite"):
         _configure_sqlite(engine)
@@ -21,6 +32,8 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
+    writers = SqliteWriterQueue(engine.sync_engine)
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # WAL lets readers run beside the single writer; foreign keys are off by default in SQLite.
@@ -31,13 +44,34 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_LOCK_TIMEOUT_SECONDS * 1000)}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Transactions of this process queue in the event loop first (FIFO, no polling); SQLite's busy handler
+        # (which sleeps in steps of up to 100 ms) then only waits for other processes.
+        writers.acquire(connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writers.release(connection.connection.dbapi_connection)
+            raise
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def retry_on_disconnect(operation: Callable[[], Awaitable[T]]) -> T:
+    """Run ``operation`` (one whole transaction); run it again once if the database had dropped its connection.
+
+    SQLAlchemy invalidates the pool when it sees a disconnect, so the second attempt gets a new connection. For
+    operations whose repetition is harmless: if the connection dropped during COMMIT the first attempt may have
+    committed (webhooks are at-least-once anyway: Saleor retries whatever it did not see answered)."""
+    try:
+        return await operation()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return await operation()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import Insert, and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -51,6 +51,36 @@ async def enqueue(
 ) -> bool:
     """Add a job to the caller's transaction. With ``unique_key``, does nothing (returns False) while a pending or
     running job with that key exists."""
+    stmt = enqueue_statement(
+        _dialect(session),
+        kind,
+        payload,
+        installation_id=installation_id,
+        run_after=run_after,
+        unique_key=unique_key,
+        concurrency_key=concurrency_key,
+        priority=priority,
+        max_attempts=max_attempts,
+        now=now,
+    )
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 1))
+
+
+def enqueue_statement(
+    dialect_name: str,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    installation_id: uuid.UUID | None = None,
+    run_after: datetime | None = None,
+    unique_key: str | None = None,
+    concurrency_key: str | None = None,
+    priority: int = 0,
+    max_attempts: int = 8,
+    now: datetime,
+) -> Insert:
+    """The Core ``INSERT`` of ``enqueue``, for callers that write on a connection without an ORM session."""
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "kind": kind,
@@ -66,12 +96,11 @@ async def enqueue(
         "created_at": now,
         "updated_at": now,
     }
-    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
     stmt = insert(Job).values(**values)
     if unique_key is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["unique_key"], index_where=text(ACTIVE_PREDICATE))
-    result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 1))
+    return stmt
 
 
 def _dialect(session: AsyncSession) -> str:

@@ -3,26 +3,32 @@
 Answers follow Saleor's delivery rules: 2xx once the event is durably stored (or deliberately ignored), 4xx for
 requests that must not be retried (unsigned, forged, unknown tenant, wrong event), 5xx only when storing failed and
 Saleor should retry. Nothing is written before the signature is verified.
+
+The installation and its keys come from this process's ``InstallationCache`` (no query per webhook); how a stale
+copy is kept from accepting or refusing wrongly is described there. A webhook costs one transaction: the event
+and its job (``storage.py``).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from saleor_asc_app.auth.signatures import SignatureError, verify_webhook_signature
-from saleor_asc_app.db.models import Installation, WebhookEvent
-from saleor_asc_app.installations import get_by_url
-from saleor_asc_app.jobs.queue import enqueue
+from saleor_asc_app.db.models import Installation
+from saleor_asc_app.db.session import retry_on_disconnect
+from saleor_asc_app.installations import KnownInstallation
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.state import AppState
-from saleor_asc_app.webhooks.processing import JOB_KIND
 from saleor_asc_app.webhooks.registry import WebhookDefinition
+from saleor_asc_app.webhooks.storage import store_event
 
 log = get_logger(__name__)
 
@@ -49,13 +55,90 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _caused_by_app(payload: dict[str, Any], installation: Installation) -> bool:
+def _caused_by_app(payload: dict[str, Any], app_id: str) -> bool:
     principal = payload.get("issuingPrincipal")
-    return (
-        isinstance(principal, dict)
-        and principal.get("__typename") == "App"
-        and principal.get("id") == (installation.app_id)
-    )
+    return isinstance(principal, dict) and principal.get("__typename") == "App" and principal.get("id") == app_id
+
+
+class _InstallationGone(Exception):
+    """The cached installation was deleted before the webhook could be stored."""
+
+
+async def _verify(
+    state: AppState, known: KnownInstallation, body: bytes, signature: str
+) -> KnownInstallation | Response:
+    """The installation whose keys verify the signature, or the refusal.
+
+    A failure with cached keys is never final: the row is read again (another replica may have re-registered the
+    app or refreshed the JWKS), then, as Saleor may have rotated its key, the JWKS is refetched once (rationed)."""
+    cache = state.jwks.installations
+    try:
+        verify_webhook_signature(body, signature, known.jwks)
+        return known
+    except SignatureError:
+        pass
+    reloaded = await cache.load(known.saleor_api_url, monotonic_now=state.clock.monotonic())
+    if reloaded is None:
+        return _error(401, "NOT_REGISTERED", "This Saleor instance has not installed the app.")
+    try:
+        verify_webhook_signature(body, signature, reloaded.jwks)
+        return reloaded
+    except SignatureError:
+        pass
+    fresh = await state.jwks.refresh(reloaded, monotonic_now=state.clock.monotonic())
+    try:
+        if fresh is None:
+            raise SignatureError("signed with a key that is not in the JWKS")
+        verify_webhook_signature(body, signature, fresh)
+    except SignatureError as exc:
+        log.warning("webhook signature rejected", reason=str(exc))
+        return _error(401, "SIGNATURE_VERIFICATION_FAILED", "Webhook signature verification failed.")
+    return replace(reloaded, jwks=fresh)
+
+
+async def _admit(
+    state: AppState, known: KnownInstallation, body: bytes, signature: str
+) -> tuple[KnownInstallation, dict[str, Any]] | Response:
+    """Verify the signature and the addressee; the installation to store under and the parsed payload."""
+    verified = await _verify(state, known, body, signature)
+    if isinstance(verified, Response):
+        return verified
+    known = verified
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
+        return _error(400, "INVALID_BODY", "Webhook body is not valid JSON.")
+    if not isinstance(payload, dict):
+        return _error(400, "INVALID_BODY", "Webhook body must be a JSON object.")
+    recipient = payload.get("recipient")
+    recipient_id = recipient.get("id") if isinstance(recipient, dict) else None
+    if recipient_id not in (None, known.app_id):
+        # A re-registration on another replica gives the app a new id: check the row before refusing.
+        reloaded = await state.jwks.installations.load(known.saleor_api_url, monotonic_now=state.clock.monotonic())
+        if reloaded is None or reloaded.app_id != recipient_id:
+            return _error(403, "WRONG_RECIPIENT", "Webhook was addressed to another app.")
+        if reloaded.jwks != known.jwks:
+            verified = await _verify(state, reloaded, body, signature)
+            if isinstance(verified, Response):
+                return verified
+        known = reloaded
+    return known, payload
+
+
+async def _store(
+    state: AppState, definition: WebhookDefinition, known: KnownInstallation, body: bytes, payload: dict[str, Any]
+) -> None:
+    if definition.inline_handler is None:
+        await store_event(
+            state.engine, installation_id=known.id, event=definition.event, body=body, now=state.clock.now()
+        )
+        return
+    async with state.sessionmaker() as session, session.begin():
+        installation = await session.get(Installation, known.id)
+        if installation is None:
+            raise _InstallationGone
+        await definition.inline_handler(session, installation, payload)
+    state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED
 
 
 def webhook_route(definition: WebhookDefinition) -> Route:
@@ -74,60 +157,29 @@ def webhook_route(definition: WebhookDefinition) -> Route:
         except BodyTooLarge:
             return _error(413, "BODY_TOO_LARGE", "Webhook body is larger than the app accepts.")
 
+        cache = state.jwks.installations
+        url: str = api_url
         try:
-            async with state.sessionmaker() as session:
-                installation = await get_by_url(session, api_url)
-        except SQLAlchemyError:
-            log.exception("database unavailable while receiving a webhook")
-            return _error(503, "UNAVAILABLE", "Storage is unavailable; retry later.")
-        if installation is None:
-            return _error(401, "NOT_REGISTERED", "This Saleor instance has not installed the app.")
-
-        try:
-            verify_webhook_signature(body, signature, installation.jwks)
-        except SignatureError:
-            # Saleor may have rotated its key: refetch the JWKS once (rationed) and try again.
-            fresh = await state.jwks.refresh(installation, monotonic_now=state.clock.monotonic())
-            try:
-                if fresh is None:
-                    raise
-                verify_webhook_signature(body, signature, fresh)
-            except SignatureError as exc:
-                log.warning("webhook signature rejected", webhook_event=definition.event, reason=str(exc))
-                return _error(401, "SIGNATURE_VERIFICATION_FAILED", "Webhook signature verification failed.")
-
-        try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
-            return _error(400, "INVALID_BODY", "Webhook body is not valid JSON.")
-        if not isinstance(payload, dict):
-            return _error(400, "INVALID_BODY", "Webhook body must be a JSON object.")
-        recipient = payload.get("recipient")
-        if isinstance(recipient, dict) and recipient.get("id") not in (None, installation.app_id):
-            return _error(403, "WRONG_RECIPIENT", "Webhook was addressed to another app.")
-        if not definition.handle_own_events and _caused_by_app(payload, installation):
-            return JSONResponse({"success": True, "ignored": "caused by this app"})
-
-        try:
-            async with state.sessionmaker() as session, session.begin():
-                if definition.inline_handler is not None:
-                    await definition.inline_handler(session, installation, payload)
-                else:
-                    now = state.clock.now()
-                    event = WebhookEvent(
-                        installation_id=installation.id, event=definition.event, body=body, received_at=now
-                    )
-                    session.add(event)
-                    await session.flush()
-                    await enqueue(
-                        session,
-                        JOB_KIND,
-                        {"event_id": str(event.id)},
-                        installation_id=installation.id,
-                        priority=10,
-                        now=now,
-                    )
-        except SQLAlchemyError:
+            known = await retry_on_disconnect(lambda: cache.get(url, monotonic_now=state.clock.monotonic()))
+            for attempt in (1, 2):
+                if known is None:
+                    return _error(401, "NOT_REGISTERED", "This Saleor instance has not installed the app.")
+                admitted = await _admit(state, known, body, signature)
+                if isinstance(admitted, Response):
+                    return admitted
+                known, payload = admitted
+                if not definition.handle_own_events and _caused_by_app(payload, known.app_id):
+                    return JSONResponse({"success": True, "ignored": "caused by this app"})
+                try:
+                    await retry_on_disconnect(partial(_store, state, definition, known, body, payload))
+                    break
+                except (IntegrityError, _InstallationGone):
+                    # The installation was deleted since it was cached (by APP_DELETED on another replica, maybe
+                    # followed by a re-install under a new id): read it again and decide afresh, once.
+                    if attempt == 2:
+                        raise
+                    known = await cache.load(url, monotonic_now=state.clock.monotonic())
+        except (SQLAlchemyError, _InstallationGone):
             log.exception("could not store webhook", webhook_event=definition.event)
             return _error(503, "UNAVAILABLE", "Storage is unavailable; retry later.")
         waker = state.extras.get("wake_worker")

@@ -1,0 +1,103 @@
+"""One SQLite writer at a time per process, queued in the event loop.
+
+Every SQLite transaction of the app starts with ``BEGIN IMMEDIATE`` (it takes the database's write lock at once).
+Without this queue, concurrent transactions of one process meet in SQLite's busy handler, which polls with sleeps
+of up to 100 ms: under load most of the time goes into sleeping and the tail latency reaches seconds. Here a
+transaction first takes an ``asyncio.Lock`` (FIFO, woken the moment the previous holder commits), so the busy
+handler only ever waits for other processes (the worker process, the CLI).
+
+The lock is taken in the engine's ``begin`` event, which SQLAlchemy runs inside the greenlet of an async call, so
+``await_only`` can wait on it; it is released after the DBAPI ``COMMIT`` / ``ROLLBACK`` (the dialect's
+``do_commit`` / ``do_rollback``, also used by the pool's reset-on-return) and, as a safety net, when the pool
+checks the connection in or invalidates it. A transaction that cannot get the lock within the busy timeout fails
+as SQLite would ("database is locked"), so a task that opens a second transaction while holding one gets an error
+instead of hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import weakref
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.util import await_only
+
+SQLITE_LOCK_TIMEOUT_SECONDS = 30.0
+
+
+class SqliteWriterQueue:
+    def __init__(self, engine: Engine, *, timeout: float = SQLITE_LOCK_TIMEOUT_SECONDS) -> None:
+        self._timeout = timeout
+        # Locks belong to an event loop; an engine used from two loops (tests, threads) gets one lock per loop.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+        # Raw DBAPI connection id -> (loop, lock) it holds.
+        self._holders: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+        dialect = engine.dialect
+        do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
+
+        def commit_then_release(connection: Any) -> None:
+            try:
+                do_commit(connection)
+            finally:
+                self.release(_raw(connection))
+
+        def rollback_then_release(connection: Any) -> None:
+            try:
+                do_rollback(connection)
+            finally:
+                self.release(_raw(connection))
+
+        # Per-engine dialect instance (the pool uses the same one for reset-on-return).
+        dialect.do_commit = commit_then_release  # type: ignore[method-assign, assignment]
+        dialect.do_rollback = rollback_then_release  # type: ignore[method-assign, assignment]
+        event.listen(engine.pool, "checkin", lambda dbapi_connection, _record: self.release(dbapi_connection))
+        event.listen(engine.pool, "invalidate", lambda dbapi_connection, _record, _exc: self.release(dbapi_connection))
+
+    def _lock(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    def acquire(self, connection: Any) -> None:
+        """Called in the ``begin`` event: wait (in the event loop) until no other transaction of this process runs."""
+        raw = connection.connection.dbapi_connection
+        if id(raw) in self._holders:
+            return  # a new transaction on a connection that still holds the lock (released after COMMIT/ROLLBACK)
+        loop = asyncio.get_running_loop()
+        lock = self._lock(loop)
+        try:
+            await_only(_acquire(lock, self._timeout))
+        except TimeoutError:
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (in-process writer queue)")
+            ) from None
+        self._holders[id(raw)] = (loop, lock)
+
+    def release(self, raw: Any) -> None:
+        held = self._holders.pop(id(raw), None) if raw is not None else None
+        if held is None:
+            return
+        loop, lock = held
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            lock.release()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(lock.release)  # e.g. a connection garbage-collected in another thread
+
+
+async def _acquire(lock: asyncio.Lock, seconds: float) -> None:
+    async with asyncio.timeout(seconds):
+        await lock.acquire()
+
+
+def _raw(connection: Any) -> Any:
+    """The raw DBAPI connection behind a pool proxy (what ``begin`` recorded)."""
+    return getattr(connection, "dbapi_connection", connection)
