@@ -24,9 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, DashboardHost, LiveApp, host_page, live_app, serve
+from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app
+from tests.browser.launch import chromium, dashboard_host_server
 
 ADMIN = "admin@example.com"
 
@@ -186,14 +187,9 @@ class Bench:
 
 @contextmanager
 def running(data_dir: Path, target: PageTarget) -> Iterator[Bench]:
-    host = DashboardHost()
     with (
         live_app(f"sqlite+aiosqlite:///{data_dir / 'app.sqlite3'}", data_dir) as app,
-        serve(host.app) as host_port,
-        sync_playwright() as playwright,
+        dashboard_host_server() as (host, origin),
+        chromium() as browser,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield Bench(browser, app, host, f"http://localhost:{host_port}", target)
-        finally:
-            browser.close()
+        yield Bench(browser, app, host, origin, target)

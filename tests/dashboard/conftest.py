@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 
 from saleor_asc_app.clock import VirtualClock
@@ -15,6 +14,7 @@ from saleor_asc_app.state import AppState
 from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.models import App
 from saleor_asc_app.testing.saleor_double.seed import DemoStore
+from tests.dashboard_tokens import dashboard_token
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 
@@ -29,14 +29,7 @@ class Tenant:
         return self.saleor.api_url
 
     def token(self, email: str = "admin@example.com", **claim_overrides: Any) -> str:
-        """The dashboard token Saleor gives `email` for this app; overrides re-sign changed claims with Saleor's key."""
-        user = self.saleor.state.staff_by_email(email)
-        assert user is not None, email
-        token = self.saleor.issue_dashboard_token(user, self.app)
-        if not claim_overrides:
-            return token
-        claims = jwt.decode(token, options={"verify_signature": False})
-        return self.saleor.keys.current.encode_jwt({**claims, **claim_overrides})
+        return dashboard_token(self.saleor, self.app, email, **claim_overrides)
 
     def id_of(self, kind: str, key: str) -> str:
         item: Any = getattr(self.demo, kind)[key]

@@ -3,12 +3,15 @@ fallback), the outbox's exactly-once queueing, and delivery through a real SMTP 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.configuration.model import Recipient, RecipientKind
 from saleor_asc_app.installations import app_token, get_by_id
@@ -26,6 +29,26 @@ CONTENT = EmailContent(
     text="Three rows of the listings feed failed.\n",
     html="<p>Three rows of the listings feed <b>failed</b>.</p>",
 )
+
+
+async def queue(
+    session: AsyncSession,
+    env: ConnEnv,
+    key: str,
+    *,
+    now: datetime,
+    recipients: Sequence[str] = ("ops@example.com",),
+) -> uuid.UUID | None:
+    """A file-processing-errors e-mail queued in ``session``'s transaction, as a feature would."""
+    return await queue_email(
+        session,
+        installation_id=env.installation_id,
+        dedupe_key=key,
+        category="file_processing_errors",
+        recipients=recipients,
+        content=CONTENT,
+        now=now,
+    )
 
 
 @pytest.fixture
@@ -82,24 +105,8 @@ async def test_without_manage_staff_resolution_fails_loudly(env: ConnEnv) -> Non
 async def test_a_key_is_queued_once_with_its_send_job(env: ConnEnv) -> None:
     now = env.clock.now()
     async with env.state.sessionmaker() as session, session.begin():
-        first = await queue_email(
-            session,
-            installation_id=env.installation_id,
-            dedupe_key="fpe:feed-1",
-            category="file_processing_errors",
-            recipients=["ops@example.com"],
-            content=CONTENT,
-            now=now,
-        )
-        again = await queue_email(
-            session,
-            installation_id=env.installation_id,
-            dedupe_key="fpe:feed-1",
-            category="file_processing_errors",
-            recipients=["ops@example.com"],
-            content=CONTENT,
-            now=now,
-        )
+        first = await queue(session, env, "fpe:feed-1", now=now)
+        again = await queue(session, env, "fpe:feed-1", now=now)
     assert first is not None and again is None
     async with env.state.sessionmaker() as session:
         rows = (await session.execute(select(EmailOutbox))).scalars().all()
@@ -114,15 +121,7 @@ async def test_rolled_back_event_queues_nothing(env: ConnEnv) -> None:
 
     with pytest.raises(Boom):
         async with env.state.sessionmaker() as session, session.begin():
-            await queue_email(
-                session,
-                installation_id=env.installation_id,
-                dedupe_key="fpe:feed-2",
-                category="file_processing_errors",
-                recipients=["ops@example.com"],
-                content=CONTENT,
-                now=env.clock.now(),
-            )
+            await queue(session, env, "fpe:feed-2", now=env.clock.now())
             raise Boom
     async with env.state.sessionmaker() as session:
         assert (await session.execute(select(EmailOutbox))).scalars().all() == []
@@ -137,14 +136,8 @@ async def test_delivery_with_credentials_text_and_html(env: ConnEnv) -> None:
         settings.smtp_username, settings.smtp_password = "mailer", SecretStr("s3cret-smtp-password")
         settings.smtp_sender = "Amazon app <amazon-app@shop.example>"
         async with env.state.sessionmaker() as session, session.begin():
-            await queue_email(
-                session,
-                installation_id=env.installation_id,
-                dedupe_key="fpe:feed-3",
-                category="file_processing_errors",
-                recipients=["ops@example.com", "admin@example.com"],
-                content=CONTENT,
-                now=env.clock.now(),
+            await queue(
+                session, env, "fpe:feed-3", now=env.clock.now(), recipients=["ops@example.com", "admin@example.com"]
             )
         await env.run_jobs()
         (received,) = sink.wait_for(1)
@@ -167,15 +160,7 @@ async def test_wrong_credentials_are_an_error_without_the_password(env: ConnEnv)
         settings.smtp_host, settings.smtp_port, settings.smtp_tls = sink.host, sink.port, "none"
         settings.smtp_username, settings.smtp_password = "mailer", SecretStr("wrong-password-xyz")
         async with env.state.sessionmaker() as session, session.begin():
-            await queue_email(
-                session,
-                installation_id=env.installation_id,
-                dedupe_key="fpe:feed-4",
-                category="file_processing_errors",
-                recipients=["ops@example.com"],
-                content=CONTENT,
-                now=env.clock.now(),
-            )
+            await queue(session, env, "fpe:feed-4", now=env.clock.now())
         await env.run_jobs()
         assert sink.messages() == []
     async with env.state.sessionmaker() as session:

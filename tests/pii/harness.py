@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 from sqlalchemy import select
 
 from saleor_asc_app.amazon.models.orders import Order
@@ -30,6 +29,7 @@ from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.models import App
 from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from saleor_asc_app.testing.saleor_double.seed import DemoStore
+from tests.dashboard_tokens import dashboard_token
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
@@ -47,15 +47,7 @@ class Tenant:
         return self.saleor.api_url
 
     def token(self, email: str = "pii.viewer@example.com", **claim_overrides: Any) -> str:
-        """The dashboard token Saleor gives ``email``; overrides re-sign changed claims with Saleor's key."""
-        user = self.saleor.state.staff_by_email(email)
-        assert user is not None, email
-        token = self.saleor.issue_dashboard_token(user, self.app)
-        if not claim_overrides:
-            return token
-        claims = jwt.decode(token, options={"verify_signature": False})
-        claims.update(claim_overrides)
-        return self.saleor.keys.current.encode_jwt({k: v for k, v in claims.items() if v is not None})
+        return dashboard_token(self.saleor, self.app, email, **claim_overrides)
 
     def saleor_order(self, channel_slug: str = "amazon-us") -> SaleorOrder:
         """An order in the double, as the import creates it (no buyer data)."""

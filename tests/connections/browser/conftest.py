@@ -7,30 +7,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, DashboardHost, serve
+from tests.browser.harness import DashboardHost
+from tests.browser.launch import chromium, dashboard_host_server, mark_browser_tests
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/connections/browser/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.browser)
+    mark_browser_tests(items, "tests/connections/browser/")
 
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    if not __import__("pathlib").Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is needed at {CHROMIUM} (apt-get install chromium)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="package")
 def dashboard_host() -> Iterator[tuple[DashboardHost, str]]:
-    host = DashboardHost()
-    with serve(host.app) as port:
-        yield host, f"http://localhost:{port}"
+    with dashboard_host_server() as host:
+        yield host
