@@ -10,6 +10,8 @@ import { AuthorizationBanner } from "./authorization/AuthorizationBanner";
 import { HomeWidget } from "./authorization/HomeWidget";
 import { isInIframe, ThemeSync, useBridgeState } from "./bridge";
 import { ConfigurationPage } from "./configuration/ConfigurationPage";
+import { PageNav } from "./components/PageNav";
+import { OrdersPage } from "./orders/OrdersPage";
 import { Placeholder } from "./pages/Placeholder";
 import { AuditPage } from "./pii/AuditPage";
 import { OutgoingActions } from "./outgoing/OutgoingActions";
@@ -34,6 +36,7 @@ function Page() {
   return (
     <>
       {name !== "orderWidget" && <AuthorizationBanner api={api} />}
+      {(name === "configuration" || name === "orders" || name === "processingErrors") && <PageNav current={name} />}
       <PageContent name={name} api={api} />
     </>
   );
@@ -46,7 +49,7 @@ function PageContent(props: { name: PageName; api: Api }) {
     case "configuration":
       return <ConfigurationPage api={api} />;
     case "orders":
-      return <Placeholder title="Amazon orders" />;
+      return <OrdersPage api={api} />;
     case "audit":
       return <AuditPage appBridge={appBridge!} />;
     case "processingErrors":

@@ -125,8 +125,26 @@ def test_redirect_to_permission_groups_goes_through_the_dashboard(open_dashboard
     assert ui.dashboard_actions("redirect")[0]["to"] == "/permission-groups/"
 
 
-def test_later_pages_say_so_plainly(open_dashboard: OpenDashboard) -> None:
-    for path, name in (("/dashboard/orders", "orders"),):
-        ui = DashboardPage(open_dashboard(path))
-        expect(ui.by_test_id("placeholder")).to_contain_text("Coming in a later release.")
-        ui.screenshot(f"placeholder-{name}")
+def test_no_page_is_a_placeholder_and_the_pages_link_to_each_other(open_dashboard: OpenDashboard, app: LiveApp) -> None:
+    ui = DashboardPage(open_dashboard("/dashboard/orders"))
+    expect(ui.by_test_id("orders-page")).to_be_visible()
+    expect(ui.by_test_id("no-orders")).to_contain_text("No Amazon orders yet")
+    expect(ui.by_test_id("placeholder")).to_have_count(0)
+    # A link asks the dashboard to open the app's page (App Bridge accepts only the dashboard's messages, so the
+    # iframe must not navigate by itself); the host then loads it as the dashboard does.
+    for link, path, shown in (
+        ("nav-processingErrors", "/processing-errors", "processing-errors-page"),
+        ("nav-configuration", "/", "section-connections"),
+        ("nav-orders", "/orders", "orders-page"),
+    ):
+        ui.by_test_id(link).click()
+        ui.page.wait_for_function(
+            "path => window.dashboard.actions.some(a => a.type === 'redirectToApp' && a.payload.path === path)",
+            arg=path,
+            timeout=5000,
+        )
+        request = ui.dashboard_actions("redirectToApp")[-1]
+        assert request["appIdentifier"] == "saleor-asc-app.amazon-seller-central"
+        ui.page.evaluate("url => { document.getElementById('app').src = url; }", app.page_url(f"/dashboard{path}"))
+        expect(ui.by_test_id(shown)).to_be_visible()
+        expect(ui.by_test_id("placeholder")).to_have_count(0)
