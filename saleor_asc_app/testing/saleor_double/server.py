@@ -17,6 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -60,6 +61,7 @@ class DeliveryStats:
     failures: int = 0
     given_up: int = 0
     by_event: dict[str, int] = field(default_factory=dict)
+    by_origin: dict[str, int] = field(default_factory=dict)
 
 
 class WebhookSender:
@@ -130,20 +132,19 @@ class WebhookSender:
                     issued_at=emitted.issued_at,
                 )
                 self.stats.attempts += 1
+                target = self._target(spec.target_url)
                 try:
                     response = await post_webhook(
-                        self.double,
-                        client,
-                        emitted.event_type,
-                        body,
-                        self._target(spec.target_url),
-                        custom_headers=spec.custom_headers,
+                        self.double, client, emitted.event_type, body, target, custom_headers=spec.custom_headers
                     )
                     delivered = response.is_success
                 except httpx.HTTPError:
                     delivered = False
                 if delivered:
-                    self.stats.by_event[emitted.event_type] = self.stats.by_event.get(emitted.event_type, 0) + 1
+                    by_event, by_origin = self.stats.by_event, self.stats.by_origin
+                    by_event[emitted.event_type] = by_event.get(emitted.event_type, 0) + 1
+                    origin = "{0.scheme}://{0.netloc}".format(urlsplit(target))
+                    by_origin[origin] = by_origin.get(origin, 0) + 1
                 else:
                     self.stats.failures += 1
                     ok = False
@@ -239,6 +240,7 @@ def create_server_app(double: SaleorDouble, demo: DemoStore) -> Starlette:
                     "failures": stats.failures,
                     "givenUp": stats.given_up,
                     "byEvent": stats.by_event,
+                    "byOrigin": stats.by_origin,
                 },
             }
         )
@@ -278,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="validate documents against the pinned schema only, not also 3.24 main (starts faster)",
     )
     args = parser.parse_args(argv)
-    extra = [] if args.pinned_schema_only else None
+    extra: list[Path] | None = [] if args.pinned_schema_only else None
     double = SaleorDouble(api_url=f"http://{args.host}:{args.port}/graphql/", extra_schema_paths=extra)
     demo = seed_store(double, simulator_skus=args.simulator_skus)
     print(f"Saleor double on {double.api_url}", file=sys.stderr)
