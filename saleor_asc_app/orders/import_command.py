@@ -35,7 +35,7 @@ from saleor_asc_app.orders.backfill import AUTH_ERROR_DELAY, backfill_row, plan_
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
 from saleor_asc_app.orders.sync import cursor_row
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, BackfillStatus, OrderState
-from saleor_asc_app.orders.writer import write_orders
+from saleor_asc_app.orders.writer import release_unique_key, write_orders
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState
 
@@ -312,6 +312,7 @@ class ImportCommand:
                 return
             await self._sleep(WRITER_RETRY_SECONDS)
         try:
+            await release_unique_key(state, job.id)  # as the worker's writer does: later orders queue a new run
             await write_orders(state, installation_id)
         except BaseException as exc:
             message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

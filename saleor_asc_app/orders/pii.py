@@ -30,11 +30,19 @@ class PiiSink(Protocol):
         """Keep (or drop) the buyer data of one order, inside the caller's transaction."""
         ...
 
+    async def order_changed(self, session: AsyncSession, installation_id: uuid.UUID, order: Order) -> None:
+        """A newer version of a known order (without PII) was stored: its retention facts (cancelled, delivered,
+        latest delivery date) apply to the kept buyer data now, inside the caller's transaction."""
+        ...
+
 
 class DiscardingPiiSink:
     """The default: buyer data is not kept anywhere."""
 
     async def store(self, session: AsyncSession, installation_id: uuid.UUID, pii: OrderPii) -> None:
+        return None
+
+    async def order_changed(self, session: AsyncSession, installation_id: uuid.UUID, order: Order) -> None:
         return None
 
 

@@ -117,6 +117,7 @@ async def store_orders(
     }
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    changed: list[Order] = []
     for order_id, order in latest.items():
         previous = existing.get(order_id)
         if (
@@ -155,6 +156,7 @@ async def store_orders(
             # A per-order pseudonym never replaces one derived from the buyer.
             updates.append({"b_id": previous.id, "b_buyer_ref": buyer_ref if from_buyer else None, "b_now": now,
                             **{f"b_{k}": v for k, v in values.items()}})  # fmt: skip
+            changed.append(clean)
             if previous.saleor_order_id is not None:
                 result.followups += 1
     if inserts:
@@ -162,6 +164,8 @@ async def store_orders(
     if updates:
         await session.execute(_UPDATE, updates)
         result.changed = len(updates)
+        for order in changed:  # a cancellation purges the kept buyer data at once, a delivery sets its purge date
+            await sink.order_changed(session, installation_id, order)
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from saleor_asc_app.amazon.models.orders import OrderPii
+from saleor_asc_app.amazon.models.orders import Order, OrderPii
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.pii.access import PiiAccess
 from saleor_asc_app.pii.envelope import KeyRing
@@ -45,6 +45,9 @@ class VaultPiiSink:
 
     async def store(self, session: Any, installation_id: Any, pii: OrderPii) -> None:
         await self._vault.store(session, installation_id, pii, now=self._clock.now())
+
+    async def order_changed(self, session: Any, installation_id: Any, order: Order) -> None:
+        await self._vault.apply_order(session, installation_id, order, now=self._clock.now())
 
 
 def vault_sink(state: AppState) -> VaultPiiSink:
