@@ -1,15 +1,20 @@
 """Import benchmark: a seller's backlog of orders imported against the SP-API simulator and the Saleor double, in
 virtual time.
 
-    .venv/bin/python -m bench.import_benchmark [--orders 10000] [--batch-size 50] [--sellers 1] [--database URL]
+    .venv/bin/python -m bench.import_benchmark [--orders 5000] [--batch-sizes 50,1] [--sellers 1] [--gc] [--json]
 
-It reports
+Every batch size given runs in the same invocation (a fresh database, simulator and double each), so the cost of
+batches of 50 and of one order per ``orderBulkCreate`` are compared under the same machine load. It reports
 - throughput in virtual time against the rate-limit bound: searchOrders allows a burst of 20 calls, then one per
-  178.6 s, and every page of 100 orders is a call; the bound is the fastest any client could read the backlog;
+  178.6 s, and every page of 100 orders is a call; the bound is the fastest any client could read the backlog
+  (a backlog of at most 20 pages fits in the burst: its bound is 0 and the ratio says nothing);
+- 429s answered by the simulator's buckets;
 - the app's own cost in orders per CPU-second: the process's CPU time minus the time spent inside the simulator
   and the Saleor double (both run in-process), i.e. the app's code, its HTTP client, its database (SQLite threads
-  count) and its job queue.
+  count) and its job queue — the whole import: sync pages, storing, PII, mapping, writing and the job queue;
+- the load average before and after, since the machine may be shared.
 
+The garbage collector is off while measuring unless ``--gc`` is given (see ``run``).
 The worker is driven like ``Worker.run`` with a zero poll delay: the clock jumps to the next job that falls due.
 """
 
@@ -17,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import math
+import os
 import platform
 import sys
 import tempfile
@@ -148,6 +155,7 @@ async def run(
         cpu = time.process_time() - cpu_started
         wall = time.perf_counter() - wall_started
         gc.enable()
+        gc.unfreeze()
         assert len(env.saleor_orders()) == total
         peers = sum(m.cpu for m in meters)
         pages = math.ceil(per_seller / PAGE)
@@ -171,10 +179,22 @@ async def run(
         )
 
 
+def machine() -> dict[str, Any]:
+    model = ""
+    with contextlib.suppress(OSError):
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
+    return {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "cpu": model}
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=10_000)
-    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--orders", type=int, default=5_000)
+    parser.add_argument("--batch-sizes", default="50,1", help="orders per orderBulkCreate, each run in turn")
     parser.add_argument("--sellers", type=int, default=1, choices=(1, 2, 3))
     parser.add_argument("--database", default="", help="SQLAlchemy URL of a migrated database (default: SQLite)")
     parser.add_argument("--discard-pii", action="store_true", help="leave the PII vault out (measure the import alone)")
@@ -182,27 +202,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gc", action="store_true", help="keep automatic garbage collection on while measuring")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
+    batch_sizes = [int(part) for part in args.batch_sizes.split(",") if part.strip()]
     configure_logging("WARNING")  # what a production deployment logs for a healthy import
-    data_dir = Path(tempfile.mkdtemp(prefix="asc-bench-"))
-    database_url = args.database or SqliteTemplate(data_dir).new_database(data_dir)
-    result = asyncio.run(
-        run(
-            args.orders,
-            args.batch_size,
-            args.sellers,
-            database_url,
-            data_dir,
-            discard_pii=args.discard_pii,
-            pii_role=args.pii_role,
-            collect_garbage=args.gc,
+    report: dict[str, Any] = {**machine(), "gc": "on" if args.gc else "off while measuring", "runs": []}
+    report["load_before"] = load_average()
+    for batch_size in batch_sizes:
+        data_dir = Path(tempfile.mkdtemp(prefix="asc-bench-"))
+        if args.database and len(batch_sizes) > 1:
+            parser.error("--database takes one batch size (each run needs an empty database)")
+        database_url = args.database or SqliteTemplate(data_dir).new_database(data_dir)
+        result = asyncio.run(
+            run(
+                args.orders,
+                batch_size,
+                args.sellers,
+                database_url,
+                data_dir,
+                discard_pii=args.discard_pii,
+                pii_role=args.pii_role,
+                collect_garbage=args.gc,
+            )
         )
-    )
-    machine: dict[str, Any] = {"python": platform.python_version(), "machine": platform.machine()}
+        report["runs"].append({**asdict(result), "load_after": load_average()})
+    if len(report["runs"]) > 1:
+        first, *rest = report["runs"]
+        report["cost_ratio"] = {
+            f"{first['batch_size']} vs {r['batch_size']}": round(
+                first["orders_per_app_cpu_second"] / r["orders_per_app_cpu_second"], 2
+            )
+            for r in rest
+        }
     if args.json:
-        print(json.dumps({**asdict(result), **machine}))
+        print(json.dumps(report))
     else:
-        for key, value in asdict(result).items():
-            print(f"{key:34} {value}")
+        for key, value in report.items():
+            if key != "runs":
+                print(f"{key:34} {value}")
+        for result_row in report["runs"]:
+            print()
+            for key, value in result_row.items():
+                print(f"{key:34} {value}")
     return 0
 
 
