@@ -5,9 +5,10 @@ import type { AmazonOrder } from "./types";
 
 const CELL = { paddingY: 2, paddingRight: 3 } as const;
 
-function Cell(props: { children: React.ReactNode; testId?: string }) {
+function Cell(props: { children: React.ReactNode; testId?: string; wrap?: boolean }) {
+  const style = props.wrap ? { verticalAlign: "top", maxWidth: "28rem" } : { verticalAlign: "top", whiteSpace: "nowrap" };
   return (
-    <Box as="td" {...CELL} style={{ verticalAlign: "top" }} data-testid={props.testId}>
+    <Box as="td" {...CELL} style={style} data-testid={props.testId}>
       {props.children}
     </Box>
   );
@@ -42,7 +43,7 @@ export function OrdersTable(props: {
               <Text size={3} fontWeight="bold" data-testid="amazon-order-id">
                 {order.amazonOrderId}
               </Text>
-              <Text as="p" size={1} color="default2">
+              <Text as="p" size={1} color="default2" style={{ whiteSpace: "normal" }}>
                 {order.fulfillmentChannel === "AFN" ? "Fulfilled by Amazon" : "Fulfilled by you"} · Amazon: {order.amazonStatus}
               </Text>
             </Cell>
@@ -55,7 +56,7 @@ export function OrdersTable(props: {
             <Cell testId="order-total">
               <Text size={2}>{formatMoney(order.totalAmount, order.currency)}</Text>
             </Cell>
-            <Cell>
+            <Cell wrap>
               <Chip backgroundColor={STATE_TONES[order.state]} data-testid="order-state">
                 <Text size={1}>{STATE_LABELS[order.state]}</Text>
               </Chip>
@@ -67,9 +68,16 @@ export function OrdersTable(props: {
             </Cell>
             <Cell>
               {order.saleorOrderId ? (
-                <Button variant="tertiary" size="small" data-testid="saleor-link" onClick={() => props.onOpenSaleorOrder(order)}>
-                  Order #{order.saleorOrderNumber ?? "?"}
-                </Button>
+                <>
+                  <Button variant="tertiary" size="small" data-testid="saleor-link" onClick={() => props.onOpenSaleorOrder(order)}>
+                    Order #{order.saleorOrderNumber ?? "?"}
+                  </Button>
+                  {order.importedAt && (
+                    <Text as="p" size={1} color="default2">
+                      imported {new Date(order.importedAt).toLocaleString()}
+                    </Text>
+                  )}
+                </>
               ) : (
                 <Text size={2} color="default2">
                   —
