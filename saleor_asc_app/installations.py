@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,26 +168,46 @@ class HasJwks(Protocol):
 class JwksRefresher:
     """Refetches an installation's JWKS after a key rotation, at most once per interval per installation.
 
-    Also holds this process's ``InstallationCache`` (``installations``), which it invalidates when the JWKS changes.
+    Concurrent callers share one fetch; a caller that comes within the interval gets the JWKS fetched last (if it
+    differs from what it has) instead of a new fetch. Also holds this process's ``InstallationCache``
+    (``installations``), which it invalidates when the JWKS changes.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], http_client: httpx.AsyncClient) -> None:
         self._sessionmaker = sessionmaker
         self._http = http_client
         self._last: dict[uuid.UUID, float] = {}
+        self._fetched: dict[uuid.UUID, str] = {}
+        self._inflight: dict[uuid.UUID, asyncio.Future[str | None]] = {}
         self.installations = InstallationCache(sessionmaker)
 
     async def refresh(self, installation: HasJwks, *, monotonic_now: float) -> str | None:
-        """Return the new JWKS text, or None when a refetch happened too recently or failed."""
+        """Return the new JWKS text, or None when there is nothing newer (refetched too recently, or it failed)."""
+        inflight = self._inflight.get(installation.id)
+        if inflight is not None:
+            return await asyncio.shield(inflight)
         last = self._last.get(installation.id)
         if last is not None and monotonic_now - last < JWKS_REFETCH_MIN_INTERVAL_SECONDS:
-            return None
+            fetched = self._fetched.get(installation.id)
+            return fetched if fetched is not None and fetched != installation.jwks else None
         self._last[installation.id] = monotonic_now
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._inflight[installation.id] = future
+        jwks: str | None = None
+        try:
+            jwks = await self._fetch_and_store(installation)
+        finally:
+            del self._inflight[installation.id]
+            future.set_result(jwks)  # on an error (or cancellation) of this caller, the waiters get "nothing newer"
+        return jwks
+
+    async def _fetch_and_store(self, installation: HasJwks) -> str | None:
         try:
             jwks = await fetch_jwks(self._http, installation.saleor_api_url)
         except Exception as exc:
             log.warning("JWKS refetch failed", saleor_api_url=installation.saleor_api_url, error=str(exc))
             return None
+        self._fetched[installation.id] = jwks
         if jwks != installation.jwks:
             async with self._sessionmaker() as session, session.begin():
                 await session.execute(update(Installation).where(Installation.id == installation.id).values(jwks=jwks))
