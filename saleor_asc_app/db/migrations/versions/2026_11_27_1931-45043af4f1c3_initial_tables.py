@@ -1,8 +1,8 @@
 """initial tables
 
-Revision ID: 87cca2795661
+Revision ID: 45043af4f1c3
 Revises:
-Create Date: 2026-11-27 16:58:28.869162
+Create Date: 2026-11-27 19:31:13.676852
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import saleor_asc_app.db.base
 
-revision: str = "87cca2795661"
+revision: str = "45043af4f1c3"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -181,6 +181,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("installation_id", "dedupe_key", name=op.f("uq_email_outbox_installation_id_dedupe_key")),
     )
     with op.batch_alter_table("email_outbox", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_email_outbox_installation_category_created", ["installation_id", "category", "created_at"], unique=False
+        )
         batch_op.create_index("ix_email_outbox_installation_created", ["installation_id", "created_at"], unique=False)
 
     op.create_table(
@@ -462,6 +465,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pii_record", schema=None) as batch_op:
         batch_op.create_index("ix_pii_record_due", ["purged_at", "purge_at"], unique=False)
+        batch_op.create_index(
+            "ix_pii_record_installation_due", ["installation_id", "purged_at", "purge_at"], unique=False
+        )
 
     op.create_table(
         "processing_error",
@@ -558,6 +564,7 @@ def downgrade() -> None:
 
     op.drop_table("processing_error")
     with op.batch_alter_table("pii_record", schema=None) as batch_op:
+        batch_op.drop_index("ix_pii_record_installation_due")
         batch_op.drop_index("ix_pii_record_due")
 
     op.drop_table("pii_record")
@@ -595,6 +602,7 @@ def downgrade() -> None:
     op.drop_table("job")
     with op.batch_alter_table("email_outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_email_outbox_installation_created")
+        batch_op.drop_index("ix_email_outbox_installation_category_created")
 
     op.drop_table("email_outbox")
     op.drop_table("connection_status")
