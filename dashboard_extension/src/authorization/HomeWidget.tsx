@@ -3,16 +3,7 @@ import { Box, Chip, Spinner, Text } from "@saleor/macaw-ui";
 import type { Api } from "../api";
 import { describeSeller, formatCountdown } from "./countdown";
 import { useAuthorizations, useNow } from "./hooks";
-import type { AuthorizationState } from "./types";
-
-const STATES: Record<AuthorizationState, { label: string; tone: "success1" | "warning1" | "critical1" | "default1" }> = {
-  NOT_AUTHORIZED: { label: "Not authorized", tone: "default1" },
-  CONNECTED: { label: "Connected", tone: "success1" },
-  EXPIRING: { label: "Expires soon", tone: "warning1" },
-  EXPIRED: { label: "Expired", tone: "critical1" },
-  REVOKED: { label: "Revoked", tone: "critical1" },
-  CLIENT_SECRET_INVALID: { label: "App credentials refused", tone: "critical1" },
-};
+import { AUTHORIZATION_STATES as STATES } from "./states";
 
 /** The HOMEPAGE_WIDGETS widget: a compact status of every Amazon connection, for every staff user of the app. */
 export function HomeWidget(props: { api: Api }) {

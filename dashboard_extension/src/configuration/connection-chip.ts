@@ -1,20 +1,11 @@
 /** The status chip of a connection row on the configuration page. It follows the authorization lifecycle the banner
  * and the home widget show (revoked, client secret refused, paused), and falls back to the configuration's
  * date-based state while that overview is loading or for a connection it does not know yet. */
+import { AUTHORIZATION_STATES as LIFECYCLE, type StateTone } from "../authorization/states";
 import type { ConnectionAuthorization } from "../authorization/types";
 import type { ConnectionState } from "./types";
 
-export type ChipTone = "success1" | "warning1" | "critical1" | "default1";
-export type ConnectionChip = { label: string; tone: ChipTone; paused: boolean };
-
-const LIFECYCLE: Record<ConnectionAuthorization["state"], Omit<ConnectionChip, "paused">> = {
-  NOT_AUTHORIZED: { label: "Not authorized", tone: "default1" },
-  CONNECTED: { label: "Active", tone: "success1" },
-  EXPIRING: { label: "Expires soon", tone: "warning1" },
-  EXPIRED: { label: "Expired", tone: "critical1" },
-  REVOKED: { label: "Revoked", tone: "critical1" },
-  CLIENT_SECRET_INVALID: { label: "Paused: app credentials refused", tone: "critical1" },
-};
+export type ConnectionChip = { label: string; tone: StateTone; paused: boolean };
 
 const BY_DATE: Record<ConnectionState, ConnectionAuthorization["state"]> = {
   NOT_AUTHORIZED: "NOT_AUTHORIZED",
