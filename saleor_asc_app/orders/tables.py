@@ -34,6 +34,7 @@ class AmazonOrder(IdMixin, Base):
         Index("ix_amazon_order_installation_state", "installation_id", "state"),
         Index("ix_amazon_order_installation_updated", "installation_id", "amazon_updated_at"),
         Index("ix_amazon_order_installation_followup", "installation_id", "needs_followup"),
+        Index("ix_amazon_order_installation_saleor_order", "installation_id", "saleor_order_id"),
     )
 
     installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))

@@ -1,8 +1,8 @@
 """initial tables
 
-Revision ID: 45043af4f1c3
+Revision ID: 131a5d48ced0
 Revises:
-Create Date: 2026-11-27 19:31:13.676852
+Create Date: 2026-11-27 19:32:25.502578
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import saleor_asc_app.db.base
 
-revision: str = "45043af4f1c3"
+revision: str = "131a5d48ced0"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -80,6 +80,9 @@ def upgrade() -> None:
     with op.batch_alter_table("amazon_order", schema=None) as batch_op:
         batch_op.create_index(
             "ix_amazon_order_installation_followup", ["installation_id", "needs_followup"], unique=False
+        )
+        batch_op.create_index(
+            "ix_amazon_order_installation_saleor_order", ["installation_id", "saleor_order_id"], unique=False
         )
         batch_op.create_index("ix_amazon_order_installation_state", ["installation_id", "state"], unique=False)
         batch_op.create_index(
@@ -614,6 +617,7 @@ def downgrade() -> None:
     with op.batch_alter_table("amazon_order", schema=None) as batch_op:
         batch_op.drop_index("ix_amazon_order_installation_updated")
         batch_op.drop_index("ix_amazon_order_installation_state")
+        batch_op.drop_index("ix_amazon_order_installation_saleor_order")
         batch_op.drop_index("ix_amazon_order_installation_followup")
 
     op.drop_table("amazon_order")
