@@ -254,7 +254,10 @@ class JobQueue:
             ).scalar_one_or_none()
             if job is None or job.status != JobStatus.RUNNING.value:
                 return "lost"
-            attempts = job.attempts if count_attempt else job.attempts - 1
+            # A deferred run reached its end: earlier lost leases (crashed workers) no longer count, so
+            # ``max_attempts`` bounds consecutive crashes. Otherwise a standing job (a sync that reschedules itself
+            # forever) would be dead-lettered by the eighth crash of its lifetime.
+            attempts = job.attempts if count_attempt else 0
             job.attempts = attempts
             job.last_error = error[:MAX_ERROR_LENGTH]
             job.locked_by = None
