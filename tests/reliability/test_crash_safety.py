@@ -51,6 +51,8 @@ def crash_rounds(app: App, victims: list[Process], rounds: int, rng: random.Rand
         for process in victims:
             process.kill()
             kills += 1
+        with (app.services.directory / "rounds.log").open("a") as log:  # progress of long runs
+            log.write(f"{time.strftime('%H:%M:%S')} kill {kills} done={done()}\n")
         if done():
             break
     for process in victims:
