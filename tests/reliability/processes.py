@@ -231,9 +231,10 @@ class Saleor:
         return Counter(str(o["externalReference"]) for o in self.state()["orders"] if o["externalReference"])
 
 
-def start_simulator(services: Services, orders: int, *, seed: int = 7) -> Simulator:
-    """Start the simulator with one seller holding ``orders`` importable orders created 8 to 3 minutes ago (inside
-    the app's first sync window, which reaches ten minutes back); ``wait_up`` before use."""
+def start_simulator(services: Services, orders: int, *, seed: int = 7, between: str = "8:3") -> Simulator:
+    """Start the simulator with one seller and ``orders`` importable orders created between the given minutes ago:
+    "8:3" puts them all inside the app's first sync window (it reaches ten minutes back); "8:-8" makes the later
+    ones arrive over the next eight minutes (the app sees each about two minutes after). ``wait_up`` before use."""
     port = free_port()
     argv = python_module(
         "saleor_asc_app.cli",
@@ -255,7 +256,7 @@ def start_simulator(services: Services, orders: int, *, seed: int = 7) -> Simula
         "--seed",
         str(seed),
         "--orders-between",
-        "8:3",
+        between,
         "--no-pending",
         "--rate-limit",
         "searchOrders=0.5:40",  # relaxed (Amazon: one per 180 s, burst 20): restarts re-read pages
