@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from graphql import GraphQLError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from strawberry import Schema
@@ -69,7 +69,10 @@ class DashboardApi:
             return _error(exc.message, exc.code, exc.status_code)
         if not request.headers.get("content-type", "").startswith("application/json"):
             return _error("Send the query as JSON (Content-Type: application/json).", "BAD_REQUEST", 415)
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:  # the page went away mid-request: nobody to answer, nothing to run
+            return Response(status_code=400)
         if len(body) > MAX_BODY_BYTES:
             return _error("The request is too large.", "BAD_REQUEST", 413)
         try:
