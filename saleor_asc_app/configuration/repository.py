@@ -148,6 +148,7 @@ class ConfigurationRepository:
             )
         )
         await self._session.flush()
+        await _configuration_changed(self._session, installation_id, now)
         return LoadedConfiguration(config, version, now, frozenset(new_secrets))
 
     async def changes(self, installation_id: uuid.UUID, *, limit: int = 50) -> list[ConfigurationChange]:
@@ -158,6 +159,14 @@ class ConfigurationRepository:
             .limit(limit)
         )
         return list(result.scalars())
+
+
+async def _configuration_changed(session: AsyncSession, installation_id: uuid.UUID, now: datetime) -> None:
+    """In the saving transaction: the scheduled stock reconciliation and import-error scan start (or run again
+    soon), so a store that never sends a stock or fulfilment webhook is reconciled too."""
+    from saleor_asc_app.processing_errors.schedule import on_configuration_saved  # imports configuration
+
+    await on_configuration_saved(session, installation_id, now=now)
 
 
 def _stamp_authorizations(

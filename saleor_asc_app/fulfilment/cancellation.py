@@ -162,7 +162,7 @@ async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -
         connection = next((c for c in loaded.config.connections if c.id == action.connection_id), None)
         if connection is not None:
             try:
-                client = await usable_client(ctx, session, action, connection)
+                client = await usable_client(ctx, session, action.installation_id, connection)
             except ConnectionPaused as exc:
                 paused = exc
     if paused is not None:

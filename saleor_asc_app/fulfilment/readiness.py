@@ -4,6 +4,7 @@ counting an attempt) until the connection is re-authorized — as the order sync
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import update
@@ -26,17 +27,17 @@ class ConnectionPaused(Exception):
 
 
 async def usable_client(
-    ctx: Any, session: AsyncSession, action: OutgoingAction, connection: AmazonConnection
+    ctx: Any, session: AsyncSession, installation_id: uuid.UUID, connection: AmazonConnection
 ) -> SpApiClient:
     """The connection's SP-API client, or ``ConnectionPaused`` when jobs may not call Amazon for it now."""
     usability = await lifecycle.usable(
-        session, action.installation_id, connection, now=ctx.clock.now(),
+        session, installation_id, connection, now=ctx.clock.now(),
         lifetime_days=ctx.settings.authorization_lifetime_days,
     )  # fmt: skip
     if not usability.usable:
         raise ConnectionPaused(usability.reason or "The Amazon connection is paused.")
     try:
-        return await connection_client(ctx, session, action.installation_id, connection)
+        return await connection_client(ctx, session, installation_id, connection)
     except ConnectionNotAuthorized as exc:
         raise ConnectionPaused(str(exc)) from None
 

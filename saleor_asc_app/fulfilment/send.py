@@ -123,7 +123,7 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
             )  # fmt: skip
             return
         try:
-            amazon = await usable_client(ctx, session, action, connection)
+            amazon = await usable_client(ctx, session, action.installation_id, connection)
         except ConnectionPaused as exc:
             paused = exc
     if paused is not None:

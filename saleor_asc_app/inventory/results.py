@@ -13,13 +13,13 @@ from sqlalchemy import select
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.feeds import ListingsFeedProcessingReport, ProcessingStatus
 from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
 from saleor_asc_app.inventory.sync import RESULT_KIND
 from saleor_asc_app.inventory.tables import FeedState, ListingStock, StockFeed
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
 
@@ -41,9 +41,9 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
         if connection is None:
             return
         try:
-            client = await connection_client(ctx, session, feed_row.installation_id, connection)
-        except ConnectionNotAuthorized as exc:
-            raise RetryJob(str(exc), delay=3600.0, count_attempt=True) from None
+            client = await usable_client(ctx, session, feed_row.installation_id, connection)
+        except ConnectionPaused as exc:
+            raise RetryJob(f"connection paused: {exc.reason}", delay=PAUSED_RECHECK) from None
     try:
         feed = await client.get_feed(feed_row.feed_id)
         if not feed.processing_status.is_final:

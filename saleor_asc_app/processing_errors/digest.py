@@ -1,5 +1,6 @@
 """The processing-error digest: every error not e-mailed yet goes out in one message to the configured recipients
-(or the staff with MANAGE_SETTINGS), at most one message per interval per installation."""
+(or the staff with MANAGE_SETTINGS), at most one message per interval per installation; none while the operator
+has not configured SMTP."""
 
 from __future__ import annotations
 
@@ -57,6 +58,11 @@ def digest_content(errors: list[ProcessingError]) -> EmailContent:
 async def run_digest(ctx: Any, job: ClaimedJob) -> None:
     installation_id = job.installation_id
     if installation_id is None:
+        return
+    if not ctx.settings.smtp_host:
+        # No e-mail without SMTP: the errors stay listed on the dashboard page (and go out once it is configured
+        # and a new error arrives) instead of becoming e-mails that can only fail.
+        log.warning("processing errors not e-mailed: SMTP is not configured")
         return
     now = ctx.clock.now()
     async with ctx.sessionmaker() as session:

@@ -19,6 +19,7 @@ from saleor_asc_app.processing_errors.tables import ErrorSource
 
 SCAN_KIND = "processing_errors.import_scan"
 SCAN_EVERY = 600.0
+SCAN_IDLE = 1800.0  # nothing new was parked in the last scan
 
 
 async def ensure_import_scan(session: AsyncSession, installation_id: uuid.UUID, *, now: datetime) -> None:
@@ -49,8 +50,8 @@ async def scan_parked_orders(ctx: Any, installation_id: uuid.UUID) -> int:
 
 async def run_scan_job(ctx: Any, job: ClaimedJob) -> None:
     assert job.installation_id is not None
-    await scan_parked_orders(ctx, job.installation_id)
-    raise RetryJob("next scan", delay=SCAN_EVERY)
+    new = await scan_parked_orders(ctx, job.installation_id)
+    raise RetryJob("next scan", delay=SCAN_EVERY if new else SCAN_IDLE)
 
 
 def import_scan_job_kinds() -> list[JobKind]:
