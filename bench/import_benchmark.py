@@ -12,6 +12,8 @@ batches of 50 and of one order per ``orderBulkCreate`` are compared under the sa
 - the app's own cost in orders per CPU-second: the process's CPU time minus the time spent inside the simulator
   and the Saleor double (both run in-process), i.e. the app's code, its HTTP client, its database (SQLite threads
   count) and its job queue — the whole import: sync pages, storing, PII, mapping, writing and the job queue;
+  and, per job kind, the CPU of the ``orders.write`` jobs alone (decide, map, ``orderBulkCreate``, record: "orders
+  mapped and written per CPU-second") and of the ``orders.sync`` jobs, each without the peers' share;
 - the load average before and after, since the machine may be shared.
 
 The garbage collector is off while measuring unless ``--gc`` is given (see ``run``).
@@ -31,7 +33,7 @@ import platform
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -43,10 +45,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from saleor_asc_app.amazon import operations as ops  # noqa: E402
-from saleor_asc_app.jobs.registry import JobRegistry  # noqa: E402
+from saleor_asc_app.jobs.registry import JobKind, JobRegistry  # noqa: E402
 from saleor_asc_app.logging import configure_logging  # noqa: E402
 from saleor_asc_app.orders.jobs import order_job_kinds  # noqa: E402
 from saleor_asc_app.orders.pii import PII_SINK_KEY, DiscardingPiiSink  # noqa: E402
+from saleor_asc_app.orders.schedule import SYNC_KIND, WRITE_KIND  # noqa: E402
 from saleor_asc_app.orders.tables import OrderState  # noqa: E402
 from saleor_asc_app.simulator import Role  # noqa: E402
 from tests.db_servers import SqliteTemplate  # noqa: E402
@@ -90,6 +93,9 @@ class Result:
     app_cpu_seconds: float
     peers_cpu_seconds: float
     orders_per_app_cpu_second: float
+    writer_cpu_seconds: float  # the orders.write jobs: decide, map, orderBulkCreate, record (Saleor's share left out)
+    orders_per_writer_cpu_second: float  # "orders mapped and written per CPU-second"
+    sync_cpu_seconds: float  # the orders.sync jobs: searchOrders pages parsed and stored (with PII to the vault)
     wall_seconds: float
 
 
@@ -115,9 +121,23 @@ async def run(
         meters.append(Meter(inner))
         return meters[-1]
 
+    # CPU per job kind (the worker runs one job at a time here), without the peers' share inside it.
+    cpu_by_kind: dict[str, float] = {}
+
+    def timed(kind: JobKind) -> JobKind:
+        async def handler(ctx: Any, job: Any) -> None:
+            started, peers_started = time.process_time(), sum(m.cpu for m in meters)
+            try:
+                await kind.handler(ctx, job)
+            finally:
+                spent = time.process_time() - started - (sum(m.cpu for m in meters) - peers_started)
+                cpu_by_kind[kind.name] = cpu_by_kind.get(kind.name, 0.0) + spent
+
+        return replace(kind, handler=handler)
+
     registry = JobRegistry()
     for kind in order_job_kinds(batch_size=batch_size):
-        registry.register(kind)
+        registry.register(timed(kind))
     connections = dict(list(SELLERS.items())[:sellers])
     per_seller = orders // sellers
     async with orders_env(
@@ -143,6 +163,7 @@ async def run(
 
         for meter in meters:
             meter.cpu = 0.0
+        cpu_by_kind.clear()
         # The simulator and the double keep every order in memory; the garbage collector's full passes over that
         # heap (growing with the backlog, and absent from a real deployment) would be charged to whichever code
         # triggers them. --gc measures with them.
@@ -175,6 +196,11 @@ async def run(
             app_cpu_seconds=round(app_cpu, 2),
             peers_cpu_seconds=round(peers, 2),
             orders_per_app_cpu_second=round(total / app_cpu, 1),
+            writer_cpu_seconds=round(cpu_by_kind.get(WRITE_KIND, 0.0), 2),
+            orders_per_writer_cpu_second=round(total / cpu_by_kind[WRITE_KIND], 1)
+            if cpu_by_kind.get(WRITE_KIND)
+            else 0,
+            sync_cpu_seconds=round(cpu_by_kind.get(SYNC_KIND, 0.0), 2),
             wall_seconds=round(wall, 1),
         )
 

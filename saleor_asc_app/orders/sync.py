@@ -57,6 +57,10 @@ ERROR_DELAY = 300.0
 AUTH_ERROR_DELAY = 3600.0
 PAUSED_RECHECK = 300.0  # a paused connection (expired, revoked) looks at its state again; no Amazon call
 REPLAY_CHECK = timedelta(minutes=10)
+# Pages one run may fetch before it gives the worker back (and is due again at once): with Amazon's default limits
+# the burst of 20 ends a run first, but a seller granted a higher rate (x-amzn-RateLimit-Limit) would otherwise page
+# a large backlog in one run past the job's timeout, and hold a worker while other tenants wait.
+MAX_PAGES_PER_RUN = 25
 
 
 @dataclass
@@ -191,6 +195,8 @@ async def sync_connection(state: AppState, installation_id: uuid.UUID, connectio
                     outcome.pages += 1
                     outcome.orders += len(page.orders)
                 outcome.next_in = _plan_window(row, now, access.wait_time(seller_id, ops.SEARCH_ORDERS), interval)
+                if outcome.next_in is None and outcome.pages >= MAX_PAGES_PER_RUN:
+                    outcome.next_in = 0.0
                 if outcome.next_in is not None:
                     row.next_run_at = now + timedelta(seconds=outcome.next_in)
                     return outcome
