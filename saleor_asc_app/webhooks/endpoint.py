@@ -179,7 +179,7 @@ def webhook_route(definition: WebhookDefinition) -> Route:
                     if attempt == 2:
                         raise
                     known = await cache.load(url, monotonic_now=state.clock.monotonic())
-        except (SQLAlchemyError, _InstallationGone):
+        except (SQLAlchemyError, OSError, _InstallationGone):  # OSError: the database server refuses connections
             log.exception("could not store webhook", webhook_event=definition.event)
             return _error(503, "UNAVAILABLE", "Storage is unavailable; retry later.")
         waker = state.extras.get("wake_worker")
