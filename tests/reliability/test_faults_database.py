@@ -124,14 +124,14 @@ async def test_the_app_rides_out_a_database_restart(tmp_path: Path) -> None:
             sending = asyncio.create_task(traffic.run())
             working = asyncio.create_task(keep_working(env, stop, errors))
 
-            await until(lambda: traffic.answers[200] >= 60, "traffic before the stop", traffic)
+            await until(lambda: traffic.answers[200] >= 30, "traffic before the stop", traffic)
             await asyncio.to_thread(server.stop)
             before_down = traffic.answers[200]
             await until(lambda: traffic.answers[503] >= 10, "503 answers while the database is down", traffic)
             assert traffic.answers[200] - before_down <= 2  # at most what was in flight when it stopped
             await asyncio.to_thread(server.start)
             back = traffic.answers[200]
-            await until(lambda: traffic.answers[200] >= back + 60, "2xx answers after the restart", traffic)
+            await until(lambda: traffic.answers[200] >= back + 30, "2xx answers after the restart", traffic)
             traffic.running = False
             await asyncio.wait_for(sending, 120)
             stop.set()
