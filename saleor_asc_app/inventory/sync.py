@@ -9,7 +9,8 @@ marketplace is in flight (submitted, result not read yet), and feeds of a market
 sustained interval apart; meanwhile changes accumulate (what was last sent stays the reference) and the pending
 sync job waits, so a storm of stock events yields one feed per cycle, never a 429.
 An idle reconciliation is cheap: SKUs of orders already scanned and FBA listings are remembered per process, and a
-store with stock sync off or nothing to keep in stock is looked at hourly (saving the configuration runs a pass).
+store with nothing to keep in stock is looked at hourly, one with stock sync off not at all (saving the
+configuration or a stock event starts the reconciliation again).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ RECONCILE_KIND = "inventory.reconcile"
 RESULT_KIND = "inventory.feed_result"
 SYNC_DELAY = 30.0  # seconds after a stock event: later events in this window ride along
 RECONCILE_EVERY = 900.0
-RECONCILE_IDLE = 3600.0  # stock sync off, or no SKU to keep in stock
+RECONCILE_IDLE = 3600.0  # no SKU to keep in stock
 IN_FLIGHT_RECHECK = 60.0  # a deferred sync looks again this much later
 IN_FLIGHT_LIMIT = timedelta(hours=2)  # a feed whose result was never read stops blocking after this
 FEED_INTERVAL = timedelta(seconds=1 / CREATE_FEED.rate)  # createFeed's sustained rate: one per ~120 s
@@ -61,7 +62,8 @@ PAGE_SIZE = 100
 class PassOutcome:
     submitted: int = 0
     deferred: bool = False  # changes wait for a feed in flight (or for a later chunk)
-    idle: bool = False  # stock sync is off or there is nothing to keep in stock
+    idle: bool = False  # nothing to keep in stock
+    off: bool = False  # stock sync is not enabled (saving the configuration starts the reconciliation again)
 
 
 @dataclass
@@ -193,13 +195,13 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
     async with ctx.sessionmaker() as session:
         installation = await get_by_id(session, installation_id)
         if installation is None:
-            outcome.idle = True
+            outcome.off = True
             return outcome
         loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(installation_id)
         config: AppConfiguration = loaded.config
         processing = config.order_processing
         if not processing.inventory_sync_enabled or not config.mfn_warehouse_id:
-            outcome.idle = True
+            outcome.off = True
             return outcome
         seen, afn_from_orders = await _order_skus(ctx, session, installation_id)
         known = set((await session.execute(
@@ -353,6 +355,8 @@ async def run_sync_job(ctx: Any, job: ClaimedJob) -> None:
 async def run_reconcile_job(ctx: Any, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     outcome = await sync_installation(ctx, job.installation_id)
+    if outcome.off:
+        return  # no standing job while stock sync is off: a configuration save or stock event starts it again
     if outcome.deferred:
         async with ctx.sessionmaker() as session, session.begin():
             await request_sync(session, job.installation_id, now=ctx.clock.now())
