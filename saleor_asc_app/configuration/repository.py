@@ -148,7 +148,7 @@ class ConfigurationRepository:
             )
         )
         await self._session.flush()
-        await _configuration_changed(self._session, installation_id, now)
+        await _configuration_changed(self._session, installation_id, frozenset(new_secrets), now)
         return LoadedConfiguration(config, version, now, frozenset(new_secrets))
 
     async def changes(self, installation_id: uuid.UUID, *, limit: int = 50) -> list[ConfigurationChange]:
@@ -161,11 +161,16 @@ class ConfigurationRepository:
         return list(result.scalars())
 
 
-async def _configuration_changed(session: AsyncSession, installation_id: uuid.UUID, now: datetime) -> None:
-    """In the saving transaction: the scheduled stock reconciliation and import-error scan start (or run again
-    soon), so a store that never sends a stock or fulfilment webhook is reconciled too."""
-    from saleor_asc_app.processing_errors.schedule import on_configuration_saved  # imports configuration
+async def _configuration_changed(
+    session: AsyncSession, installation_id: uuid.UUID, authorized_connection_ids: frozenset[str], now: datetime
+) -> None:
+    """In the saving transaction: every authorized connection's order sync starts and the writer re-decides parked
+    orders (a new mapping replays them); the scheduled stock reconciliation and import-error scan start (or run
+    again soon), so a store that never sends a stock or fulfilment webhook is reconciled too."""
+    from saleor_asc_app.orders.service import configuration_saved  # these import configuration
+    from saleor_asc_app.processing_errors.schedule import on_configuration_saved
 
+    await configuration_saved(session, installation_id, authorized_connection_ids, now=now)
     await on_configuration_saved(session, installation_id, now=now)
 
 
