@@ -27,6 +27,7 @@ from saleor_asc_app.amazon.models.feeds import ProcessingStatus
 from saleor_asc_app.amazon.models.reports import ORDERS_BY_LAST_UPDATE_REPORT, OrderTrackingRow
 from saleor_asc_app.amazon.regions import MARKETPLACES
 from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
@@ -47,6 +48,7 @@ FETCH_BATCH = 10  # getOrder answers stored per transaction
 MAX_RUN_WAIT = 30.0  # seconds of rate-limit waiting one run may spend before it gives the worker back
 ERROR_DELAY = 300.0
 AUTH_ERROR_DELAY = 3600.0
+PAUSED_RECHECK = 300.0  # as the sync: a paused connection (expired, revoked) is looked at again, not called
 _BY_NAME = {m.name.lower(): m.id for m in MARKETPLACES} | {m.domain.lower(): m.id for m in MARKETPLACES}
 _REPORT_STATUS = {"pending": "PENDING", "cancelled": "CANCELLED", "canceled": "CANCELLED"}
 _FETCH = {
@@ -137,6 +139,16 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
             row.status, row.last_error, row.finished_at = BackfillStatus.FAILED.value, "connection removed", clock.now()
             return None
         row.status = BackfillStatus.RUNNING.value
+        usability = await lifecycle.usable(
+            session,
+            installation_id,
+            connection,
+            now=clock.now(),
+            lifetime_days=state.settings.authorization_lifetime_days,
+        )
+        if not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED:
+            row.last_error = usability.reason or "paused"
+            return PAUSED_RECHECK
         try:
             client = await connection_client(state, session, installation_id, connection)
         except ConnectionNotAuthorized as exc:
