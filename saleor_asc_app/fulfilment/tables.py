@@ -39,6 +39,8 @@ class OutgoingAction(IdMixin, Base):
         UniqueConstraint("installation_id", "kind", "saleor_fulfillment_id", "version"),
         Index("ix_outgoing_action_installation_order", "installation_id", "amazon_order_id"),
         Index("ix_outgoing_action_installation_state", "installation_id", "state"),
+        Index("ix_outgoing_action_installation_fulfillment", "installation_id", "saleor_fulfillment_id"),
+        Index("ix_outgoing_action_installation_saleor_order", "installation_id", "saleor_order_id"),
     )
 
     installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))

@@ -1,8 +1,8 @@
 """initial tables
 
-Revision ID: 131a5d48ced0
+Revision ID: 53147eb63cc7
 Revises:
-Create Date: 2026-11-27 19:32:25.502578
+Create Date: 2026-11-27 20:26:27.393257
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 
 import saleor_asc_app.db.base
 
-revision: str = "131a5d48ced0"
+revision: str = "53147eb63cc7"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -406,7 +406,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outgoing_action", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_outgoing_action_installation_fulfillment", ["installation_id", "saleor_fulfillment_id"], unique=False
+        )
+        batch_op.create_index(
             "ix_outgoing_action_installation_order", ["installation_id", "amazon_order_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_outgoing_action_installation_saleor_order", ["installation_id", "saleor_order_id"], unique=False
         )
         batch_op.create_index("ix_outgoing_action_installation_state", ["installation_id", "state"], unique=False)
 
@@ -577,7 +583,9 @@ def downgrade() -> None:
     op.drop_table("pii_audit")
     with op.batch_alter_table("outgoing_action", schema=None) as batch_op:
         batch_op.drop_index("ix_outgoing_action_installation_state")
+        batch_op.drop_index("ix_outgoing_action_installation_saleor_order")
         batch_op.drop_index("ix_outgoing_action_installation_order")
+        batch_op.drop_index("ix_outgoing_action_installation_fulfillment")
 
     op.drop_table("outgoing_action")
     op.drop_table("order_sync_cursor")
