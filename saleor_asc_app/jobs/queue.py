@@ -103,6 +103,14 @@ def enqueue_statement(
     return stmt
 
 
+async def record_progress(session: AsyncSession, job_id: uuid.UUID) -> None:
+    """In the transaction that commits one step of a long run (a page, a batch): the crashes counted so far did not
+    stop this work, so only crashes without progress in between count towards ``max_attempts``."""
+    await session.execute(
+        update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING.value, Job.attempts > 1).values(attempts=1)
+    )
+
+
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 

@@ -33,7 +33,7 @@ from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.jobs.errors import RetryJob
-from saleor_asc_app.jobs.queue import ClaimedJob
+from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
 from saleor_asc_app.orders.backfill import plan_backfill
@@ -111,7 +111,9 @@ async def cursor_row(
     return row
 
 
-async def sync_connection(state: AppState, installation_id: uuid.UUID, connection_id: str) -> SyncOutcome:
+async def sync_connection(
+    state: AppState, installation_id: uuid.UUID, connection_id: str, *, job_id: uuid.UUID | None = None
+) -> SyncOutcome:
     outcome = SyncOutcome()
     clock = state.clock
     access = amazon_access(state)
@@ -165,6 +167,8 @@ async def sync_connection(state: AppState, installation_id: uuid.UUID, connectio
                 page = None  # Amazon refused the pagination token (expired): page the window again
             now = clock.now()
             async with state.sessionmaker() as session, session.begin():
+                if job_id is not None:
+                    await record_progress(session, job_id)
                 row = await _cursor(session, installation_id, connection_id)
                 if page is None:
                     row.window_start = row.window_end = row.next_token = None
@@ -251,7 +255,7 @@ async def _cursor(session: AsyncSession, installation_id: uuid.UUID, connection_
 
 async def run_sync_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
-    outcome = await sync_connection(ctx, job.installation_id, str(job.payload["connection_id"]))
+    outcome = await sync_connection(ctx, job.installation_id, str(job.payload["connection_id"]), job_id=job.id)
     if outcome.next_in is not None:
         # Not a failure: the sync is a standing job that runs again when searchOrders has a token.
         raise RetryJob(f"next sync in {outcome.next_in:.0f} s", delay=outcome.next_in, count_attempt=False)

@@ -30,7 +30,7 @@ from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.jobs.queue import ClaimedJob
+from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.catalog import run_catalog
 from saleor_asc_app.orders.followup import follow_up_orders
@@ -95,6 +95,7 @@ class Writer:
         config_version: int,
         *,
         batch_size: int = BATCH_SIZE,
+        job_id: uuid.UUID | None = None,
     ) -> None:
         if not 1 <= batch_size <= BATCH_SIZE:
             raise ValueError(f"batch_size must be between 1 and {BATCH_SIZE}")
@@ -105,6 +106,7 @@ class Writer:
         self.config = config
         self.config_version = config_version
         self.batch_size = batch_size
+        self.job_id = job_id
         self.report = WriteReport()
 
     async def run(self) -> WriteReport:
@@ -227,6 +229,8 @@ class Writer:
                 for outcome, result in zip(batch, payload.results, strict=True):
                     await self._result(outcome, result)
         async with self.state.sessionmaker() as session, session.begin():
+            if self.job_id is not None:
+                await record_progress(session, self.job_id)
             await self._record_outcomes(session, batch)
 
     async def _result(self, outcome: _Outcome, result: OrderBulkCreateOrderBulkCreateResults) -> None:
@@ -407,14 +411,16 @@ async def _count_imports(
         await session.execute(statement)
 
 
-async def write_orders(state: AppState, installation_id: uuid.UUID, *, batch_size: int = BATCH_SIZE) -> WriteReport:
+async def write_orders(
+    state: AppState, installation_id: uuid.UUID, *, batch_size: int = BATCH_SIZE, job_id: uuid.UUID | None = None
+) -> WriteReport:
     async with state.sessionmaker() as session:
         installation = await get_by_id(session, installation_id)
         if installation is None:
             return WriteReport()
         loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
     client = ImportClient(installation.saleor_api_url, app_token(installation, state.secret_box), state.http_client)
-    writer = Writer(state, installation_id, client, loaded.config, loaded.version, batch_size=batch_size)
+    writer = Writer(state, installation_id, client, loaded.config, loaded.version, batch_size=batch_size, job_id=job_id)
     report = await writer.run()
     if report.imported or report.linked or report.rejected:
         log.info(
@@ -440,6 +446,6 @@ def writer_handler(batch_size: int = BATCH_SIZE) -> Any:
         assert job.installation_id is not None
         # Orders stored from now on must wake a new writer: this run may already have read the queue.
         await release_unique_key(ctx, job.id)
-        await write_orders(ctx, job.installation_id, batch_size=batch_size)
+        await write_orders(ctx, job.installation_id, batch_size=batch_size, job_id=job.id)
 
     return run

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from saleor_asc_app.jobs.models import Job, JobStatus
-from saleor_asc_app.jobs.queue import JobQueue, enqueue
+from saleor_asc_app.jobs.queue import JobQueue, enqueue, record_progress
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
@@ -48,4 +48,26 @@ async def test_a_job_whose_worker_always_dies_still_goes_dead(sessionmaker: asyn
         assert await queue.claim("crashed", 1, now=now)
         now += LEASE + timedelta(seconds=1)
     assert await queue.claim("next", 1, now=now) == []
+    assert await status(sessionmaker) == JobStatus.DEAD.value
+
+
+async def test_crashes_after_committed_progress_do_not_count_against_a_long_run(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A sync or writer run that is killed each time after committing a page or a batch still makes headway:
+    ``record_progress`` in the step's transaction keeps it alive; without progress it goes dead as before."""
+    queue = JobQueue(sessionmaker, lease_seconds=LEASE.total_seconds())
+    async with sessionmaker() as session, session.begin():
+        await enqueue(session, "long-run", {}, max_attempts=2, now=T0)
+    now = T0
+    for _ in range(6):  # every run commits a step, then its worker dies
+        [job] = await queue.claim("dies-after-a-step", 1, now=now)
+        async with sessionmaker() as session, session.begin():
+            await record_progress(session, job.id)
+        now += LEASE + timedelta(seconds=1)
+    assert await status(sessionmaker) == JobStatus.RUNNING.value  # still leased by the last one, not dead
+    for _ in range(2):  # now it crashes without progress
+        now += LEASE + timedelta(seconds=1)
+        await queue.claim("dies-at-once", 1, now=now)
+    assert await queue.claim("next", 1, now=now + LEASE + timedelta(seconds=1)) == []
     assert await status(sessionmaker) == JobStatus.DEAD.value
