@@ -4,6 +4,7 @@ orders in every currency — the Saleor total is Amazon's grand total to the cen
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -282,7 +283,13 @@ def generated_orders(draw: st.DrawFn) -> Order:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(generated_orders())
 def test_generated_orders_reconcile_to_the_cent_in_every_currency(amazon_order: Order) -> None:
-    check_invariants(ok(reconcile(amazon_order)))
+    result = reconcile(amazon_order)
+    if isinstance(result, MoneyProblem):
+        # Rounding can leave a cent of tax on an item whose net is zero (e.g. fully discounted): Saleor cannot
+        # store that rate, so the order is parked with this precise reason, never booked with a wrong total.
+        assert result.code == "tax_rate_too_high" and re.search(r" on 0(\.0+)? [A-Z]{3} net", result.reason), result
+        return
+    check_invariants(result)
 
 
 @settings(max_examples=15, deadline=None)
