@@ -19,6 +19,7 @@ from saleor_asc_app.jobs.queue import JobQueue
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.webhooks.registry import WebhookRegistry
+from saleor_asc_app.webhooks.storage import EventStore
 
 USER_AGENT = "saleor-asc-app"
 
@@ -35,12 +36,14 @@ class AppState:
     jobs: JobRegistry
     webhooks: WebhookRegistry
     jwks: JwksRefresher
+    events: EventStore
     owns_http_client: bool = True
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def aclose(self) -> None:
         if self.owns_http_client:
             await self.http_client.aclose()
+        self.events.close()
         await self.engine.dispose()
 
 
@@ -71,6 +74,7 @@ def build_state(
         jobs=jobs if jobs is not None else default_job_registry(webhook_registry),
         webhooks=webhook_registry,
         jwks=JwksRefresher(sessionmaker, client),
+        events=EventStore(engine),
         owns_http_client=http_client is None,
     )
     # Buyer PII from Amazon goes to the encrypted vault (and nowhere else).

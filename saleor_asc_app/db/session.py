@@ -31,6 +31,17 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     return engine
 
 
+def configure_sqlite_connection(dbapi_connection: Any) -> None:
+    """Settings of every SQLite connection the app opens (the engine's and ``db/sqlite_batch.py``'s)."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_LOCK_TIMEOUT_SECONDS * 1000)}")
+    cursor.close()
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     writers = SqliteWriterQueue(engine.sync_engine)
 
@@ -39,13 +50,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # WAL lets readers run beside the single writer; foreign keys are off by default in SQLite.
         # Transactions start with BEGIN IMMEDIATE so two writers queue on the lock instead of failing
         # with "database is locked" when one upgrades a read to a write.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_LOCK_TIMEOUT_SECONDS * 1000)}")
-        cursor.close()
+        configure_sqlite_connection(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

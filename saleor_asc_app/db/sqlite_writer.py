@@ -17,8 +17,10 @@ instead of hanging.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
@@ -28,6 +30,13 @@ from sqlalchemy.util import await_only
 
 SQLITE_LOCK_TIMEOUT_SECONDS = 30.0
 
+_QUEUES: weakref.WeakKeyDictionary[Engine, SqliteWriterQueue] = weakref.WeakKeyDictionary()
+
+
+def writer_queue(engine: Engine) -> SqliteWriterQueue | None:
+    """The queue of a SQLite engine made by ``db.session.create_engine`` (None for other engines)."""
+    return _QUEUES.get(engine)
+
 
 class SqliteWriterQueue:
     def __init__(self, engine: Engine, *, timeout: float = SQLITE_LOCK_TIMEOUT_SECONDS) -> None:
@@ -36,6 +45,7 @@ class SqliteWriterQueue:
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
         # Raw DBAPI connection id -> (loop, lock) it holds.
         self._holders: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+        _QUEUES[engine] = self
         dialect = engine.dialect
         do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
 
@@ -77,6 +87,21 @@ class SqliteWriterQueue:
                 "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (in-process writer queue)")
             ) from None
         self._holders[id(raw)] = (loop, lock)
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        """Take the queue's turn for a write that does not go through the engine (``db/sqlite_batch.py``)."""
+        lock = self._lock(asyncio.get_running_loop())
+        try:
+            await _acquire(lock, self._timeout)
+        except TimeoutError:
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (in-process writer queue)")
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def release(self, raw: Any) -> None:
         held = self._holders.pop(id(raw), None) if raw is not None else None

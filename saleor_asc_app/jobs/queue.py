@@ -67,8 +67,7 @@ async def enqueue(
     return bool(getattr(result, "rowcount", 1))
 
 
-def enqueue_statement(
-    dialect_name: str,
+def job_row(
     kind: str,
     payload: dict[str, Any] | None = None,
     *,
@@ -79,9 +78,9 @@ def enqueue_statement(
     priority: int = 0,
     max_attempts: int = 8,
     now: datetime,
-) -> Insert:
-    """The Core ``INSERT`` of ``enqueue``, for callers that write on a connection without an ORM session."""
-    values: dict[str, Any] = {
+) -> dict[str, Any]:
+    """Every column of a new pending job (for Core inserts, one row or many)."""
+    return {
         "id": uuid.uuid4(),
         "kind": kind,
         "payload": payload or {},
@@ -96,6 +95,33 @@ def enqueue_statement(
         "created_at": now,
         "updated_at": now,
     }
+
+
+def enqueue_statement(
+    dialect_name: str,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    installation_id: uuid.UUID | None = None,
+    run_after: datetime | None = None,
+    unique_key: str | None = None,
+    concurrency_key: str | None = None,
+    priority: int = 0,
+    max_attempts: int = 8,
+    now: datetime,
+) -> Insert:
+    """The Core ``INSERT`` of ``enqueue``, for callers that write on a connection without an ORM session."""
+    values = job_row(
+        kind,
+        payload,
+        installation_id=installation_id,
+        run_after=run_after,
+        unique_key=unique_key,
+        concurrency_key=concurrency_key,
+        priority=priority,
+        max_attempts=max_attempts,
+        now=now,
+    )
     insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
     stmt = insert(Job).values(**values)
     if unique_key is not None:

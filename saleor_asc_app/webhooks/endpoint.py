@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -28,7 +27,7 @@ from saleor_asc_app.installations import KnownInstallation
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import WebhookDefinition
-from saleor_asc_app.webhooks.storage import store_event
+from saleor_asc_app.webhooks.storage import ReceivedEvent
 
 log = get_logger(__name__)
 
@@ -129,15 +128,20 @@ async def _store(
     state: AppState, definition: WebhookDefinition, known: KnownInstallation, body: bytes, payload: dict[str, Any]
 ) -> None:
     if definition.inline_handler is None:
-        await store_event(
-            state.engine, installation_id=known.id, event=definition.event, body=body, now=state.clock.now()
+        await state.events.store(
+            ReceivedEvent(installation_id=known.id, event=definition.event, body=body, received_at=state.clock.now())
         )
         return
-    async with state.sessionmaker() as session, session.begin():
-        installation = await session.get(Installation, known.id)
-        if installation is None:
-            raise _InstallationGone
-        await definition.inline_handler(session, installation, payload)
+    handler = definition.inline_handler
+
+    async def handle() -> None:
+        async with state.sessionmaker() as session, session.begin():
+            installation = await session.get(Installation, known.id)
+            if installation is None:
+                raise _InstallationGone
+            await handler(session, installation, payload)
+
+    await retry_on_disconnect(handle)
     state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED
 
 
@@ -171,7 +175,7 @@ def webhook_route(definition: WebhookDefinition) -> Route:
                 if not definition.handle_own_events and _caused_by_app(payload, known.app_id):
                     return JSONResponse({"success": True, "ignored": "caused by this app"})
                 try:
-                    await retry_on_disconnect(partial(_store, state, definition, known, body, payload))
+                    await _store(state, definition, known, body, payload)
                     break
                 except (IntegrityError, _InstallationGone):
                     # The installation was deleted since it was cached (by APP_DELETED on another replica, maybe

@@ -1,15 +1,20 @@
-"""SQLite: concurrent webhooks queue for the write lock inside the process, none is lost, none answers 5xx."""
+"""SQLite: concurrent webhooks queue for the write lock inside the process, none is lost, none answers 5xx.
+
+Webhooks are written from their own connection (``db/sqlite_batch.py``) in turn with the engine's transactions:
+other writes of the process run beside them here, and none of those may meet a webhook batch in SQLite itself."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, func, select
 
 from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.jobs.models import Job
+from saleor_asc_app.jobs.queue import enqueue
 from tests.harness import AppEnv
 
 CONCURRENT = 120
@@ -54,8 +59,17 @@ async def test_many_concurrent_webhooks_are_all_stored_without_sqlite_busy_waits
         response = await env.client.post("/api/webhooks/order-cancelled", content=body, headers=headers)
         return response.status_code
 
+    async def other_write(n: int) -> int:
+        async with env.state.sessionmaker() as session, session.begin():
+            await enqueue(session, "test.other", {"n": n}, now=datetime.now(UTC))
+        return 200
+
     async with asyncio.timeout(120):  # fail, do not hang, if the writers ever deadlock
-        statuses = await asyncio.gather(*(send(n) for n in range(CONCURRENT)))
+        results = await asyncio.gather(
+            *(send(n) for n in range(CONCURRENT)), *(other_write(n) for n in range(CONCURRENT // 2))
+        )
+    statuses = results[:CONCURRENT]
+    assert results[CONCURRENT:] == [200] * (CONCURRENT // 2)
     assert sorted(set(statuses)) == [200], {s: statuses.count(s) for s in set(statuses)}
     async with env.state.sessionmaker() as session:
         events = (await session.execute(select(func.count()).select_from(WebhookEvent))).scalar_one()
