@@ -74,7 +74,20 @@ def is_sensitive_key(key: str) -> bool:
     return any(part in lowered for part in SENSITIVE_KEY_PARTS)
 
 
+# One pass over the text finds whether any pattern occurs; most log lines contain none.
+_ANY_PATTERN = re.compile(
+    "|".join(
+        f"(?i:{pattern.pattern.removeprefix('(?i)')})"
+        if pattern.pattern.startswith("(?i)")
+        else f"(?:{pattern.pattern})"
+        for pattern in _PATTERNS
+    )
+)
+
+
 def redact_text(text: str) -> str:
+    if _ANY_PATTERN.search(text) is None:
+        return text
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + REDACTED, text)
     return text
@@ -122,7 +135,7 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
                 redact_processor,
                 renderer,
             ],
-            foreign_pre_chain=shared,
+            foreign_pre_chain=[processor for processor in shared if processor is not redact_processor],
         )
     )
     root = logging.getLogger()
