@@ -137,7 +137,7 @@ class Writer:
                     r.amazon_order_id,
                     r.marketplace_id,
                     r.amazon_updated_at,
-                    cache.get(self.installation_id, r.amazon_order_id, r.amazon_updated_at),
+                    cache.take(self.installation_id, r.amazon_order_id, r.amazon_updated_at),
                     r.buyer_ref,
                 )
                 for r in result.all()
