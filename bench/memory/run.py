@@ -39,34 +39,16 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from saleor_asc_app.clock import SystemClock  # noqa: E402
-from saleor_asc_app.configuration.marketplaces import Region  # noqa: E402
-from saleor_asc_app.configuration.model import (  # noqa: E402
-    AmazonConnection,
-    AppConfiguration,
-    ChannelMapping,
-    FulfillmentChannels,
-    OrderProcessing,
-    ServiceLevel,
-    ShippingMethodMapping,
+from tests.reliability.processes import (  # noqa: E402  (the same set-up as the crash-safety suite)
+    CLIENT_ID,
+    CLIENT_SECRET,
+    IMPORTABLE,
+    REFRESH_TOKEN,
+    SECRET_KEY,
+    SELLER_ID,
+    US,
+    configure,
 )
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository  # noqa: E402
-from saleor_asc_app.crypto import SecretBox  # noqa: E402
-from saleor_asc_app.db.session import create_engine, create_sessionmaker  # noqa: E402
-from saleor_asc_app.installations import get_by_url  # noqa: E402
-from saleor_asc_app.orders.service import configuration_saved  # noqa: E402
-from saleor_asc_app.settings import load_settings  # noqa: E402
-
-SECRET_KEY = "memory-benchmark-master-key-0123456789abcdef"
-CLIENT_ID = "amzn1.application-oa2-client.memory-benchmark"
-CLIENT_SECRET = "memory-benchmark-client-secret"  # the simulator's, not a real one
-SELLER_ID = "AMEMORYSELLER01"
-REFRESH_TOKEN = "Atzr|memory-benchmark-refresh-token"  # accepted by the simulator only
-US = "ATVPDKIKX0DER"
-CONNECTION_ID = "conn-us"
-# Merchant-fulfilled, unshipped orders that all import (no cancellations, no unknown SKUs, no pending phase).
-ORDER_OPTIONS = ("afn_share=0", "cancel_share=0", "preorder_share=0", "replacement_share=0",
-                 "mfn_auto_ship_share=0", "unknown_sku_share=0", "cod_share=0")  # fmt: skip
 
 
 def free_port() -> int:
@@ -109,49 +91,6 @@ def progress(database: Path) -> dict[str, int]:
     return {str(state): int(count) for state, count in rows}
 
 
-async def configure(database_url: str, data_dir: Path, saleor_origin: str, store: dict[str, Any]) -> None:
-    """Save a working configuration as staff would (one US connection authorized with the simulator's refresh
-    token, the channel, warehouses and shipping methods of the double's demo store) and start the sync."""
-    methods, warehouses = store["shippingMethods"], store["warehouses"]
-    settings = load_settings(database_url=database_url, data_dir=data_dir, secret_key=SECRET_KEY)
-    engine = create_engine(settings.resolved_database_url)
-    sessionmaker = create_sessionmaker(engine)
-    clock = SystemClock()
-    try:
-        async with sessionmaker() as session, session.begin():
-            installation = await get_by_url(session, f"{saleor_origin}/graphql/")
-            assert installation is not None, "the app is not installed"
-            config = AppConfiguration(
-                connections=(
-                    AmazonConnection(id=CONNECTION_ID, region=Region.NA, seller_id=SELLER_ID, marketplace_ids=(US,)),
-                ),
-                channel_mappings=(ChannelMapping(marketplace_id=US, channel_slug="amazon-us", import_enabled=True),),
-                mfn_warehouse_id=warehouses["main-warehouse"],
-                fba_warehouse_id=warehouses["amazon-fba"],
-                shipping_method_mappings=tuple(
-                    ShippingMethodMapping(
-                        channel_slug="amazon-us",
-                        service_level=level,
-                        shipping_method_id=methods["express" if level is ServiceLevel.NEXT_DAY else "standard"],
-                    )
-                    for level in ServiceLevel
-                ),
-                order_processing=OrderProcessing(fulfillment_channels=FulfillmentChannels.BOTH),
-            )
-            repository = ConfigurationRepository(session, SecretBox(settings.master_key, purpose="secrets"), clock)
-            current = await repository.load(installation.id)
-            saved = await repository.save(
-                installation.id,
-                config,
-                expected_version=current.version,
-                refresh_tokens={CONNECTION_ID: REFRESH_TOKEN},
-                actor=Actor(user_id="VXNlcjox", email="admin@example.com"),
-            )
-            await configuration_saved(session, installation.id, saved.authorized_connection_ids, now=clock.now())
-    finally:
-        await engine.dispose()
-
-
 def start(argv: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("ASC_")}
     with log.open("ab") as out:
@@ -189,7 +128,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "--client-secret", CLIENT_SECRET, "--orders", str(args.orders), "--seed", "7",
             f"--orders-between={-args.lead:g}:{-(args.lead + args.spread):g}", "--no-pending",
             "--rate-limit", f"searchOrders={args.search_rate}:20",
-            *[part for option in ORDER_OPTIONS for part in ("--order-option", option)],
+            *[part for option in IMPORTABLE for part in ("--order-option", option)],
         ]  # fmt: skip
         processes.append(start(simulator_argv, work / "simulator.log"))
         saleor_argv = [python, "-m", "saleor_asc_app.testing.saleor_double.server", "--port", str(saleor_port),
@@ -217,7 +156,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         assert response.status_code == 200, response.text
         store = httpx.get(f"{saleor_origin}/_double/state", timeout=30.0).json()
-        asyncio.run(configure(database_url, data_dir, saleor_origin, store))
+        asyncio.run(configure(database_url, data_dir, f"{saleor_origin}/graphql/", store))
         started = time.monotonic()
         load_before = os.getloadavg()
         samples: list[dict[str, Any]] = []

@@ -40,3 +40,16 @@ def mark_browser_tests(items: list[pytest.Item], folder: str) -> None:
     for item in items:
         if folder in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+
+
+# Package-scoped fixtures for the browser test packages: a package's conftest imports them (one browser per package).
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="package")
+def dashboard_host() -> Iterator[tuple[DashboardHost, str]]:
+    with dashboard_host_server() as host:
+        yield host

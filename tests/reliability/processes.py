@@ -344,7 +344,7 @@ class App:
 
     def install_and_configure(self) -> uuid.UUID:
         self.saleor.install(f"{self.origins[0]}/api/manifest")
-        return asyncio.run(configure(self.database_url, self.data_dir, self.saleor))
+        return asyncio.run(configure(self.database_url, self.data_dir, self.saleor.api_url, self.saleor.state()))
 
 
 async def create_missing_tables(database_url: str, data_dir: Path) -> None:
@@ -358,11 +358,11 @@ async def create_missing_tables(database_url: str, data_dir: Path) -> None:
         await engine.dispose()
 
 
-async def configure(database_url: str, data_dir: Path, saleor: Saleor) -> uuid.UUID:
+async def configure(database_url: str, data_dir: Path, saleor_api_url: str, store: dict[str, Any]) -> uuid.UUID:
     """Save a working configuration as staff would on the configuration page (one US connection authorized
-    with the simulator's refresh token, channel, warehouses, shipping methods, UPS for the standard method) and
-    start the sync, through the app's own repository; returns the installation id."""
-    store = saleor.state()
+    with the simulator's refresh token, channel, warehouses, shipping methods, UPS for the standard method of the
+    double's demo ``store``) and start the sync, through the app's own repository; returns the installation id.
+    Also used by the memory benchmark."""
     methods, warehouses = store["shippingMethods"], store["warehouses"]
     settings = load_settings(database_url=database_url, data_dir=data_dir, secret_key=SECRET_KEY)
     engine = create_engine(settings.resolved_database_url)
@@ -371,7 +371,7 @@ async def configure(database_url: str, data_dir: Path, saleor: Saleor) -> uuid.U
     clock = SystemClock()
     try:
         async with sessionmaker() as session, session.begin():
-            installation = await get_by_url(session, saleor.api_url)
+            installation = await get_by_url(session, saleor_api_url)
             assert installation is not None, "the app is not installed"
             config = AppConfiguration(
                 connections=(

@@ -4,26 +4,12 @@ while the browser is open, which would stop the asyncio tests next to them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser
 
-from tests.browser.harness import DashboardHost
-from tests.browser.launch import chromium, dashboard_host_server, mark_browser_tests
+from tests.browser.launch import browser, dashboard_host, mark_browser_tests
+
+__all__ = ["browser", "dashboard_host"]  # package-scoped fixtures: one browser and one host page for this package
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_browser_tests(items, "tests/pii/browser/")
-
-
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="package")
-def dashboard_host() -> Iterator[tuple[DashboardHost, str]]:
-    with dashboard_host_server() as host:
-        yield host
