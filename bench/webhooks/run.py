@@ -252,7 +252,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--seconds", type=float, default=10.0, help="per concurrency level")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16, 64])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16, 64])
     parser.add_argument("--pool", type=int, default=2000, help="distinct pre-signed bodies")
     parser.add_argument("--log-level", default="INFO", help="the server's ASC_LOG_LEVEL (production default INFO)")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy into DIR/<db>.txt (collapsed)")
