@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import Insert, and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,60 +36,31 @@ class ClaimedJob:
     max_attempts: int
 
 
-async def enqueue(
-    session: AsyncSession,
-    kind: str,
-    payload: dict[str, Any] | None = None,
-    *,
-    installation_id: uuid.UUID | None = None,
-    run_after: datetime | None = None,
-    unique_key: str | None = None,
-    concurrency_key: str | None = None,
-    priority: int = 0,
-    max_attempts: int = 8,
-    now: datetime,
-) -> bool:
-    """Add a job to the caller's transaction. With ``unique_key``, does nothing (returns False) while a pending or
-    running job with that key exists."""
-    stmt = enqueue_statement(
-        _dialect(session),
-        kind,
-        payload,
-        installation_id=installation_id,
-        run_after=run_after,
-        unique_key=unique_key,
-        concurrency_key=concurrency_key,
-        priority=priority,
-        max_attempts=max_attempts,
-        now=now,
-    )
-    result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 1))
+class JobOptions(TypedDict, total=False):
+    """What a new job may set besides its kind and payload (``now`` is required)."""
+
+    installation_id: uuid.UUID | None
+    run_after: datetime | None
+    unique_key: str | None
+    concurrency_key: str | None
+    priority: int
+    max_attempts: int
+    now: Required[datetime]
 
 
-def job_row(
-    kind: str,
-    payload: dict[str, Any] | None = None,
-    *,
-    installation_id: uuid.UUID | None = None,
-    run_after: datetime | None = None,
-    unique_key: str | None = None,
-    concurrency_key: str | None = None,
-    priority: int = 0,
-    max_attempts: int = 8,
-    now: datetime,
-) -> dict[str, Any]:
+def job_row(kind: str, payload: dict[str, Any] | None = None, **job: Unpack[JobOptions]) -> dict[str, Any]:
     """Every column of a new pending job (for Core inserts, one row or many)."""
+    now = job["now"]
     return {
         "id": uuid.uuid4(),
         "kind": kind,
         "payload": payload or {},
-        "installation_id": installation_id,
-        "run_after": run_after or now,
-        "unique_key": unique_key,
-        "concurrency_key": concurrency_key,
-        "priority": priority,
-        "max_attempts": max_attempts,
+        "installation_id": job.get("installation_id"),
+        "run_after": job.get("run_after") or now,
+        "unique_key": job.get("unique_key"),
+        "concurrency_key": job.get("concurrency_key"),
+        "priority": job.get("priority", 0),
+        "max_attempts": job.get("max_attempts", 8),
         "status": JobStatus.PENDING.value,
         "attempts": 0,
         "created_at": now,
@@ -97,34 +68,20 @@ def job_row(
     }
 
 
-def enqueue_statement(
-    dialect_name: str,
-    kind: str,
-    payload: dict[str, Any] | None = None,
-    *,
-    installation_id: uuid.UUID | None = None,
-    run_after: datetime | None = None,
-    unique_key: str | None = None,
-    concurrency_key: str | None = None,
-    priority: int = 0,
-    max_attempts: int = 8,
-    now: datetime,
-) -> Insert:
-    """The Core ``INSERT`` of ``enqueue``, for callers that write on a connection without an ORM session."""
-    values = job_row(
-        kind,
-        payload,
-        installation_id=installation_id,
-        run_after=run_after,
-        unique_key=unique_key,
-        concurrency_key=concurrency_key,
-        priority=priority,
-        max_attempts=max_attempts,
-        now=now,
-    )
+async def enqueue(
+    session: AsyncSession, kind: str, payload: dict[str, Any] | None = None, **job: Unpack[JobOptions]
+) -> bool:
+    """Add a job to the caller's transaction. With ``unique_key``, does nothing (returns False) while a pending or
+    running job with that key exists."""
+    result = await session.execute(enqueue_statement(_dialect(session), job_row(kind, payload, **job)))
+    return bool(getattr(result, "rowcount", 1))
+
+
+def enqueue_statement(dialect_name: str, row: dict[str, Any]) -> Insert:
+    """The Core ``INSERT`` of one ``job_row``, skipped on a conflicting active ``unique_key``."""
     insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    stmt = insert(Job).values(**values)
-    if unique_key is not None:
+    stmt = insert(Job).values(**row)
+    if row["unique_key"] is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["unique_key"], index_where=text(ACTIVE_PREDICATE))
     return stmt
 
