@@ -13,7 +13,6 @@ import httpx
 from sqlalchemy import select
 
 from saleor_asc_app.clock import VirtualClock
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.simulator import create_simulator_app
@@ -47,9 +46,6 @@ async def fulfilment_env(
         lwa_client_secret=simulator.app.client_secret,
         **overrides,
     ) as env:
-        async with env.state.engine.begin() as connection:
-            # Until the lead regenerates the migrations with these tables, create them next to the migrated ones.
-            await connection.run_sync(Base.metadata.create_all, checkfirst=True)  # other features' new tables too
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
         if amazon_transport is not None:
             amazon = amazon_transport(amazon)

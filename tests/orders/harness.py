@@ -31,14 +31,12 @@ from saleor_asc_app.configuration.model import (
     ShippingMethodMapping,
 )
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
-from saleor_asc_app.connections.tables import CONNECTION_TABLES
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.orders.service import configuration_saved
-from saleor_asc_app.orders.tables import ORDER_TABLES, AmazonOrder
+from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.simulator.catalog import build_catalog
 from saleor_asc_app.testing.saleor_double import DemoStore, SaleorDouble
@@ -265,11 +263,6 @@ async def orders_env(
         lwa_client_id=app.client_id,
         lwa_client_secret=app.client_secret,
     ) as env:
-        async with env.state.engine.begin() as connection:
-            # Until the lead regenerates the migrations with these tables, create them next to the migrated ones.
-            await connection.run_sync(
-                Base.metadata.create_all, tables=[*ORDER_TABLES, *CONNECTION_TABLES], checkfirst=True
-            )
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
         if amazon_transport is not None:
             amazon = amazon_transport(amazon)

@@ -39,7 +39,6 @@ from saleor_asc_app.configuration.model import (
 )
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.crypto import SecretBox
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import OutgoingAction
@@ -345,17 +344,6 @@ class App:
     def install_and_configure(self) -> uuid.UUID:
         self.saleor.install(f"{self.origins[0]}/api/manifest")
         return asyncio.run(configure(self.database_url, self.data_dir, self.saleor.api_url, self.saleor.state()))
-
-
-async def create_missing_tables(database_url: str, data_dir: Path) -> None:
-    """Until the lead regenerates the single migration, features may have tables it lacks: create them."""
-    settings = load_settings(database_url=database_url, data_dir=data_dir, secret_key=SECRET_KEY)
-    engine = create_engine(settings.resolved_database_url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all, checkfirst=True)
-    finally:
-        await engine.dispose()
 
 
 async def configure(database_url: str, data_dir: Path, saleor_api_url: str, store: dict[str, Any]) -> uuid.UUID:

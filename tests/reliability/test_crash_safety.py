@@ -10,7 +10,6 @@ app's deaths; Saleor retries webhooks the dead app did not answer. Short form: 1
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +20,7 @@ import pytest
 
 from tests.db_servers import PostgresServer
 from tests.reliability.outcome import Expected, problems, resent_packages, settle
-from tests.reliability.processes import App, Process, Services, create_missing_tables, start_saleor, start_simulator
+from tests.reliability.processes import App, Process, Services, start_saleor, start_simulator
 
 # Short: a backlog of orders, all in the first sync window. Long: a smaller backlog and orders arriving for eight
 # more minutes, so that kills keep landing in an import of a few dozen orders at a time (a kill every 0.2–2 s
@@ -117,7 +116,6 @@ def test_killing_the_single_serve_process_loses_nothing_and_duplicates_nothing(
     serve.start()  # the three processes start side by side
     for up in (simulator.wait_up, saleor.wait_up, app.wait_ready):  # `serve` migrates SQLite on start
         up()
-    asyncio.run(create_missing_tables(database_url, app.data_dir))
     outcome = run_crash_test(app, [serve], size, seed=1)
     print(f"serve on SQLite: {outcome}")
 
@@ -129,7 +127,6 @@ def test_killing_the_worker_on_postgresql_loses_nothing_and_duplicates_nothing(
 ) -> None:
     simulator, saleor = start_simulator(services, size["orders"], between=str(size["between"])), start_saleor(services)
     database_url = postgres_server.new_database()
-    asyncio.run(create_missing_tables(database_url, tmp_path / "data"))
     app = App(services, database_url, simulator, saleor, tmp_path / "data")
     app.add_server(worker=False).start()
     worker = app.add_worker()

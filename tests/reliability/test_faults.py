@@ -34,7 +34,6 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.fulfilment.tables import ActionState, OutgoingAction
 from saleor_asc_app.installations import app_token, get_by_url
@@ -124,9 +123,6 @@ class Worlds:
             directory = self._data_dir / f"{flow}-{len(self._worlds)}-{id(timeouts)}"
             directory.mkdir()
             env = await self._stack.enter_async_context(orders_env(self._new_url(), directory, saleor_transport=lose))
-            async with env.state.engine.begin() as connection:
-                # Until the lead regenerates the migrations with every feature table, create them beside them.
-                await connection.run_sync(Base.metadata.create_all, checkfirst=True)
             consent = httpx.ASGITransport(app=create_simulator_app(env.simulator))
             for host in ALL_AMAZON_HOSTS:
                 if host.startswith("sellercentral"):

@@ -19,7 +19,7 @@ from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.jobs.models import Job, JobStatus
 from tests.db_servers import PostgresServer
 from tests.reliability.outcome import Expected, problems, resent_packages, settle
-from tests.reliability.processes import App, Services, create_missing_tables, start_saleor, start_simulator
+from tests.reliability.processes import App, Services, start_saleor, start_simulator
 
 SHORT = {"orders": 200, "fulfilments": 40}
 LONG = {"orders": 2000, "fulfilments": 400}
@@ -56,7 +56,6 @@ def test_two_replicas_and_two_workers_do_no_work_twice_and_lose_no_event(
 ) -> None:
     simulator, saleor = start_simulator(services, size["orders"]), start_saleor(services)
     database_url = postgres_server.new_database()
-    asyncio.run(create_missing_tables(database_url, tmp_path / "data"))
     app = App(services, database_url, simulator, saleor, tmp_path / "data")
     replicas = [app.add_server(worker=False), app.add_server(worker=False)]
     workers = [app.add_worker(), app.add_worker()]

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from saleor_asc_app.db.base import Base
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import ActionState, OutgoingAction
 from saleor_asc_app.installations import get_by_url
@@ -28,8 +27,6 @@ REFUSAL = 'The tracking number "12345" does not fit the format of UPS tracking n
 async def _prepare(live: LiveApp, database_url: str) -> str:
     engine = create_engine(database_url)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all, checkfirst=True)  # until the migration has them
         double = live.saleor.state
         channel = double.channel_by_slug("amazon-us")
         assert channel is not None
