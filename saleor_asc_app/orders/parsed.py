@@ -12,8 +12,8 @@ from typing import Any
 from saleor_asc_app.amazon.models.orders import Order
 
 CACHE_KEY = "orders.parsed"
-# The writer's round (``writer.ROUND_SIZE``): about 25 KiB an order, so about 12 MiB when full.
-DEFAULT_SIZE = 500
+# The writer's next rounds (``writer.ROUND_SIZE``): about 25 KiB an order, so about 6 MiB when full.
+DEFAULT_SIZE = 250
 
 
 class ParsedOrders:
