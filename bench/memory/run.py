@@ -147,7 +147,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "ASC_LWA_TOKEN_URL": f"{simulator_origin}/auth/o2/token",
             "ASC_LOG_LEVEL": "WARNING",
         }
-        app = start([python, "-m", "saleor_asc_app.cli", "serve", "--port", str(app_port)], work / "serve.log", app_env)
+        app_python = str(args.app_python or python)
+        app = start(
+            [app_python, "-m", "saleor_asc_app.cli", "serve", "--port", str(app_port)], work / "serve.log", app_env
+        )
         processes.append(app)
         wait_for(f"{app_origin}/ready", timeout=300, what="the app")
         baseline_rss, _ = memory_of(app.pid)
@@ -219,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between RSS samples")
     parser.add_argument("--progress-interval", type=float, default=5.0, help="seconds between progress reads")
     parser.add_argument("--timeout", type=float, default=3600.0)
+    parser.add_argument(
+        "--app-python",
+        type=Path,
+        help="interpreter of the venv that runs serve (e.g. a production install without the dev extras)",
+    )
     parser.add_argument("--json", type=Path, help="write the full result (every sample) here")
     args = parser.parse_args(argv)
     result = run(args)

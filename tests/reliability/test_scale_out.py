@@ -25,6 +25,13 @@ SHORT = {"orders": 200, "fulfilments": 40}
 LONG = {"orders": 2000, "fulfilments": 400}
 SIZES = [pytest.param(SHORT, id="short"), pytest.param(LONG, id="long", marks=pytest.mark.slow)]
 SETTLE_SECONDS = 600.0
+# Each shipment reads its order once with getOrder, which the simulator limits as Amazon does (0.5/s, burst 30);
+# two worker processes each pace themselves and meet 429s beside each other: 400 shipments need over 13 minutes.
+GET_ORDER_PER_SECOND = 0.5
+
+
+def settle_seconds(size: dict[str, int]) -> float:
+    return max(SETTLE_SECONDS, 1.5 * size["fulfilments"] / GET_ORDER_PER_SECOND)
 
 
 @pytest.fixture
@@ -83,7 +90,7 @@ def test_two_replicas_and_two_workers_do_no_work_twice_and_lose_no_event(
         time.sleep(0.2)
     assert len(fulfilled) == size["fulfilments"], services.logs()
 
-    observed = settle(saleor, simulator, database_url, app.data_dir, expected, timeout=SETTLE_SECONDS)
+    observed = settle(saleor, simulator, database_url, app.data_dir, expected, timeout=settle_seconds(size))
     assert not problems(observed, expected), (problems(observed, expected), services.logs())
     assert resent_packages(observed) == 0  # nobody died: every package went to Amazon once
     webhooks = observed.webhooks
