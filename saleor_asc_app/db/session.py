@@ -34,6 +34,9 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
 
 def configure_sqlite_connection(dbapi_connection: Any) -> None:
     """Settings of every SQLite connection the app opens (the engine's and ``db/sqlite_batch.py``'s)."""
+    # WAL lets readers run beside the single writer; foreign keys are off by default in SQLite. Autocommit mode:
+    # transactions start with BEGIN IMMEDIATE (the engine's ``begin`` event, ``sqlite_batch.py``) so two writers
+    # queue on the lock instead of failing with "database is locked" when one upgrades a read to a write.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -51,9 +54,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # WAL lets readers run beside the single writer; foreign keys are off by default in SQLite.
-        # Transactions start with BEGIN IMMEDIATE so two writers queue on the lock instead of failing
-        # with "database is locked" when one upgrades a read to a write.
         configure_sqlite_connection(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
