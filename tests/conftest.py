@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
-from saleor_asc_app.testing.saleor_double import SaleorDouble
 from tests.db_servers import PostgresServer, SqliteTemplate
+from tests.doubles.saleor_double import SaleorDouble
 from tests.harness import AppEnv, app_env
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import jwt
 
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
 
 
 def dashboard_token(saleor: SaleorDouble, app: App, email: str, /, **claim_overrides: Any) -> str:

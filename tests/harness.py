@@ -21,9 +21,9 @@ from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.settings import Settings, load_settings
 from saleor_asc_app.state import AppState
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
 from saleor_asc_app.webhooks.registry import WebhookRegistry
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
 
 APP_ORIGIN = "http://app.test"
 TEST_SECRET_KEY = "test-master-key-0123456789abcdef-0123456789"

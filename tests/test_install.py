@@ -10,8 +10,8 @@ from graphql import parse, validate
 from sqlalchemy import select
 
 from saleor_asc_app.db.models import Installation
-from saleor_asc_app.testing.saleor_double import InstallError, load_schema
-from saleor_asc_app.testing.saleor_double.schemas import default_extra_schema_paths, pinned_schema
+from tests.doubles.saleor_double import InstallError, load_schema
+from tests.doubles.saleor_double.schemas import default_extra_schema_paths, pinned_schema
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 

@@ -9,7 +9,7 @@ Three processes talk real HTTP on local ports, so only the app is measured:
   due, so the app starts before its first order and imports them as they come, then works through any backlog),
   its searchOrders limit relaxed (``--rate-limit``) so the import is bound by the app, not
   by Amazon's one call per 180 s (the app's limiter follows the ``x-amzn-RateLimit-Limit`` header it answers with);
-- the Saleor double as an HTTP server (``saleor_asc_app.testing.saleor_double.server``), which keeps every order;
+- the Saleor double as an HTTP server (``tests.doubles.saleor_double.server``), which keeps every order;
 - ``saleor-asc-app serve`` on SQLite, pointed at the simulator with ``ASC_AMAZON_ENDPOINT`` / ``ASC_LWA_TOKEN_URL``,
   installed through the double and configured through the app's own repository (one US connection).
 
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             *[part for option in IMPORTABLE for part in ("--order-option", option)],
         ]  # fmt: skip
         processes.append(start(simulator_argv, work / "simulator.log"))
-        saleor_argv = [python, "-m", "saleor_asc_app.testing.saleor_double.server", "--port", str(saleor_port),
+        saleor_argv = [python, "-m", "tests.doubles.saleor_double.server", "--port", str(saleor_port),
                        "--simulator-skus", "--pinned-schema-only"]  # fmt: skip
         processes.append(start(saleor_argv, work / "saleor.log"))
         wait_for(f"{simulator_origin}/_simulator/", timeout=600, what="the simulator (generating the orders)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from saleor_asc_app.saleor.resources import webhooks_dir
+from saleor_asc_app.resources import webhooks_dir
 
 _EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -1,8 +1,7 @@
 """Amazon's static sandbox: the `x-amzn-api-sandbox` cases of the implemented operations.
 
-The cases are extracted from Amazon's models into `sandbox_cases.json` (shipped with the package):
-
-    python -m saleor_asc_app.simulator.extract_sandbox_cases ../shared/contracts/amazon
+The cases are extracted from Amazon's models (`contracts/amazon/`) into `sandbox_cases.json`, which ships with the
+package; `python -m tests.simulator.extract_sandbox_cases` regenerates it and the tests fail when it is stale.
 
 A request matches a case when every parameter the case names has the case's value (a parameter
 named without a value only has to be present). The most specific matching case wins.
@@ -17,20 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from saleor_asc_app.amazon.operations import OPERATIONS
 from saleor_asc_app.simulator.wire import parse_iso
 
 CASES_FILE = Path(__file__).with_name("sandbox_cases.json")
-
-MODEL_FILES: tuple[str, ...] = (
-    "orders_2026-01-01.json",
-    "ordersV0.json",
-    "sellers.json",
-    "feeds_2021-06-30.json",
-    "reports_2021-06-30.json",
-    "listingsItems_2021-08-01.json",
-    "fbaInventory.json",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,38 +83,6 @@ def _same_json(expected: Any, actual: Any) -> bool:
         except ValueError:
             return False
     return bool(expected == actual)
-
-
-def extract_cases(models_dir: Path) -> dict[str, Any]:
-    """The sandbox cases and parameter locations of the implemented operations."""
-    operations: dict[str, Any] = {}
-    # Matched by method and path: v0 and v2026-01-01 both have a "getOrder".
-    wanted = {(op.method, op.path): op.name for op in OPERATIONS.values()}
-    for file_name in MODEL_FILES:
-        spec = json.loads((models_dir / file_name).read_text())
-        for path, methods in spec["paths"].items():
-            for method, operation in methods.items():
-                name = wanted.get((method.upper(), path))
-                if name is None or not isinstance(operation, dict):
-                    continue
-                cases = []
-                for status, response in operation.get("responses", {}).items():
-                    sandbox = response.get("x-amzn-api-sandbox", {})
-                    for case in sandbox.get("static", []):
-                        cases.append(
-                            {
-                                "status": int(status),
-                                "parameters": case.get("request", {}).get("parameters", {}),
-                                "response": case.get("response"),
-                            }
-                        )
-                operations[name] = {
-                    "method": method.upper(),
-                    "path": path,
-                    "parameters": {p["name"]: p["in"] for p in operation.get("parameters", [])},
-                    "cases": cases,
-                }
-    return {"source": "x-amzn-api-sandbox static cases of Amazon's SP-API models", "operations": operations}
 
 
 class SandboxCases:

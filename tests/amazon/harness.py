@@ -6,7 +6,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,8 +14,9 @@ from saleor_asc_app.amazon import LwaAppCredentials, LwaClient, RateLimiter, Reg
 from saleor_asc_app.amazon.retry import RetryPolicy
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.simulator import SellerAccount, SimulatorState, create_simulator_app
+from tests.contracts import amazon_contracts
 
-CONTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "contracts" / "amazon"
+CONTRACTS = amazon_contracts()
 LWA_URL = "https://api.amazon.com/auth/o2/token"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -22,7 +22,7 @@ from saleor_asc_app.amazon.models.shipments import ConfirmShipmentOrderItem, Con
 from saleor_asc_app.amazon.operations import SEARCH_ORDERS
 from saleor_asc_app.amazon.regions import MARKETPLACES
 from saleor_asc_app.simulator import FaultKind, Role
-from saleor_asc_app.simulator.contract import ContractValidator
+from tests.amazon.contract import ContractValidator
 from tests.amazon.harness import CONTRACTS, Harness
 
 ALL_DATA = list(IncludedData)

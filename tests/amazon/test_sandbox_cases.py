@@ -22,8 +22,8 @@ from saleor_asc_app.amazon.models.reports import Report, ReportDocument
 from saleor_asc_app.amazon.models.sellers import GetMarketplaceParticipationsResponse
 from saleor_asc_app.amazon.models.shipments import ConfirmShipmentRequest
 from saleor_asc_app.amazon.transport import SpApiResponse
-from saleor_asc_app.simulator.contract import ContractValidator
 from saleor_asc_app.simulator.sandbox import SandboxCase, SandboxCases
+from tests.amazon.contract import ContractValidator
 from tests.amazon.harness import CONTRACTS, Harness, decimal_equal_json
 
 CASES = [case for operation in ops.OPERATIONS for case in SandboxCases.bundled().cases(operation)]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from saleor_asc_app.auth.dashboard import UnknownTokenKey, verify_dashboard_token
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.errors import Forbidden, Unauthorized
-from saleor_asc_app.testing.saleor_double.keys import SigningKey
+from tests.doubles.saleor_double.keys import SigningKey
 from tests.harness import AppEnv
 
 

@@ -1,16 +1,16 @@
-"""The signature check against real traffic recorded from a running Saleor (shared/contracts/saleor/recorded)."""
+"""The signature check against real traffic recorded from a running Saleor (contracts/saleor/recorded)."""
 
 from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 
 from saleor_asc_app.auth.signatures import SignatureError, UnknownKey, verify_webhook_signature
+from tests.contracts import saleor_contracts
 
-RECORDED = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "saleor" / "recorded"
+RECORDED = saleor_contracts() / "recorded"
 
 
 def recorded(name: str) -> tuple[bytes, str, str]:

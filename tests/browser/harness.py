@@ -24,9 +24,9 @@ from starlette.routing import Route
 
 from saleor_asc_app.app import create_app
 from saleor_asc_app.db.migrate import upgrade_async
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
-from saleor_asc_app.testing.saleor_double.seed import DemoStore
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
+from tests.doubles.saleor_double.seed import DemoStore
 from tests.harness import HostRouter, test_settings
 
 CHROMIUM = "/usr/bin/chromium"

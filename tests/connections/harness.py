@@ -28,8 +28,8 @@ from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.notifications.tables import EmailOutbox
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.seed import DemoStore
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.seed import DemoStore
 from tests.harness import AppEnv, app_env
 from tests.notifications.smtp_server import SmtpSink
 

@@ -11,10 +11,10 @@ import pytest
 
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.state import AppState
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
-from saleor_asc_app.testing.saleor_double.seed import DemoStore
 from tests.dashboard_tokens import dashboard_token
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
+from tests.doubles.saleor_double.seed import DemoStore
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 

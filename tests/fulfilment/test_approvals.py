@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from saleor_asc_app.testing.saleor_double.models import Fulfillment
+from tests.doubles.saleor_double.models import Fulfillment
 from tests.fulfilment.harness import US_SELLER, actions, deliver, fulfil, fulfilment_env, import_unshipped_orders
 from tests.fulfilment.test_shipments import UPS_NUMBER, map_standard_to
 

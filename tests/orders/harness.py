@@ -39,10 +39,10 @@ from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.simulator.catalog import build_catalog
-from saleor_asc_app.testing.saleor_double import DemoStore, SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
+from tests.contracts import schema_324_path
+from tests.doubles.saleor_double import DemoStore, SaleorDouble
+from tests.doubles.saleor_double.models import Order as SaleorOrder
 from tests.harness import AppEnv, app_env
-from tests.saleor.contracts import schema_324_path
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 AMAZON_HOSTS = (

@@ -17,8 +17,8 @@ import pytest
 
 from saleor_asc_app.orders.dashboard_api import AmazonOrderEntry
 from saleor_asc_app.simulator.orders import SimOrder
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
 from tests.harness import APP_ORIGIN
 from tests.orders.checks import unknown_skus
 from tests.orders.harness import DE, SELLERS, UK, US, OrdersEnv, orders_env

@@ -7,7 +7,6 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +24,10 @@ from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.orders.money import MoneyProblem, OrderMoney, TaxConvention, format_amount, quantum, reconcile
 from saleor_asc_app.simulator.disclosure import Disclosure
 from saleor_asc_app.simulator.state import SimulatorState
+from tests.contracts import amazon_contracts
 from tests.orders.builders import item, order
 
-CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contracts" / "amazon" / "orders_2026-01-01.json"
+CONTRACT = amazon_contracts() / "orders_2026-01-01.json"
 CURRENCIES = sorted({m.currency for m in MARKETPLACES})
 D = Decimal
 

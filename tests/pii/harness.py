@@ -25,11 +25,11 @@ from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiAuditEntry, PiiRecord
 from saleor_asc_app.pii.vault import StoreOutcome
 from saleor_asc_app.state import AppState
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
-from saleor_asc_app.testing.saleor_double.seed import DemoStore
 from tests.dashboard_tokens import dashboard_token
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
+from tests.doubles.saleor_double.models import Order as SaleorOrder
+from tests.doubles.saleor_double.seed import DemoStore
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")

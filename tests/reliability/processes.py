@@ -271,9 +271,9 @@ def start_saleor(services: Services) -> Saleor:
     """Start the Saleor double (demo store plus the simulator's SKUs); ``wait_up`` before use."""
     port = free_port()
     argv = python_module(
-        "saleor_asc_app.testing.saleor_double.server", "--port", str(port), "--simulator-skus", "--pinned-schema-only"
+        "tests.doubles.saleor_double.server", "--port", str(port), "--simulator-skus", "--pinned-schema-only"
     )
-    process = services.add("saleor", argv)
+    process = services.add("saleor", argv, {"PYTHONPATH": str(ROOT)})  # the double lives under tests/
     process.start()
     origin = f"http://127.0.0.1:{port}"
     return Saleor(process, origin)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.saleor.contracts import REPO_ROOT
+from tests.contracts import REPO_ROOT
 
 
 def _check(root: Path) -> subprocess.CompletedProcess[str]:

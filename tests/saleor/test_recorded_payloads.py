@@ -17,7 +17,7 @@ from graphql import (
 )
 
 from saleor_asc_app.saleor.subscriptions import load_subscription, subscription_events
-from tests.saleor.contracts import REPO_ROOT, recorded
+from tests.contracts import REPO_ROOT, recorded
 
 RECORDED = REPO_ROOT / "webhooks" / "recorded"
 

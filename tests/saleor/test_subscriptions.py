@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from saleor_asc_app.saleor.subscriptions import UnknownSubscription, load_subscription, subscription_events
-from tests.saleor.contracts import REPO_ROOT
+from tests.contracts import REPO_ROOT
 
 
 def test_loads_the_file_for_an_event_name_in_either_case() -> None:

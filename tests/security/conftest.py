@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.keys import SigningKey
-from saleor_asc_app.testing.saleor_double.models import App
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.keys import SigningKey
+from tests.doubles.saleor_double.models import App
 from tests.harness import APP_ORIGIN, AppEnv, app_env
 
 

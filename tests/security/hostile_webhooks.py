@@ -15,8 +15,8 @@ import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from saleor_asc_app.testing.saleor_double.keys import SigningKey
 from saleor_asc_app.webhooks.registry import WebhookDefinition
+from tests.doubles.saleor_double.keys import SigningKey
 from tests.security.conftest import Store, TwoStores
 
 # A few RSA keys that are not Saleor's (generating one takes ~50 ms, so they are shared).

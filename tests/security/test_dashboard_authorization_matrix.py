@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from saleor_asc_app.db.base import Base
-from saleor_asc_app.testing.saleor_double.keys import SigningKey
+from tests.doubles.saleor_double.keys import SigningKey
 from tests.security.conftest import TwoStores
 from tests.security.graphql_documents import RootField, root_fields
 

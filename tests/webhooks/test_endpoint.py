@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from saleor_asc_app.configuration.tables import StoredConfiguration
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.keys import SigningKey
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
 from saleor_asc_app.webhooks.registry import WebhookDefinition, WebhookRegistry
 from saleor_asc_app.wiring import default_job_registry
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.keys import SigningKey
 from tests.harness import AppEnv, app_env
 
 received: list[tuple[str, dict[str, Any]]] = []

@@ -23,8 +23,8 @@ from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.installations import INSTALLATION_CACHE_TTL_SECONDS
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
 from tests.harness import AppEnv, app_env
 
 PATH = "/api/webhooks/order-cancelled"

@@ -31,10 +31,10 @@ from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.notifications.outbox import EmailContent, queue_email
 from saleor_asc_app.notifications.tables import EmailOutbox
-from saleor_asc_app.testing.saleor_double import SaleorDouble
-from saleor_asc_app.testing.saleor_double.models import App
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, _install, host_page, run_on_own_loop, serve
+from tests.doubles.saleor_double import SaleorDouble
+from tests.doubles.saleor_double.models import App
 from tests.harness import HostRouter
 from tests.harness import test_settings as app_settings
 

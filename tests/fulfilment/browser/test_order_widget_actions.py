@@ -16,9 +16,9 @@ from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import ActionState, OutgoingAction
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
+from tests.doubles.saleor_double.models import Order as SaleorOrder
 
 AMAZON_ORDER_ID = "111-7000000-0000042"
 REFUSAL = 'The tracking number "12345" does not fit the format of UPS tracking numbers.'

@@ -23,9 +23,9 @@ from saleor_asc_app.app import create_app
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.simulator.orders import SimOrder
-from saleor_asc_app.testing.saleor_double import DemoStore, SaleorDouble
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, run_on_own_loop, serve
+from tests.doubles.saleor_double import DemoStore, SaleorDouble
 from tests.harness import HostRouter
 from tests.harness import test_settings as app_settings
 from tests.orders.checks import unknown_skus

@@ -22,9 +22,9 @@ from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.envelope import KeyRing
 from saleor_asc_app.pii.tables import PiiAuditEntry
 from saleor_asc_app.pii.vault import PiiVault
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import SCREENSHOTS, DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
+from tests.doubles.saleor_double.models import Order as SaleorOrder
 from tests.harness import TEST_SECRET_KEY
 from tests.pii.amazon_orders import canary, order
 from tests.pii.harness import ADMIN

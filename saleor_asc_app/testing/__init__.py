@@ -1,1 +1,0 @@
-"""Test doubles shipped with the package for tests and benchmarks (not used in production code paths)."""
