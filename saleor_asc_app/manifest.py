@@ -1,8 +1,8 @@
 """The app manifest, built per request so URLs follow the host Saleor reached us on (or ``ASC_APP_URL``).
 
-Compatibility rules (saleor.md §a): APP_PAGE paths are relative to ``appUrl``; widgets are GET iframes whose relative
-URL the dashboard appends to ``appUrl``; ``HOMEPAGE_WIDGETS`` exists only from 3.23, so it is offered only to a Saleor
-that says (``Saleor-Schema-Version``) it is new enough; ``tokenTargetUrl`` is always set (3.22 requires it).
+Compatibility rules (docs/saleor.md): APP_PAGE paths are relative to ``appUrl``; widgets are GET iframes whose
+relative URL the dashboard appends to ``appUrl``; ``HOMEPAGE_WIDGETS`` exists only from 3.23, so it is offered only to
+a Saleor that says (``Saleor-Schema-Version``) it is new enough; ``tokenTargetUrl`` is always set (3.22 requires it).
 """
 
 from __future__ import annotations

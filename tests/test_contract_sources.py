@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,23 @@ def test_pinned_schema_notes_agree() -> None:
     actual = hashlib.sha256(schema.read_bytes()).hexdigest()
     assert listed_hashes(saleor_contracts())[schema.resolve()] == actual
     assert f"`{actual}`" in (REPO_ROOT / "graphql" / "SOURCE.md").read_text()
+
+
+def test_nothing_reads_outside_the_repository() -> None:
+    """No tracked file but `.ci/run` names the folder beside the repository or the setting that pointed at it."""
+    beside = ".." + "/" + "shared"  # spelled apart so this file does not name it
+    setting = "ASC_" + "SHARED_DIR"
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, check=True, capture_output=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    naming = []
+    for name in filter(None, tracked):
+        path = REPO_ROOT / name
+        if name == ".ci/run" or not path.is_file():
+            continue
+        text = path.read_bytes()
+        if setting.encode() in text or (beside.encode() in text):
+            naming.append(name)
+    assert naming == []

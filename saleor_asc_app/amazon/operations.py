@@ -1,7 +1,7 @@
 """The SP-API operations the app uses: path, method and Amazon's published default usage plan.
 
 Rates and bursts are the "Usage Plan" tables of the operations' descriptions in Amazon's models
-(`../shared/contracts/amazon/*.json`). Amazon may grant a seller more; the `x-amzn-RateLimit-Limit`
+(`contracts/amazon/*.json`). Amazon may grant a seller more; the `x-amzn-RateLimit-Limit`
 response header then carries the actual rate.
 """
 

@@ -1,6 +1,6 @@
 """SP-API regions (endpoints) and the marketplaces each one serves.
 
-Sources: docs /docs/sp-api-endpoints and /docs/marketplace-ids (see ../shared/reference/amazon.md §h).
+Sources: docs /docs/sp-api-endpoints and /docs/marketplace-ids (summarised in docs/amazon.md).
 Seller Central hosts follow Amazon's "Seller Central URLs" table (docs /docs/seller-central-urls); at run
 time prefer the currency reported by Sellers getMarketplaceParticipations.
 """

@@ -1,4 +1,4 @@
-"""The SP-API website authorization flow (amazon.md §b).
+"""The SP-API website authorization flow (docs/amazon.md, "Authorizing a seller").
 
 1. ``start``: a MANAGE_APPS staff user asks to (re-)authorize a connection; the app records a nonce and returns
    Seller Central's consent URL for the connection's region with ``application_id``, the sealed ``state``,

@@ -15,7 +15,7 @@ from saleor_asc_app.saleor.graphql_client.fragments import VariantFields
 
 SKUS_PER_CALL = 100
 PAGE_SIZE = 100
-# Tax classes the app picks by name when the store has them (amazon-money.md §3).
+# Tax classes the app picks by name when the store has them (docs/amazon-money.md, marketplace facilitator).
 MARKETPLACE_FACILITATOR_TAX_CLASS = "amazon: marketplace facilitator"
 SHIPPING_TAX_CLASS_WORD = "shipping"
 STORE_DATA_TTL = timedelta(minutes=5)

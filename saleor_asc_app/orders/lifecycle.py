@@ -1,4 +1,4 @@
-"""When an Amazon order may be imported (amazon-money.md §4): by its Amazon status, fulfilment channel and the
+"""When an Amazon order may be imported (docs/amazon-money.md): by its Amazon status, fulfilment channel and the
 order-processing configuration. Pure functions; the reasons are what staff read in the order inbox."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """An Amazon order (without PII) + the configuration + a resolved Saleor catalogue → one ``orderBulkCreate`` input,
 or the precise reason it cannot be imported. Pure: no I/O, no clock.
 
-The input honours every trap of ``../shared/reference/saleor.md`` §12: lines name ``variantId`` (never
+The input honours every trap of ``docs/saleor.md`` (``orderBulkCreate``): lines name ``variantId`` (never
 ``variantSku``), every line has a ``taxClassId`` and the delivery method a ``shippingTaxClassId``, the shipping
 method is one ``shop.availableShippingMethods`` listed for the channel, ``status`` is always sent, and amounts are
 strings with exactly the currency's decimals. No buyer data is in it: the addresses hold only a country.

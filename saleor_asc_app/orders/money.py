@@ -1,6 +1,6 @@
 """Amazon's order money → Saleor line and shipping totals that add up to Amazon's ``grandTotal`` to the cent.
 
-This is the reconciliation recipe of ``../shared/reference/amazon-money.md`` §5, followed literally:
+This is the recipe of ``docs/amazon-money.md`` ("The reconciliation"), followed literally:
 - per item, tax is detected as added on top (``P == base + TAX``) or included (``P == base``) from its own
   ``proceedsTotal``; discounts are reductions whatever their sign;
 - every non-item charge (shipping, gift wrap, COD fee, OTHER, order-level tips), net of its discounts, is folded into

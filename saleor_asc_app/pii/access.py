@@ -1,4 +1,4 @@
-"""The "View Amazon PII" check (saleor.md §e): membership of the permission group chosen on the configuration page,
+"""The "View Amazon PII" check (docs/saleor.md): membership of the permission group chosen on the configuration page,
 asked of Saleor with the staff user's own dashboard token (``me { permissionGroups }``; membership is not in the
 token), plus channel access: a group that restricts channels only covers orders of its channels, and a user whose
 own access is restricted only sees orders of channels they can reach.

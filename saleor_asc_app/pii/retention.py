@@ -1,4 +1,4 @@
-"""When buyer data must be gone (amazon.md §j): 30 days after delivery; Amazon's latest delivery date stands in
+"""When buyer data must be gone (docs/amazon.md): 30 days after delivery; Amazon's latest delivery date stands in
 while the order is not delivered; a cancelled order's data goes at once.
 
 Amazon's order gives no delivery timestamp: an order whose packages all report DELIVERED counts as delivered at

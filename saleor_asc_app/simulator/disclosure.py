@@ -1,4 +1,4 @@
-"""Which buyer PII an answer may carry (docs /docs/access-orders-pii, ../shared/reference/amazon.md §a).
+"""Which buyer PII an answer may carry (Amazon's access-orders-pii page; docs/amazon.md).
 
 PII is released only for UNSHIPPED, PARTIALLY_SHIPPED and SHIPPED orders, and only to the roles:
 - Direct-to-Consumer Shipping: recipient name, street, postal code, phone (merchant-fulfilled only),

@@ -1,6 +1,6 @@
 """Seeded generation of realistic Orders v2026-01-01 orders.
 
-Money follows ../shared/reference/amazon-money.md: every total is the plain sum of the subtotals
+Money follows docs/amazon-money.md: every total is the plain sum of the subtotals
 under it, discounts and the tax on discounts are negative, tax is added on top (US, CA and some UK
 orders) or included in the price (elsewhere), JPY has no decimals. Each item's discount covers either
 the item or its shipping, never both, so the importer's proportional split of the discount tax is

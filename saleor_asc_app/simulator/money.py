@@ -1,7 +1,7 @@
 """Amounts as Amazon presents them: exact decimals with the currency's exponent (JPY: none).
 
 Tax figures per marketplace are the simulator's assumptions (standard VAT/GST rates, a few US
-state rates); how tax relates to prices follows ../shared/reference/amazon-money.md §3: added on
+state rates); how tax relates to prices follows docs/amazon-money.md ("Tax"): added on
 top in the US and CA (and in Amazon's own UK example), included in the price elsewhere.
 """
 

@@ -1,6 +1,6 @@
 """Contract tests: every request the client sends and every answer the simulator gives, for every
 implemented operation (successes, errors, throttling), validates against Amazon's official models in
-../shared/contracts/amazon; the feed document and its processing report validate against the JSON
+contracts/amazon; the feed document and its processing report validate against the JSON
 listings feed schemas."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The money recipe (amazon-money.md §5): its worked examples, the orders it parks, and properties over generated
+"""The money recipe (docs/amazon-money.md): its worked examples, the orders it parks, and properties over generated
 orders in every currency — the Saleor total is Amazon's grand total to the cent."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Generated orders carry money exactly as Amazon presents it, so the importer can reconcile every one
-to the cent. The reconciliation below is the recipe of ../shared/reference/amazon-money.md §5, written
+to the cent. The reconciliation below is the recipe of docs/amazon-money.md, written
 independently of the generator; invariants I1–I5 must hold for every order of every marketplace."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _details(breakdowns: list[dict[str, Any]], kind: str) -> dict[str, Decimal]:
 
 
 def reconcile(order: dict[str, Any]) -> dict[str, Any]:
-    """amazon-money.md §5: Saleor line and shipping prices of one order, with I1–I5 checked."""
+    """docs/amazon-money.md: Saleor line and shipping prices of one order, with I1–I5 checked."""
     currency = order["proceeds"]["grandTotal"]["currencyCode"]
     exponent = Decimal(1).scaleb(-currency_exponent(currency))
     lines, conventions = [], set()

@@ -21,7 +21,7 @@ from saleor_asc_app.simulator.state import SimFeed, SimulatorState, StoredDocume
 from saleor_asc_app.simulator.wire import iso
 
 DOCUMENT_URL_LIFETIME = timedelta(minutes=5)
-# Removed on 2025-07-31: they end FATAL (../shared/reference/amazon.md §d).
+# Removed on 2025-07-31: they end FATAL (docs/amazon.md, "Feeds").
 RETIRED_FEED_TYPES = frozenset(
     {
         "POST_INVENTORY_AVAILABILITY_DATA",

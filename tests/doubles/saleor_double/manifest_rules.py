@@ -1,5 +1,5 @@
 """Manifest validation: Saleor's `clean_manifest_data` plus the dashboard's stricter extension rules, so a
-manifest the double accepts is accepted by Saleor 3.22–3.24 and its dashboard (reference/saleor.md §a)."""
+manifest the double accepts is accepted by Saleor 3.22–3.24 and its dashboard (docs/saleor.md)."""
 
 from __future__ import annotations
 
