@@ -187,13 +187,13 @@ async def _order_skus(ctx: Any, session: AsyncSession, installation_id: uuid.UUI
 
 
 def listing_kind(item: ListingsItem, marketplace_id: str) -> Listing | None:
-    """What one searchListingsItems answer (asked for one marketplace) says of the SKU there."""
-    if item.summaries is not None and not any(s.marketplace_id == marketplace_id for s in item.summaries):
+    """What one searchListingsItems answer (asked for one marketplace, with summaries and fulfillment
+    availability) says of the SKU there: not listed without a summary for the marketplace; FBA when an Amazon
+    channel is named; else merchant-fulfilled (also a listing with no availability yet, which the app then sets)."""
+    if not any(s.marketplace_id == marketplace_id for s in item.summaries or ()):
         return None
     channels = {a.fulfillment_channel_code for a in item.fulfillment_availability or ()}
-    if channels - {MERCHANT_CHANNEL}:
-        return Listing.FBA
-    return Listing.MFN if MERCHANT_CHANNEL in channels else None
+    return Listing.FBA if channels - {MERCHANT_CHANNEL} else Listing.MFN
 
 
 async def _listings(ctx: Any, client: SpApiClient, marketplace_id: str, skus: Iterable[str]) -> dict[str, Listing]:
@@ -226,11 +226,13 @@ async def _feed_pacing(session: AsyncSession, installation_id: uuid.UUID, now: d
     """(connection, marketplace) pairs that may not get a new feed yet: one is submitted and its result not read,
     or the last one went out less than createFeed's sustained interval ago (so the burst is never used up); and
     per connection the feeds counted against JSON_LISTINGS_FEED's per-region window."""
-    since = min(now - IN_FLIGHT_LIMIT, now - FEED_INTERVAL, now - LISTINGS_FEED_WINDOW)
     result = await session.execute(
         select(StockFeed.connection_id, StockFeed.marketplace_ids, StockFeed.state, StockFeed.created_at).where(
             StockFeed.installation_id == installation_id,
-            or_(StockFeed.state == FeedState.SUBMITTED.value, StockFeed.created_at >= since),
+            or_(
+                (StockFeed.state == FeedState.SUBMITTED.value) & (StockFeed.created_at >= now - IN_FLIGHT_LIMIT),
+                StockFeed.created_at > now - max(FEED_INTERVAL, LISTINGS_FEED_WINDOW),
+            ),
         )
     )
     pacing = _FeedPacing(set(), {})

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from saleor_asc_app.amazon.models.listings import ListingsItem
 from saleor_asc_app.amazon.operations import CREATE_FEED
 from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.configuration.model import SkuMapping
-from saleor_asc_app.inventory.sync import ensure_reconciliation
+from saleor_asc_app.inventory.sync import Listing, ensure_reconciliation, listing_kind
 from saleor_asc_app.inventory.tables import ListingStock
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.processing_errors.tables import ProcessingError
@@ -52,6 +53,25 @@ def sent_by_marketplace(env: OrdersEnv, seller_id: str) -> dict[str, dict[str, i
             for message in document["messages"]:
                 sent.setdefault(marketplace_id, {})[message["sku"]] = message["patches"][0]["value"][0]["quantity"]
     return sent
+
+
+def test_what_a_listing_search_answer_says_per_marketplace() -> None:
+    def item(marketplaces: list[str], *channels: str) -> ListingsItem:
+        summaries = [
+            {"marketplaceId": m, "productType": "HOME", "status": ["BUYABLE"], "createdDate": "2026-01-01T00:00:00Z",
+             "lastUpdatedDate": "2026-01-01T00:00:00Z"}
+            for m in marketplaces
+        ]  # fmt: skip
+        availability = [{"fulfillmentChannelCode": c, "quantity": 1} for c in channels]
+        return ListingsItem.model_validate(
+            {"sku": "A", "summaries": summaries, "fulfillmentAvailability": availability}
+        )
+
+    assert listing_kind(item([DE], "DEFAULT"), DE) is Listing.MFN
+    assert listing_kind(item([DE]), DE) is Listing.MFN  # no availability yet: the app sets it
+    assert listing_kind(item([DE], "AMAZON_EU"), DE) is Listing.FBA
+    assert listing_kind(item([DE], "DEFAULT", "AMAZON_EU"), DE) is Listing.FBA
+    assert listing_kind(item([UK], "DEFAULT"), DE) is None
 
 
 async def test_stock_updates_keep_the_sellers_handling_time_and_restock_date(sqlite_url: str, tmp_path: Path) -> None:

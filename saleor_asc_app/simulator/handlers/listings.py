@@ -89,12 +89,7 @@ def _issue(code: str, message: str, attribute: str | None) -> dict[str, Any]:
     return issue
 
 
-def unknown_sku_message(sku: str) -> str:
-    return f"The SKU '{sku}' does not match any listing of this seller in the requested marketplaces."
-
-
-async def patch_listings_item(call: Call) -> Response:
-    seller_id, sku = call.path("sellerId"), call.path("sku")
+def _check_seller(seller_id: str, call: Call) -> None:
     if seller_id != call.seller.seller_id:
         raise SimError(
             403,
@@ -102,6 +97,15 @@ async def patch_listings_item(call: Call) -> Response:
             "Access to requested resource is denied.",
             "The sellerId does not match the authorized seller.",
         )
+
+
+def unknown_sku_message(sku: str) -> str:
+    return f"The SKU '{sku}' does not match any listing of this seller in the requested marketplaces."
+
+
+async def patch_listings_item(call: Call) -> Response:
+    sku = call.path("sku")
+    _check_seller(call.path("sellerId"), call)
     marketplace_ids = call.query.array("marketplaceIds")
     if not marketplace_ids:
         raise invalid("Missing required parameter marketplaceIds.")
@@ -167,13 +171,7 @@ _REGION_CHANNEL = {"NA": "AMAZON_NA", "EU": "AMAZON_EU", "FE": "AMAZON_FE"}
 async def search_listings_items(call: Call) -> Response:
     """searchListingsItems: the seller's listings in the requested marketplaces, by SKU identifiers or all of them
     (sorted by SKU), with `summaries` (one per marketplace the SKU is listed in) and `fulfillmentAvailability`."""
-    if call.path("sellerId") != call.seller.seller_id:
-        raise SimError(
-            403,
-            "Unauthorized",
-            "Access to requested resource is denied.",
-            "The sellerId does not match the authorized seller.",
-        )
+    _check_seller(call.path("sellerId"), call)
     q = call.query
     marketplace_ids = q.array("marketplaceIds")
     if not marketplace_ids:
