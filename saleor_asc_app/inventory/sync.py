@@ -66,6 +66,7 @@ FEED_INTERVAL = timedelta(seconds=1 / CREATE_FEED.rate)  # createFeed's sustaine
 LISTINGS_FEEDS_PER_WINDOW = 5
 LISTINGS_FEED_WINDOW = timedelta(minutes=5)
 LISTING_CACHE_SECONDS = 6 * 3600.0
+LOOKUPS_PER_PASS = 300
 CACHE_KEY = "inventory.cache"
 ORDER_SCAN_OVERLAP = timedelta(minutes=10)
 RESULT_FIRST_POLL = 60.0
@@ -196,15 +197,30 @@ def listing_kind(item: ListingsItem, marketplace_id: str) -> Listing | None:
     return Listing.FBA if channels - {MERCHANT_CHANNEL} else Listing.MFN
 
 
-async def _listings(ctx: Any, client: SpApiClient, marketplace_id: str, skus: Iterable[str]) -> dict[str, Listing]:
+@dataclass
+class LookupBudget:
+    """searchListingsItems requests one pass may make (at the operation's 5/s, about a minute); a large catalog is
+    looked up over several passes, the SKUs not reached yet wait for the next one."""
+
+    left: int = LOOKUPS_PER_PASS
+
+
+async def listed_in_marketplace(
+    ctx: Any, client: SpApiClient, marketplace_id: str, skus: Iterable[str], budget: LookupBudget
+) -> tuple[dict[str, Listing], set[str]]:
     """SKU → MFN/FBA for those of ``skus`` the seller lists in the marketplace, as Amazon says (looked up again
-    after ``LISTING_CACHE_SECONDS``)."""
+    after ``LISTING_CACHE_SECONDS``), and the SKUs not looked up yet (budget used up)."""
     cache = inventory_cache(getattr(ctx, "extras", {})).listings.setdefault((client.seller_id, marketplace_id), {})
     now = ctx.clock.monotonic()
     wanted = sorted(set(skus))
     stale = [sku for sku in wanted if sku not in cache or now - cache[sku][0] >= LISTING_CACHE_SECONDS]
+    pending: set[str] = set()
     for start in range(0, len(stale), SEARCH_IDENTIFIERS_MAX):
         batch = stale[start : start + SEARCH_IDENTIFIERS_MAX]
+        if budget.left <= 0:
+            pending.update(sku for sku in batch if sku not in cache)  # a stale answer serves until looked up
+            continue
+        budget.left -= 1
         found = {
             item.sku: listing_kind(item, marketplace_id)
             for item in await client.search_listings_items_by_sku(
@@ -213,7 +229,8 @@ async def _listings(ctx: Any, client: SpApiClient, marketplace_id: str, skus: It
         }
         for sku in batch:
             cache[sku] = (now, found.get(sku))
-    return {sku: kind for sku in wanted if (kind := cache[sku][1]) is not None}
+    listed = {sku: kind for sku in wanted if sku in cache and (kind := cache[sku][1]) is not None}
+    return listed, pending
 
 
 @dataclass
@@ -306,6 +323,7 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
     saleor = create_saleor_client(installation.saleor_api_url, app_token(installation, ctx.secret_box), ctx.http_client)
     available = await saleor_available(saleor, {config.mfn_warehouse_id})
     access = amazon_access(ctx)
+    budget = LookupBudget()
     for connection in config.connections:
         if connection.id not in loaded.authorized_connection_ids:
             continue
@@ -321,16 +339,18 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
                 continue
             wanted = candidates[(connection.id, marketplace_id)]
             try:
-                listed = await _listings(ctx, client, marketplace_id, wanted)
+                listed, pending = await listed_in_marketplace(ctx, client, marketplace_id, wanted, budget)
             except SpApiError as exc:
                 log.warning("listings not readable; skipping marketplace", marketplace_id=marketplace_id,
                             error=str(exc))  # fmt: skip
                 continue
+            outcome.deferred = outcome.deferred or bool(pending)  # the rest is looked up in the next pass
             afn = orders.get(marketplace_id, _MarketplaceOrders()).afn
             fba = {sku for sku, kind in listed.items() if kind is Listing.FBA} | (afn & set(listed))
             listed_candidates = {sku: wanted[sku] for sku in listed}
             changes[marketplace_id] = await _changes(ctx, installation_id, connection.id, marketplace_id,
-                                                     listed_candidates, set(wanted) - set(listed), fba, available,
+                                                     listed_candidates, set(wanted) - set(listed) - pending, fba,
+                                                     available,
                                                      processing.inventory_buffer)  # fmt: skip
         allowed = LISTINGS_FEEDS_PER_WINDOW - _region_feeds(pacing, config, connection)
         for marketplace_ids, items in group_by_marketplaces({m: c for m, c in changes.items() if c}):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -19,11 +20,18 @@ from saleor_asc_app.amazon.models.listings import ListingsItem
 from saleor_asc_app.amazon.operations import CREATE_FEED
 from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.configuration.model import SkuMapping
-from saleor_asc_app.inventory.sync import Listing, ensure_reconciliation, listing_kind
+from saleor_asc_app.inventory.sync import (
+    Listing,
+    LookupBudget,
+    ensure_reconciliation,
+    listed_in_marketplace,
+    listing_kind,
+)
 from saleor_asc_app.inventory.tables import ListingStock
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.processing_errors.tables import ProcessingError
 from saleor_asc_app.simulator.handlers.feeds import LISTINGS_FEED
+from tests.amazon.harness import make_harness
 from tests.fulfilment.harness import US_SELLER, fulfilment_env
 from tests.inventory.test_stock_feeds import BUFFER, rows, set_up
 from tests.orders.harness import DE, SELLERS, UK, US, OrdersEnv
@@ -174,3 +182,20 @@ async def test_nine_eu_marketplaces_share_feeds_within_the_listings_feed_limit(s
         for sku in skus:  # every marketplace ends with Saleor's last quantity
             last = max(100 + i for i in range(60) if skus[i % len(skus)] == sku)
             assert {seller.catalog[sku].listing_quantity[m] for m in NINE_EU} == {last}
+
+
+async def test_a_large_catalog_is_looked_up_over_several_passes() -> None:
+    harness = make_harness()
+    try:
+        seller = harness.state.add_seller("ALARGE", marketplace_ids=[DE], catalog_size=45)
+        client = harness.client(seller)
+        ctx = SimpleNamespace(clock=harness.clock, extras={})
+        skus = sorted(seller.catalog)
+
+        listed, pending = await listed_in_marketplace(ctx, client, DE, skus, LookupBudget(left=2))
+        assert len(listed) == 40 and pending == set(skus[40:])  # two requests of 20 SKUs
+        listed, pending = await listed_in_marketplace(ctx, client, DE, skus, LookupBudget(left=2))
+        assert len(listed) == 45 and pending == set()  # only the 5 left were asked for
+        assert harness.state.stats.requests["searchListingsItems"] == 3
+    finally:
+        await harness.http.aclose()
