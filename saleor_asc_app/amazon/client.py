@@ -30,7 +30,12 @@ from saleor_asc_app.amazon.models.feeds import (
     ListingsFeedProcessingReport,
 )
 from saleor_asc_app.amazon.models.inventory import GetInventorySummariesResponse, InventorySummary
-from saleor_asc_app.amazon.models.listings import ListingsItemPatchRequest, ListingsItemSubmissionResponse
+from saleor_asc_app.amazon.models.listings import (
+    ItemSearchResults,
+    ListingsItem,
+    ListingsItemPatchRequest,
+    ListingsItemSubmissionResponse,
+)
 from saleor_asc_app.amazon.models.orders import (
     IMPORT_INCLUDED_DATA,
     FulfillmentStatus,
@@ -59,6 +64,7 @@ from saleor_asc_app.clock import Clock
 
 # Amazon rejects window ends less than two minutes before the request.
 WINDOW_END_LAG = timedelta(minutes=2)
+SEARCH_IDENTIFIERS_MAX = 20  # searchListingsItems: identifiers (maxItems) and pageSize (maximum)
 
 
 class SpApiClient:
@@ -401,6 +407,54 @@ class SpApiClient:
             },
             body=request,
         )
+
+    async def search_listings_items(
+        self,
+        marketplace_ids: Sequence[str],
+        *,
+        identifiers: Sequence[str] | None = None,
+        identifiers_type: str | None = None,
+        included_data: Sequence[str] | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> ItemSearchResults:
+        """One page of the seller's listings in ``marketplace_ids``."""
+        return await self._transport.call_model(
+            ops.SEARCH_LISTINGS_ITEMS,
+            ItemSearchResults,
+            path={"sellerId": self.seller_id},
+            query={
+                "marketplaceIds": marketplace_ids,
+                "identifiers": identifiers,
+                "identifiersType": identifiers_type,
+                "includedData": included_data,
+                "pageSize": page_size,
+                "pageToken": page_token,
+            },
+        )
+
+    async def search_listings_items_by_sku(
+        self, marketplace_id: str, skus: Sequence[str], *, included_data: Sequence[str] = ("summaries",)
+    ) -> list[ListingsItem]:
+        """The seller's listings among ``skus`` (at most 20, the model's limit for ``identifiers``) in one
+        marketplace; a SKU the seller does not list there is absent from the answer."""
+        if not 1 <= len(skus) <= SEARCH_IDENTIFIERS_MAX:
+            raise ValueError(f"search 1 to {SEARCH_IDENTIFIERS_MAX} SKUs at a time")
+        items: list[ListingsItem] = []
+        token: str | None = None
+        while True:
+            page = await self.search_listings_items(
+                [marketplace_id],
+                identifiers=skus,
+                identifiers_type="SKU",
+                included_data=included_data,
+                page_size=SEARCH_IDENTIFIERS_MAX,
+                page_token=token,
+            )
+            items.extend(page.items)
+            token = page.pagination.next_token if page.pagination else None
+            if not token:
+                return items
 
     # --- FBA Inventory ----------------------------------------------------------------------------
 

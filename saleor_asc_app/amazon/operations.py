@@ -38,6 +38,7 @@ GET_REPORT_DOCUMENT = Operation(
     "getReportDocument", "GET", "/reports/2021-06-30/documents/{reportDocumentId}", 0.0167, 15
 )
 PATCH_LISTINGS_ITEM = Operation("patchListingsItem", "PATCH", "/listings/2021-08-01/items/{sellerId}/{sku}", 5.0, 5)
+SEARCH_LISTINGS_ITEMS = Operation("searchListingsItems", "GET", "/listings/2021-08-01/items/{sellerId}", 5.0, 5)
 GET_INVENTORY_SUMMARIES = Operation("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", 2.0, 2)
 
 # cancelOrder (Orders v2026-01-01) is NOT in the copied models: it is taken from Amazon's reference page
@@ -63,6 +64,7 @@ OPERATIONS: dict[str, Operation] = {
         GET_REPORT,
         GET_REPORT_DOCUMENT,
         PATCH_LISTINGS_ITEM,
+        SEARCH_LISTINGS_ITEMS,
         GET_INVENTORY_SUMMARIES,
     )
 }

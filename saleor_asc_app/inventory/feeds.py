@@ -1,15 +1,19 @@
-"""Building JSON_LISTINGS_FEED quantity patches (at most 25,000 messages per feed)."""
+"""Building JSON_LISTINGS_FEED quantity patches (at most 25,000 messages per feed).
+
+Each message `merge`s the merchant-fulfilled (DEFAULT) entry of `fulfillment_availability` with the new quantity:
+unlike `replace`, the seller's handling time (`lead_time_to_ship_max_days`) and `restock_date` stay as they are
+(docs/amazon-listings.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from saleor_asc_app.amazon.models.feeds import ListingsFeed, ListingsFeedHeader, ListingsFeedMessage, PatchOperation
+from saleor_asc_app.amazon.models.feeds import ListingsFeed, ListingsFeedHeader, ListingsFeedMessage
+from saleor_asc_app.amazon.models.listings import fulfillment_quantity_patch
 
 MAX_MESSAGES = 25_000
 # A PATCH of offer attributes only; "PRODUCT" is the generic product type Amazon accepts for offer-only listings.
 PRODUCT_TYPE = "PRODUCT"
-AVAILABILITY_PATH = "/attributes/fulfillment_availability"
 
 
 def quantity_feed(seller_id: str, quantities: Sequence[tuple[str, int]]) -> ListingsFeed:
@@ -24,13 +28,7 @@ def quantity_feed(seller_id: str, quantities: Sequence[tuple[str, int]]) -> List
                 sku=sku,
                 operation_type="PATCH",
                 product_type=PRODUCT_TYPE,
-                patches=[
-                    PatchOperation(
-                        op="replace",
-                        path=AVAILABILITY_PATH,
-                        value=[{"fulfillment_channel_code": "DEFAULT", "quantity": quantity}],
-                    )
-                ],
+                patches=[fulfillment_quantity_patch(quantity)],
             )
             for index, (sku, quantity) in enumerate(quantities, start=1)
         ],

@@ -108,7 +108,6 @@ async def _store(
                 select(ListingStock).where(
                     ListingStock.installation_id == row.installation_id,
                     ListingStock.connection_id == row.connection_id,
-                    ListingStock.marketplace_id == row.marketplace_id,
                     ListingStock.last_feed_id == row.feed_id,
                 )
             )

@@ -4,29 +4,40 @@ Two job kinds run the same pass, one at a time per installation: ``inventory.syn
 (events within the delay coalesce into one run), and ``inventory.reconcile`` on a schedule, because Saleor fires
 no stock event when orders allocate stock. Each pass reads Saleor's stock in pages.
 
-Feed submissions are coalesced for createFeed's limit (0.0083/s, burst 15): at most one feed per seller and
-marketplace is in flight (submitted, result not read yet), and feeds of a marketplace are at least createFeed's
-sustained interval apart; meanwhile changes accumulate (what was last sent stays the reference) and the pending
-sync job waits, so a storm of stock events yields one feed per cycle, never a 429.
-An idle reconciliation is cheap: SKUs of orders already scanned and FBA listings are remembered per process, and a
-store with nothing to keep in stock is looked at hourly, one with stock sync off not at all (saving the
+A SKU goes to a marketplace only where the seller lists it there, merchant-fulfilled: per marketplace, the
+candidates (mapped SKUs; with seller-SKU matching also SKUs of orders from that marketplace and listings the app
+already tracks there) are looked up with searchListingsItems; a listing whose fulfillment availability there names
+an Amazon channel, or whose orders from that marketplace Amazon fulfilled, is FBA there and left alone.
+
+Feeds: changed quantities of one connection (seller and region) are grouped by the set of marketplaces they go to,
+and each group is one feed for those marketplaces (createFeed applies a feed to every marketplace it names;
+docs/amazon-listings.md). Submissions respect createFeed's limit (0.0083/s, burst 15) and JSON_LISTINGS_FEED's own
+(five per five minutes per region): at most one feed per marketplace is in flight (submitted, result not read yet),
+feeds of a marketplace are at least createFeed's sustained interval apart, and a region gets at most five feeds in
+any five minutes; meanwhile changes accumulate (what was last sent stays the reference) and the pending sync job
+waits, so a storm of stock events yields one feed per cycle, never a 429.
+An idle reconciliation is cheap: SKUs of orders already scanned and listing lookups are remembered per process, and
+a store with nothing to keep in stock is looked at hourly, one with stock sync off not at all (saving the
 configuration or a stock event starts the reconciliation again).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from saleor_asc_app.amazon.client import SpApiClient
+from saleor_asc_app.amazon.client import SEARCH_IDENTIFIERS_MAX, SpApiClient
 from saleor_asc_app.amazon.errors import SpApiError
+from saleor_asc_app.amazon.models.listings import ListingsItem
 from saleor_asc_app.amazon.operations import CREATE_FEED
-from saleor_asc_app.configuration.model import AppConfiguration
+from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client
 from saleor_asc_app.installations import app_token, get_by_id
@@ -51,26 +62,41 @@ RECONCILE_IDLE = 3600.0  # no SKU to keep in stock
 IN_FLIGHT_RECHECK = 60.0  # a deferred sync looks again this much later
 IN_FLIGHT_LIMIT = timedelta(hours=2)  # a feed whose result was never read stops blocking after this
 FEED_INTERVAL = timedelta(seconds=1 / CREATE_FEED.rate)  # createFeed's sustained rate: one per ~120 s
-FBA_CACHE_SECONDS = 6 * 3600.0
+# JSON_LISTINGS_FEED's own limit: five submissions per five minutes per region (docs/amazon-listings.md).
+LISTINGS_FEEDS_PER_WINDOW = 5
+LISTINGS_FEED_WINDOW = timedelta(minutes=5)
+LISTING_CACHE_SECONDS = 6 * 3600.0
+LOOKUPS_PER_PASS = 300
 CACHE_KEY = "inventory.cache"
 ORDER_SCAN_OVERLAP = timedelta(minutes=10)
 RESULT_FIRST_POLL = 60.0
 PAGE_SIZE = 100
+MERCHANT_CHANNEL = "DEFAULT"  # fulfillment_channel_code of merchant-fulfilled availability; others are Amazon's
+
+
+class Listing(StrEnum):
+    MFN = "mfn"  # merchant-fulfilled only: the app keeps its quantity
+    FBA = "fba"  # an Amazon fulfillment channel: left alone
 
 
 @dataclass
 class PassOutcome:
     submitted: int = 0
-    deferred: bool = False  # changes wait for a feed in flight (or for a later chunk)
+    deferred: bool = False  # changes wait for a feed in flight, the feed limits, or a later chunk
     idle: bool = False  # nothing to keep in stock
     off: bool = False  # stock sync is not enabled (saving the configuration starts the reconciliation again)
 
 
 @dataclass
+class _MarketplaceOrders:
+    seen: set[str] = field(default_factory=set)  # seller SKUs of orders from the marketplace
+    afn: set[str] = field(default_factory=set)  # of them, in orders Amazon fulfilled
+
+
+@dataclass
 class _OrderSkus:
     latest: datetime | None = None  # the newest ``updated_at`` read so far
-    seen: set[str] = field(default_factory=set)
-    afn: set[str] = field(default_factory=set)
+    by_marketplace: dict[str, _MarketplaceOrders] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,7 +104,8 @@ class InventoryCache:
     """Per process, never needed for correctness: what earlier passes learned and that rarely changes."""
 
     orders: dict[uuid.UUID, _OrderSkus] = field(default_factory=dict)
-    fba: dict[tuple[str, str], tuple[float, set[str]]] = field(default_factory=dict)  # (seller, market) → (at, skus)
+    # (seller, marketplace) → SKU → (looked up at, what Amazon lists there; None: not listed)
+    listings: dict[tuple[str, str], dict[str, tuple[float, Listing | None]]] = field(default_factory=dict)
 
 
 def inventory_cache(extras: dict[str, Any]) -> InventoryCache:
@@ -136,57 +163,126 @@ async def saleor_available(client: SaleorClient, warehouse_ids: set[str]) -> dic
         after = page.page_info.end_cursor
 
 
-async def _order_skus(ctx: Any, session: AsyncSession, installation_id: uuid.UUID) -> tuple[set[str], set[str]]:
-    """Seller SKUs of imported orders, and those of them Amazon fulfilled (FBA); only orders stored since the
-    previous pass of this process are read."""
+async def _order_skus(ctx: Any, session: AsyncSession, installation_id: uuid.UUID) -> dict[str, _MarketplaceOrders]:
+    """Per marketplace, the seller SKUs of imported orders and those of them Amazon fulfilled (FBA there); only
+    orders stored since the previous pass of this process are read."""
     known = inventory_cache(getattr(ctx, "extras", {})).orders.setdefault(installation_id, _OrderSkus())
-    statement = select(AmazonOrder.order_json, AmazonOrder.fulfillment_channel, AmazonOrder.updated_at).where(
-        AmazonOrder.installation_id == installation_id
-    )
+    statement = select(
+        AmazonOrder.order_json, AmazonOrder.marketplace_id, AmazonOrder.fulfillment_channel, AmazonOrder.updated_at
+    ).where(AmazonOrder.installation_id == installation_id)
     if known.latest is not None:
         # Rows committed late by concurrent writers may carry a slightly older stamp: read a little overlap again.
         statement = statement.where(AmazonOrder.updated_at >= known.latest - ORDER_SCAN_OVERLAP)
     latest = known.latest
     result = await session.stream(statement)
-    async for order_json, channel, updated_at in result:
+    async for order_json, marketplace_id, channel, updated_at in result:
         skus = seller_skus_in(order_json)
-        known.seen |= skus
+        seen = known.by_marketplace.setdefault(marketplace_id, _MarketplaceOrders())
+        seen.seen |= skus
         if channel == "AFN":
-            known.afn |= skus
+            seen.afn |= skus
         if updated_at is not None and (latest is None or updated_at > latest):
             latest = updated_at
     known.latest = latest
-    return set(known.seen), set(known.afn)
+    return {m: _MarketplaceOrders(set(o.seen), set(o.afn)) for m, o in known.by_marketplace.items()}
 
 
-async def _fba_skus(ctx: Any, client: SpApiClient, marketplace_id: str) -> set[str]:
-    cache = inventory_cache(getattr(ctx, "extras", {})).fba
-    key = (client.seller_id, marketplace_id)
-    cached = cache.get(key)
-    if cached is not None and ctx.clock.monotonic() - cached[0] < FBA_CACHE_SECONDS:
-        return cached[1]
-    skus = {
-        s.seller_sku
-        async for s in client.iter_inventory_summaries(marketplace_id)
-        if s.seller_sku and (s.total_quantity or 0) > 0
-    }
-    cache[key] = (ctx.clock.monotonic(), skus)
-    return skus
+def listing_kind(item: ListingsItem, marketplace_id: str) -> Listing | None:
+    """What one searchListingsItems answer (asked for one marketplace, with summaries and fulfillment
+    availability) says of the SKU there: not listed without a summary for the marketplace; FBA when an Amazon
+    channel is named; else merchant-fulfilled (also a listing with no availability yet, which the app then sets)."""
+    if not any(s.marketplace_id == marketplace_id for s in item.summaries or ()):
+        return None
+    channels = {a.fulfillment_channel_code for a in item.fulfillment_availability or ()}
+    return Listing.FBA if channels - {MERCHANT_CHANNEL} else Listing.MFN
 
 
-async def _feeds_in_flight(session: AsyncSession, installation_id: uuid.UUID, now: datetime) -> set[tuple[str, str]]:
+@dataclass
+class LookupBudget:
+    """searchListingsItems requests one pass may make (at the operation's 5/s, about a minute); a large catalog is
+    looked up over several passes, the SKUs not reached yet wait for the next one."""
+
+    left: int = LOOKUPS_PER_PASS
+
+
+async def listed_in_marketplace(
+    ctx: Any, client: SpApiClient, marketplace_id: str, skus: Iterable[str], budget: LookupBudget
+) -> tuple[dict[str, Listing], set[str]]:
+    """SKU → MFN/FBA for those of ``skus`` the seller lists in the marketplace, as Amazon says (looked up again
+    after ``LISTING_CACHE_SECONDS``), and the SKUs not looked up yet (budget used up)."""
+    cache = inventory_cache(getattr(ctx, "extras", {})).listings.setdefault((client.seller_id, marketplace_id), {})
+    now = ctx.clock.monotonic()
+    wanted = sorted(set(skus))
+    stale = [sku for sku in wanted if sku not in cache or now - cache[sku][0] >= LISTING_CACHE_SECONDS]
+    pending: set[str] = set()
+    for start in range(0, len(stale), SEARCH_IDENTIFIERS_MAX):
+        batch = stale[start : start + SEARCH_IDENTIFIERS_MAX]
+        if budget.left <= 0:
+            pending.update(sku for sku in batch if sku not in cache)  # a stale answer serves until looked up
+            continue
+        budget.left -= 1
+        found = {
+            item.sku: listing_kind(item, marketplace_id)
+            for item in await client.search_listings_items_by_sku(
+                marketplace_id, batch, included_data=("summaries", "fulfillmentAvailability")
+            )
+        }
+        for sku in batch:
+            cache[sku] = (now, found.get(sku))
+    listed = {sku: kind for sku in wanted if sku in cache and (kind := cache[sku][1]) is not None}
+    return listed, pending
+
+
+@dataclass
+class _FeedPacing:
+    blocked: set[tuple[str, str]]  # (connection, marketplace) that may not get a new feed yet
+    recent: dict[str, int]  # connection → its listings feeds of the last LISTINGS_FEED_WINDOW
+
+
+async def _feed_pacing(session: AsyncSession, installation_id: uuid.UUID, now: datetime) -> _FeedPacing:
     """(connection, marketplace) pairs that may not get a new feed yet: one is submitted and its result not read,
-    or the last one went out less than createFeed's sustained interval ago (so the burst is never used up)."""
+    or the last one went out less than createFeed's sustained interval ago (so the burst is never used up); and
+    per connection the feeds counted against JSON_LISTINGS_FEED's per-region window."""
     result = await session.execute(
-        select(StockFeed.connection_id, StockFeed.marketplace_id).where(
+        select(StockFeed.connection_id, StockFeed.marketplace_ids, StockFeed.state, StockFeed.created_at).where(
             StockFeed.installation_id == installation_id,
             or_(
                 (StockFeed.state == FeedState.SUBMITTED.value) & (StockFeed.created_at >= now - IN_FLIGHT_LIMIT),
-                StockFeed.created_at > now - FEED_INTERVAL,
+                StockFeed.created_at > now - max(FEED_INTERVAL, LISTINGS_FEED_WINDOW),
             ),
         )
     )
-    return {(connection_id, marketplace_id) for connection_id, marketplace_id in result.all()}
+    pacing = _FeedPacing(set(), {})
+    for connection_id, marketplace_ids, state, created_at in result.all():
+        in_flight = state == FeedState.SUBMITTED.value and created_at >= now - IN_FLIGHT_LIMIT
+        if in_flight or created_at > now - FEED_INTERVAL:
+            pacing.blocked |= {(connection_id, m) for m in marketplace_ids}
+        if created_at > now - LISTINGS_FEED_WINDOW:
+            pacing.recent[connection_id] = pacing.recent.get(connection_id, 0) + 1
+    return pacing
+
+
+def _region_feeds(pacing: _FeedPacing, config: AppConfiguration, connection: AmazonConnection) -> int:
+    """Listings feeds of the connection's seller in its region within the window (Amazon counts per region)."""
+    return sum(
+        pacing.recent.get(c.id, 0)
+        for c in config.connections
+        if c.seller_id == connection.seller_id and c.region is connection.region
+    )
+
+
+def group_by_marketplaces(changes: dict[str, list[tuple[str, int]]]) -> list[tuple[list[str], list[tuple[str, int]]]]:
+    """Marketplace → changed (SKU, quantity) into feeds: each (SKU, quantity) goes to exactly the marketplaces it
+    changed in, so a group is the messages sharing one set of marketplaces (largest group first)."""
+    targets: dict[tuple[str, int], list[str]] = {}
+    for marketplace_id, items in sorted(changes.items()):
+        for item in items:
+            targets.setdefault(item, []).append(marketplace_id)
+    groups: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    for item, marketplace_ids in targets.items():
+        groups.setdefault(tuple(marketplace_ids), []).append(item)
+    ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))
+    return [(list(marketplace_ids), sorted(items)) for marketplace_ids, items in ordered]
 
 
 async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome:
@@ -203,18 +299,31 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
         if not processing.inventory_sync_enabled or not config.mfn_warehouse_id:
             outcome.off = True
             return outcome
-        seen, afn_from_orders = await _order_skus(ctx, session, installation_id)
-        known = set((await session.execute(
-            select(ListingStock.sku).where(ListingStock.installation_id == installation_id)
-        )).scalars())  # fmt: skip
-        in_flight = await _feeds_in_flight(session, installation_id, ctx.clock.now())
-    candidates = amazon_skus(config, seen | known)
-    if not candidates:
+        orders = await _order_skus(ctx, session, installation_id)
+        tracked: dict[tuple[str, str], set[str]] = {}
+        for connection_id, marketplace_id, sku in (
+            await session.execute(
+                select(ListingStock.connection_id, ListingStock.marketplace_id, ListingStock.sku).where(
+                    ListingStock.installation_id == installation_id
+                )
+            )
+        ).all():
+            tracked.setdefault((connection_id, marketplace_id), set()).add(sku)
+        pacing = await _feed_pacing(session, installation_id, ctx.clock.now())
+    candidates = {
+        (connection.id, m): amazon_skus(
+            config, orders.get(m, _MarketplaceOrders()).seen | tracked.get((connection.id, m), set())
+        )
+        for connection in config.connections
+        for m in connection.marketplace_ids
+    }
+    if not any(candidates.values()):
         outcome.idle = True
         return outcome
     saleor = create_saleor_client(installation.saleor_api_url, app_token(installation, ctx.secret_box), ctx.http_client)
     available = await saleor_available(saleor, {config.mfn_warehouse_id})
     access = amazon_access(ctx)
+    budget = LookupBudget()
     for connection in config.connections:
         if connection.id not in loaded.authorized_connection_ids:
             continue
@@ -223,29 +332,43 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
                 client = await usable_client(ctx, session, installation_id, connection)
             except ConnectionPaused:
                 continue  # expired, revoked: no Amazon call; the reconciliation catches up once re-authorized
+        changes: dict[str, list[tuple[str, int]]] = {}
         for marketplace_id in connection.marketplace_ids:
-            if (connection.id, marketplace_id) in in_flight:
+            if (connection.id, marketplace_id) in pacing.blocked:
                 outcome.deferred = True  # changes accumulate until that feed's result is read
                 continue
+            wanted = candidates[(connection.id, marketplace_id)]
             try:
-                afn = afn_from_orders | await _fba_skus(ctx, client, marketplace_id)
+                listed, pending = await listed_in_marketplace(ctx, client, marketplace_id, wanted, budget)
             except SpApiError as exc:
-                log.warning(
-                    "FBA inventory not readable; skipping marketplace", marketplace_id=marketplace_id, error=str(exc)
-                )
+                log.warning("listings not readable; skipping marketplace", marketplace_id=marketplace_id,
+                            error=str(exc))  # fmt: skip
                 continue
-            changes = await _changes(ctx, installation_id, connection.id, marketplace_id, candidates, afn, available,
-                                     processing.inventory_buffer)  # fmt: skip
-            if not changes:
-                continue
-            first, *rest = chunks(changes)
-            outcome.deferred = outcome.deferred or bool(rest)  # one feed in flight per marketplace
-            wait = access.wait_time(connection.seller_id, CREATE_FEED)
-            if wait > 0:
-                raise RetryJob("waiting for createFeed's rate limit", delay=wait)
-            feed_id = await client.submit_listings_feed(quantity_feed(connection.seller_id, first), [marketplace_id])
-            await _record_feed(ctx, installation_id, connection.id, marketplace_id, feed_id, first)
-            outcome.submitted += 1
+            outcome.deferred = outcome.deferred or bool(pending)  # the rest is looked up in the next pass
+            afn = orders.get(marketplace_id, _MarketplaceOrders()).afn
+            fba = {sku for sku, kind in listed.items() if kind is Listing.FBA} | (afn & set(listed))
+            listed_candidates = {sku: wanted[sku] for sku in listed}
+            changes[marketplace_id] = await _changes(ctx, installation_id, connection.id, marketplace_id,
+                                                     listed_candidates, set(wanted) - set(listed) - pending, fba,
+                                                     available,
+                                                     processing.inventory_buffer)  # fmt: skip
+        allowed = LISTINGS_FEEDS_PER_WINDOW - _region_feeds(pacing, config, connection)
+        for marketplace_ids, items in group_by_marketplaces({m: c for m, c in changes.items() if c}):
+            for chunk in chunks(items):
+                if allowed <= 0:
+                    outcome.deferred = True  # JSON_LISTINGS_FEED's window for this region is full
+                    break
+                wait = access.wait_time(connection.seller_id, CREATE_FEED)
+                if wait > 0:
+                    raise RetryJob("waiting for createFeed's rate limit", delay=wait)
+                feed_id = await client.submit_listings_feed(quantity_feed(connection.seller_id, chunk), marketplace_ids)
+                await _record_feed(ctx, installation_id, connection.id, marketplace_ids, feed_id, chunk)
+                pacing.recent[connection.id] = pacing.recent.get(connection.id, 0) + 1
+                allowed -= 1
+                outcome.submitted += 1
+                if len(items) > len(chunk):
+                    outcome.deferred = True  # one feed in flight per marketplace: the next chunk waits for it
+                    break
     return outcome
 
 
@@ -254,28 +377,26 @@ async def _changes(
     installation_id: uuid.UUID,
     connection_id: str,
     marketplace_id: str,
-    candidates: dict[str, tuple[str, int]],
-    afn: set[str],
+    listed: dict[str, tuple[str, int]],
+    unlisted: set[str],
+    fba: set[str],
     available: dict[str, int],
     buffer: int,
 ) -> list[tuple[str, int]]:
-    """Upsert the listing rows (Saleor SKU, FBA flag); the SKUs whose quantity differs from what was last sent."""
+    """Upsert the rows of the SKUs listed in the marketplace (Saleor SKU, FBA flag), drop those Amazon no longer
+    lists there; the merchant-fulfilled SKUs whose quantity differs from what was last sent."""
     now = ctx.clock.now()
     changes: list[tuple[str, int]] = []
     async with ctx.sessionmaker() as session, session.begin():
-        rows = {
-            row.sku: row
-            for row in (
-                await session.execute(
-                    select(ListingStock).where(
-                        ListingStock.installation_id == installation_id,
-                        ListingStock.connection_id == connection_id,
-                        ListingStock.marketplace_id == marketplace_id,
-                    )
-                )
-            ).scalars()
-        }
-        for sku, (saleor_sku, ratio) in sorted(candidates.items()):
+        scope = (
+            ListingStock.installation_id == installation_id,
+            ListingStock.connection_id == connection_id,
+            ListingStock.marketplace_id == marketplace_id,
+        )
+        if unlisted:
+            await session.execute(delete(ListingStock).where(*scope, ListingStock.sku.in_(sorted(unlisted))))
+        rows = {row.sku: row for row in (await session.execute(select(ListingStock).where(*scope))).scalars()}
+        for sku, (saleor_sku, ratio) in sorted(listed.items()):
             row = rows.get(sku)
             if row is None:
                 row = ListingStock(
@@ -284,7 +405,7 @@ async def _changes(
                 )  # fmt: skip
                 session.add(row)
             row.saleor_sku = saleor_sku
-            row.afn = sku in afn
+            row.afn = sku in fba
             if row.afn:
                 continue
             quantity = amazon_quantity(available.get(saleor_sku), ratio, buffer)
@@ -297,7 +418,7 @@ async def _record_feed(
     ctx: Any,
     installation_id: uuid.UUID,
     connection_id: str,
-    marketplace_id: str,
+    marketplace_ids: list[str],
     feed_id: str,
     chunk: list[tuple[str, int]],
 ) -> None:
@@ -308,7 +429,7 @@ async def _record_feed(
             id=uuid.uuid4(),
             installation_id=installation_id,
             connection_id=connection_id,
-            marketplace_id=marketplace_id,
+            marketplace_ids=list(marketplace_ids),
             feed_id=feed_id,
             state=FeedState.SUBMITTED.value,
             messages=[{"messageId": i, "sku": sku, "quantity": q} for i, (sku, q) in enumerate(chunk, start=1)],
@@ -320,7 +441,7 @@ async def _record_feed(
                 select(ListingStock).where(
                     ListingStock.installation_id == installation_id,
                     ListingStock.connection_id == connection_id,
-                    ListingStock.marketplace_id == marketplace_id,
+                    ListingStock.marketplace_id.in_(list(marketplace_ids)),
                     ListingStock.sku.in_(list(quantities)),
                 )
             )
@@ -341,7 +462,7 @@ async def _record_feed(
             run_after=now + timedelta(seconds=RESULT_FIRST_POLL),
             now=now,
         )
-    log.info("stock feed submitted", feed_id=feed_id, marketplace_id=marketplace_id, messages=len(chunk))
+    log.info("stock feed submitted", feed_id=feed_id, marketplace_ids=marketplace_ids, messages=len(chunk))
 
 
 async def run_sync_job(ctx: Any, job: ClaimedJob) -> None:

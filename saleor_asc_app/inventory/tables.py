@@ -1,5 +1,6 @@
-"""What the app last told Amazon per listing (so only changed quantities go out, and FBA listings are left alone)
-and each stock feed it submitted, with Amazon's processing report kept (gzip) after Amazon drops it (28 days)."""
+"""What the app last told Amazon per listing (one row per connection, marketplace and SKU the seller lists there;
+only changed quantities go out, FBA listings are left alone) and each stock feed it submitted, with Amazon's
+processing report kept (gzip) after Amazon drops it (28 days)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ class StockFeed(IdMixin, Base):
 
     installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))
     connection_id: Mapped[str] = mapped_column(String(100))
-    marketplace_id: Mapped[str] = mapped_column(String(20))
+    marketplace_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the feed applies to each of them
     feed_id: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(20), default=FeedState.SUBMITTED.value)
     messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # messageId, sku, quantity

@@ -55,6 +55,7 @@ _HANDLERS: tuple[tuple[Operation, Handler], ...] = (
     (ops.GET_REPORT, reports.get_report),
     (ops.GET_REPORT_DOCUMENT, reports.get_report_document),
     (ops.PATCH_LISTINGS_ITEM, listings.patch_listings_item),
+    (ops.SEARCH_LISTINGS_ITEMS, listings.search_listings_items),
     (ops.GET_INVENTORY_SUMMARIES, inventory.get_inventory_summaries),
 )
 

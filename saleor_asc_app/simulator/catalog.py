@@ -7,6 +7,7 @@ import string
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 _PRODUCTS: tuple[tuple[str, str, str, str], ...] = (
     # category, title, USD price, weight in pounds
@@ -46,11 +47,19 @@ class Product:
     weight_pounds: Decimal
     fn_sku: str
     product_type: str = "HOME"
-    # marketplace id -> quantity available (MFN listing, set through listings patches/feeds)
+    # marketplace id -> quantity available (MFN listing, set through listings patches/feeds): the listing's
+    # `fulfillment_availability` carries a DEFAULT (merchant-fulfilled) entry in that marketplace
     listing_quantity: dict[str, int] = field(default_factory=dict)
-    # marketplace id -> FBA fulfillable quantity
+    # marketplace id -> FBA fulfillable quantity: the listing carries an Amazon fulfillment channel there
     fba_quantity: dict[str, int] = field(default_factory=dict)
+    # marketplace id -> the DEFAULT entry's other fields as the seller set them (lead_time_to_ship_max_days,
+    # restock_date, ...): a patch's `merge` keeps what it does not name, a `replace` sets the whole entry
+    fulfillment_details: dict[str, dict[str, Any]] = field(default_factory=dict)
     updated: datetime | None = None
+
+    def listed_in(self, marketplace_id: str) -> bool:
+        """The seller lists this SKU in the marketplace (merchant- or Amazon-fulfilled)."""
+        return marketplace_id in self.listing_quantity or marketplace_id in self.fba_quantity
 
 
 def _asin(rng: random.Random) -> str:

@@ -110,6 +110,12 @@ async def test_client_and_simulator_follow_the_models(harness: Harness, validato
         )
     summaries = [s async for s in client.iter_inventory_summaries("ATVPDKIKX0DER", details=True)]
     assert len(summaries) == len(seller.catalog)
+    listed = await client.search_listings_items_by_sku(
+        "ATVPDKIKX0DER", [sku, "NOPE-1"], included_data=("summaries", "fulfillmentAvailability")
+    )
+    assert [item.sku for item in listed] == [sku]
+    page = await client.search_listings_items(["ATVPDKIKX0DER"], included_data=["summaries"], page_size=5)
+    assert len(page.items) == 5 and page.pagination and page.pagination.next_token
 
     # Feeds: document, upload, feed, polling, result document (GZIP).
     feed = ListingsFeed(
@@ -169,6 +175,7 @@ async def test_client_and_simulator_follow_the_models(harness: Harness, validato
         "confirmShipment",
         "getMarketplaceParticipations",
         "patchListingsItem",
+        "searchListingsItems",
         "getInventorySummaries",
         "createFeedDocument",
         "createFeed",

@@ -16,7 +16,11 @@ from saleor_asc_app.amazon import operations as ops
 from saleor_asc_app.amazon.errors import InvalidInput, SpApiError
 from saleor_asc_app.amazon.models.feeds import CreateFeedDocumentResponse, Feed, FeedDocument
 from saleor_asc_app.amazon.models.inventory import GetInventorySummariesResponse
-from saleor_asc_app.amazon.models.listings import ListingsItemPatchRequest, ListingsItemSubmissionResponse
+from saleor_asc_app.amazon.models.listings import (
+    ItemSearchResults,
+    ListingsItemPatchRequest,
+    ListingsItemSubmissionResponse,
+)
 from saleor_asc_app.amazon.models.orders import GetOrderResponse, IncludedData, SearchOrdersResponse
 from saleor_asc_app.amazon.models.reports import Report, ReportDocument
 from saleor_asc_app.amazon.models.sellers import GetMarketplaceParticipationsResponse
@@ -134,6 +138,18 @@ def _typed_call(client: SpApiClient, case: SandboxCase) -> Callable[[], Awaitabl
             )
 
         return patch
+    if name == "searchListingsItems":
+
+        async def search_listings() -> BaseModel:
+            return await client.search_listings_items(
+                v("marketplaceIds"),
+                identifiers=v("identifiers"),
+                identifiers_type=v("identifiersType"),
+                included_data=v("includedData"),
+                page_size=v("pageSize"),
+            )
+
+        return search_listings
     raise AssertionError(f"no typed call for {name}")
 
 
@@ -159,6 +175,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "getReport": Report,
     "getReportDocument": ReportDocument,
     "patchListingsItem": ListingsItemSubmissionResponse,
+    "searchListingsItems": ItemSearchResults,
     "getInventorySummaries": GetInventorySummariesResponse,
 }
 
@@ -168,7 +185,7 @@ async def _raw_call(client: SpApiClient, case: SandboxCase) -> SpApiResponse:
     operation = ops.OPERATIONS[case.operation]
     names = [n.strip("{}") for n in operation.path.split("/") if n.startswith("{")]
     path = {n: str(_value(case, n) or "x") for n in names}
-    if case.operation == "patchListingsItem":
+    if case.operation in ("patchListingsItem", "searchListingsItems"):
         path.setdefault("sellerId", client.seller_id)
         if path["sellerId"] == "x":
             path["sellerId"] = client.seller_id
@@ -210,4 +227,4 @@ def test_every_implemented_operation_with_static_cases_is_covered() -> None:
     with_cases = {c.operation for c in CASES}
     # FBA inventory has only a dynamic sandbox in Amazon's model.
     assert with_cases == set(ops.OPERATIONS) - {"getInventorySummaries"}
-    assert len(CASES) == 29
+    assert len(CASES) == 31

@@ -1,7 +1,7 @@
 """Stock feeds respect createFeed's limit (0.0083/s, burst 15) in virtual time: a storm of stock events yields at
 most one feed in flight per seller and marketplace, changes accumulate meanwhile and none is lost; the
 reconciliation and the import-error scan start when the configuration is saved, and an idle reconciliation asks
-Amazon for FBA listings only now and then."""
+Amazon which SKUs it lists (and how they are fulfilled) only now and then."""
 
 from __future__ import annotations
 
@@ -91,6 +91,7 @@ async def test_an_idle_reconciliation_is_cheap(sqlite_url: str, tmp_path: Path) 
         requests = env.simulator.stats.requests
         assert len(feed_messages(env)) == feeds_before  # nothing changed, nothing sent
         assert requests[CREATE_FEED.name] == requests_before[CREATE_FEED.name]
-        # FBA listings are read again every 6 hours at most, not on each reconciliation.
-        assert requests["getInventorySummaries"] - requests_before.get("getInventorySummaries", 0) <= 2
+        # Listings are looked up again every 6 hours at most (4 SKUs: one request), not on each reconciliation.
+        assert requests_before["searchListingsItems"] >= 1
+        assert requests["searchListingsItems"] - requests_before["searchListingsItems"] <= 2
         assert await jobs_of(env, RECONCILE_KIND) == 1  # one standing job, rescheduled, never one per tick

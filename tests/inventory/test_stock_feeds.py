@@ -1,12 +1,14 @@
 """Stock to Amazon against the SP-API simulator and the Saleor double: a reconciliation sends every mapped
 MFN SKU's available stock minus the buffer as a JSON_LISTINGS_FEED, FBA SKUs are left alone, a stock event sends
-only what changed, an allocation (no event) is caught by the next reconciliation, and an unknown SKU's issue
-is attached to its listing and recorded as a processing error, with the processing report kept."""
+only what changed, an allocation (no event) is caught by the next reconciliation, and the issue of a SKU whose
+listing the seller deleted while its feed waited is attached to its listing and recorded as a processing error,
+with the processing report kept."""
 
 from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from tests.orders.harness import SELLERS, US, OrdersEnv
 
 MFN_SKUS = ("SIM-KITCHEN-001", "SIM-KITCHEN-002")
 FBA_SKU = "SIM-KITCHEN-003"
-UNKNOWN = "NOT-ON-AMAZON-1"
+UNKNOWN = "DELISTED-1"  # listed when the app looks, deleted by the seller while its feed waits
 BUFFER = 2
 
 
@@ -29,6 +31,7 @@ async def set_up(env: OrdersEnv) -> None:
     for seller in env.simulator.sellers.values():
         seller.orders.clear()
     catalog = env.simulator.sellers[US_SELLER].catalog
+    catalog[UNKNOWN] = replace(catalog["SIM-HOME-005"], sku=UNKNOWN, listing_quantity={US: 1}, fba_quantity={})
     for sku in MFN_SKUS:
         catalog[sku].fba_quantity = {}  # merchant-fulfilled listings
     catalog[FBA_SKU].fba_quantity[US] = 5  # Amazon holds FBA stock of this one
@@ -52,6 +55,16 @@ def feed_messages(env: OrdersEnv) -> list[dict[str, int]]:
     return sent
 
 
+async def first_feed_with_a_delisted_sku(env: OrdersEnv) -> None:
+    """The first reconciliation submits its feed; the seller deletes one listing at Amazon before it is processed."""
+    async with env.state.sessionmaker() as session, session.begin():
+        await ensure_reconciliation(session, env.installation_id, now=env.clock.now())
+    await env.run_jobs()
+    assert env.simulator.seller_feeds(US_SELLER), "the reconciliation submitted no feed"
+    del env.simulator.sellers[US_SELLER].catalog[UNKNOWN]
+    await env.run_for(300, step=60)
+
+
 async def rows(env: OrdersEnv, model: Any) -> list[Any]:
     async with env.state.sessionmaker() as session:
         return list(
@@ -62,9 +75,7 @@ async def rows(env: OrdersEnv, model: Any) -> list[Any]:
 async def test_reconciliation_stock_events_and_feed_issues(sqlite_url: str, tmp_path: Path) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         await set_up(env)
-        async with env.state.sessionmaker() as session, session.begin():
-            await ensure_reconciliation(session, env.installation_id, now=env.clock.now())
-        await env.run_for(300, step=60)
+        await first_feed_with_a_delisted_sku(env)
 
         assert feed_messages(env) == [{"SIM-KITCHEN-001": 38, "SIM-KITCHEN-002": 0, UNKNOWN: 7}]
         catalog = env.simulator.sellers[US_SELLER].catalog

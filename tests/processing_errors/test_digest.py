@@ -1,6 +1,6 @@
-"""A stock feed with an unknown SKU produces an issue, a notification on the Processing errors page and one
-digest e-mail on a real SMTP server — to the staff with MANAGE_SETTINGS when no recipient is configured, to the
-configured recipients otherwise — and at most one digest per interval."""
+"""A stock feed with a SKU whose listing the seller deleted produces an issue, a notification on the Processing
+errors page and one digest e-mail on a real SMTP server — to the staff with MANAGE_SETTINGS when no recipient is
+configured, to the configured recipients otherwise — and at most one digest per interval."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 
 from saleor_asc_app.configuration.model import Recipient, RecipientKind
-from saleor_asc_app.inventory.sync import ensure_reconciliation
 from saleor_asc_app.processing_errors.digest import TITLE
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
 from tests.fulfilment.harness import fulfilment_env
-from tests.inventory.test_stock_feeds import UNKNOWN, set_up
+from tests.inventory.test_stock_feeds import UNKNOWN, first_feed_with_a_delisted_sku, set_up
 from tests.notifications.smtp_server import SmtpSink, smtp_server
 from tests.orders.harness import OrdersEnv
 
@@ -44,9 +43,7 @@ async def page(env: OrdersEnv, query: str, email: str = "admin@example.com") -> 
 
 async def unknown_sku_feed(env: OrdersEnv) -> None:
     await set_up(env)
-    async with env.state.sessionmaker() as session, session.begin():
-        await ensure_reconciliation(session, env.installation_id, now=env.clock.now())
-    await env.run_for(300, step=60)
+    await first_feed_with_a_delisted_sku(env)
 
 
 async def test_a_feed_issue_is_listed_and_emailed_once_to_the_manage_settings_staff(
@@ -91,8 +88,6 @@ async def test_configured_recipients_receive_the_digest(sqlite_url: str, tmp_pat
             }
         )
         await env.save(config.model_copy(update={"notifications": notifications}))
-        async with env.state.sessionmaker() as session, session.begin():
-            await ensure_reconciliation(session, env.installation_id, now=env.clock.now())
-        await env.run_for(300, step=60)
+        await first_feed_with_a_delisted_sku(env)
         [mail] = smtp.wait_for(1)
         assert sorted(mail.rcpt_tos) == ["eu.manager@example.com", "feeds@example.com"]

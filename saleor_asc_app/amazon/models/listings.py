@@ -1,4 +1,4 @@
-"""Listings Items API 2021-08-01 `patchListingsItem` (`listingsItems_2021-08-01.json`)."""
+"""Listings Items API 2021-08-01 `patchListingsItem` and `searchListingsItems` (`listingsItems_2021-08-01.json`)."""
 
 from __future__ import annotations
 
@@ -51,10 +51,71 @@ class ListingsItemSubmissionResponse(ApiModel):
     identifiers: list[ItemIdentifiersByMarketplace] | None = None
 
 
+class ItemImage(ApiModel):
+    link: str
+    height: int
+    width: int
+
+
+class ItemSummaryByMarketplace(ApiModel):
+    marketplace_id: str
+    asin: str | None = None
+    product_type: str
+    condition_type: str | None = None
+    status: list[Literal["BUYABLE", "DISCOVERABLE"]]
+    fn_sku: str | None = None
+    item_name: str | None = None
+    created_date: datetime
+    last_updated_date: datetime
+    main_image: ItemImage | None = None
+
+
+class Money(ApiModel):
+    currency_code: str
+    amount: str  # a decimal number as Amazon writes it
+
+
+class Points(ApiModel):
+    points_number: int
+
+
+class ItemOffer(ApiModel):
+    marketplace_id: str
+    offer_type: Literal["B2C", "B2B"]
+    price: Money
+    points: Points | None = None
+    audience: dict[str, str] | None = None
+
+
+class FulfillmentAvailability(ApiModel):
+    fulfillment_channel_code: str
+    quantity: int | None = None
+
+
+class ListingsItem(ApiModel):
+    sku: str
+    summaries: list[ItemSummaryByMarketplace] | None = None
+    offers: list[ItemOffer] | None = None
+    fulfillment_availability: list[FulfillmentAvailability] | None = None
+    issues: list[Issue] | None = None
+
+
+class ItemSearchPagination(ApiModel):
+    next_token: str | None = None
+    previous_token: str | None = None
+
+
+class ItemSearchResults(ApiModel):
+    number_of_results: int
+    pagination: ItemSearchPagination | None = None
+    items: list[ListingsItem]
+
+
 def fulfillment_quantity_patch(quantity: int, channel: str = "DEFAULT") -> PatchOperation:
-    """The patch that sets an MFN listing's available quantity."""
+    """The patch that sets an MFN listing's available quantity and keeps the entry's other fields (handling time,
+    restock date): `merge` names the entry by its selector `fulfillment_channel_code`."""
     return PatchOperation(
-        op="replace",
+        op="merge",
         path="/attributes/fulfillment_availability",
         value=[{"fulfillment_channel_code": channel, "quantity": quantity}],
     )

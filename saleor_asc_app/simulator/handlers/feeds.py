@@ -10,9 +10,11 @@ from typing import Any
 
 from starlette.responses import Response
 
+from saleor_asc_app.amazon.regions import marketplace
 from saleor_asc_app.simulator.handlers.listings import (
     UNKNOWN_SKU_CODE,
-    apply_quantity,
+    AvailabilityChange,
+    apply_availability,
     check_patches,
     unknown_sku_message,
 )
@@ -35,6 +37,11 @@ RETIRED_FEED_TYPES = frozenset(
 # Current, but not simulated: they end FATAL with no report.
 UNSIMULATED_FEED_TYPES = frozenset({"POST_ORDER_FULFILLMENT_DATA", "POST_FLAT_FILE_FULFILLMENT_DATA"})
 LISTINGS_FEED = "JSON_LISTINGS_FEED"
+# JSON_LISTINGS_FEED has a limit of its own besides createFeed's: five submissions per five minutes per seller and
+# region (listings changelog 2025-05-06, developer-docs.amazon.com/sp-api/changelog/
+# update-feed-size-and-rate-limit-changes-for-the-json_listings_feed).
+LISTINGS_FEED_LIMIT = 5
+LISTINGS_FEED_WINDOW = timedelta(minutes=5)
 SCHEMA_CODE = "100"
 _OPERATIONS = ("UPDATE", "PARTIAL_UPDATE", "PATCH", "DELETE")
 
@@ -72,6 +79,8 @@ async def create_feed(call: Call) -> Response:
     document = call.state.documents.get(str(document_id))
     if document is None or document.seller_id != call.seller.seller_id or document.content is None:
         raise invalid("Invalid input", "inputFeedDocumentId does not name an uploaded feed document.")
+    if feed_type == LISTINGS_FEED:
+        _check_listings_feed_limit(call, marketplace_ids)
     started = call.now + timedelta(seconds=call.state.feed_processing_seconds / 4)
     feed = SimFeed(
         feed_id=call.state.new_id("5000"),
@@ -85,6 +94,24 @@ async def create_feed(call: Call) -> Response:
     )
     call.state.feeds[feed.feed_id] = feed
     return json_response({"feedId": feed.feed_id}, 202)
+
+
+def _check_listings_feed_limit(call: Call, marketplace_ids: list[str]) -> None:
+    regions = {marketplace(m).region for m in marketplace_ids}
+    if len(regions) != 1:
+        # Several marketplaces in one listings submission only within a region (docs: update-price-for-multiple-
+        # marketplace, "Multi-marketplace functionality supports only PATCH operations within the same region").
+        raise invalid("Invalid input", "The marketplaceIds of a JSON_LISTINGS_FEED must belong to one region.")
+    [region] = regions
+    since = call.now - LISTINGS_FEED_WINDOW
+    recent = [
+        f
+        for f in call.state.seller_feeds(call.seller)
+        if f.feed_type == LISTINGS_FEED and f.created > since and marketplace(f.marketplace_ids[0]).region is region
+    ]
+    if len(recent) >= LISTINGS_FEED_LIMIT:
+        call.state.stats.throttled[LISTINGS_FEED] += 1
+        raise SimError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", "")
 
 
 async def get_feed(call: Call) -> Response:
@@ -166,7 +193,7 @@ def process_listings_feed(state: SimulatorState, feed: SimFeed, content: bytes, 
     issues: list[dict[str, Any]] = []
     accepted = invalid_count = 0
     for position, message in enumerate(document["messages"], start=1):
-        message_issues = _message_issues(message, seller.catalog)
+        message_issues = _message_issues(message, seller.catalog, feed.marketplace_ids)
         message_id = message.get("messageId") if isinstance(message, dict) else None
         sku = message.get("sku") if isinstance(message, dict) else None
         for issue in message_issues:
@@ -196,7 +223,7 @@ def process_listings_feed(state: SimulatorState, feed: SimFeed, content: bytes, 
     }
 
 
-def _message_issues(message: Any, catalog: dict[str, Any]) -> list[dict[str, Any]]:
+def _message_issues(message: Any, catalog: dict[str, Any], marketplace_ids: list[str]) -> list[dict[str, Any]]:
     def schema(text: str) -> list[dict[str, Any]]:
         return [{"code": SCHEMA_CODE, "severity": "ERROR", "message": text}]
 
@@ -217,7 +244,8 @@ def _message_issues(message: Any, catalog: dict[str, Any]) -> list[dict[str, Any
         return schema("'attributes' is not allowed in PATCH messages.")
     if operation != "PATCH" and "patches" in message:
         return schema(f"'patches' is not allowed in {operation} messages.")
-    if operation != "UPDATE" and message["sku"] not in catalog:
+    product = catalog.get(message["sku"])
+    if operation != "UPDATE" and (product is None or not all(product.listed_in(m) for m in marketplace_ids)):
         return [{"code": UNKNOWN_SKU_CODE, "severity": "ERROR", "message": unknown_sku_message(message["sku"])}]
     if operation == "PATCH":
         return check_patches(message.get("patches"))[0]
@@ -235,14 +263,15 @@ def _apply(message: dict[str, Any], catalog: dict[str, Any], feed: SimFeed, call
     product = catalog.get(message["sku"])
     if product is None or message["operationType"] == "DELETE":
         return
+    change: AvailabilityChange | None
     if message["operationType"] == "PATCH":
-        _, quantity = check_patches(message["patches"])
-    else:
+        _, change = check_patches(message["patches"])
+    else:  # UPDATE and PARTIAL_UPDATE set the attribute as given (PARTIAL_UPDATE is PATCH with replace)
         values = message["attributes"].get("fulfillment_availability")
-        _, quantity = (
+        _, change = (
             check_patches([{"op": "replace", "path": "/attributes/fulfillment_availability", "value": values}])
             if values
             else ([], None)
         )
-    if quantity is not None:
-        apply_quantity(product, feed.marketplace_ids, quantity, call)
+    if change is not None:
+        apply_availability(product, feed.marketplace_ids, change, call)

@@ -512,7 +512,7 @@ def upgrade() -> None:
         "stock_feed",
         sa.Column("installation_id", sa.Uuid(), nullable=False),
         sa.Column("connection_id", sa.String(length=100), nullable=False),
-        sa.Column("marketplace_id", sa.String(length=20), nullable=False),
+        sa.Column("marketplace_ids", sa.JSON(), nullable=False),
         sa.Column("feed_id", sa.String(length=100), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("messages", sa.JSON(), nullable=False),
