@@ -355,3 +355,26 @@ async def test_transient_amazon_failures_are_retried_until_confirmed(sqlite_url:
         [action] = await actions(env)
         assert action.state == ActionState.CONFIRMED.value and action.attempts >= 2
         assert len(env.simulator.shipments(US_SELLER)) == 1
+
+
+async def test_items_amazon_wants_serial_numbers_for_are_refused_before_sending(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_methods_to(env, "UPS")
+        [item, *_] = env.simulator.order(order_id).body["orderItems"]
+        item.setdefault("fulfillment", {})["packing"] = {"serialNumberRequirement": {"requirementType": "REQUIRED"}}
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        await env.run_jobs()
+        assert env.simulator.shipments(US_SELLER) == []
+        [action] = await actions(env)
+        assert action.state == ActionState.REFUSED.value
+        assert action.message is not None and f"requires serial numbers for order item(s) {item['orderItemId']}" in (
+            action.message
+        )
+        [error] = await errors(env)
+        assert error.code == "serial_numbers_required"
