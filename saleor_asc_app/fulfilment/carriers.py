@@ -72,6 +72,7 @@ class CarrierProblem:
 
 
 UNMAPPED = "carrier_unmapped"
+UNMAPPED_MARK = "has no Amazon carrier"  # in the refusal's message: the widget offers to confirm a carrier
 
 
 def choose_carrier(
@@ -100,7 +101,7 @@ def choose_carrier(
         what = f'"{method_name}"' if method_name else "of this order"
         return CarrierProblem(
             UNMAPPED,
-            f"The shipping method {what} has no Amazon carrier: map it to a carrier on the configuration page and "
+            f"The shipping method {what} {UNMAPPED_MARK}: map it to a carrier on the configuration page and "
             'retry, or confirm sending it as carrier "Other" in the order\'s Amazon widget.',
         )
     code = mapping.carrier_code.strip()

@@ -17,7 +17,7 @@ from saleor_asc_app.configuration.repository import Actor, ConfigurationReposito
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.fulfilment.cancellation import CancellationNotPossible, staff_cancellation
-from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER
+from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER, UNMAPPED_MARK
 from saleor_asc_app.fulfilment.config_types import (
     CANCEL_REASONS,
     OutgoingSettings,
@@ -63,6 +63,7 @@ class OutgoingActionEntry:
     updated_at: datetime
     confirmed_at: datetime | None
     can_retry: bool
+    needs_carrier: bool  # refused for want of a carrier: staff may confirm one (confirmAmazonShipmentCarrier)
 
 
 def _out(row: OutgoingAction) -> OutgoingActionEntry:
@@ -75,6 +76,7 @@ def _out(row: OutgoingAction) -> OutgoingActionEntry:
         state=row.state, message=row.message,
         attempts=row.attempts, created_at=row.created_at, updated_at=row.updated_at, confirmed_at=row.confirmed_at,
         can_retry=row.state in ("failed", "refused"),
+        needs_carrier=row.state == "refused" and UNMAPPED_MARK in (row.message or ""),
     )  # fmt: skip
 
 
