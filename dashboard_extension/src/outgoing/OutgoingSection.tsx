@@ -94,9 +94,10 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
         <Box key={index} display="grid" gridTemplateColumns={3} gap={2} data-testid="carrier-mapping">
           <SelectField label="Saleor shipping method" value={mapping.shippingMethod} choices={methods}
             onChange={(value) => update(index, { shippingMethod: value })} disabled={props.readOnly} />
-          <Input label="Amazon carrier code" value={mapping.carrierCode} list="amazon-carrier-codes" autoComplete="off"
-            onChange={(event) => update(index, { carrierCode: event.target.value })} disabled={props.readOnly}
-            data-testid="carrier-code" />
+          <Box data-testid="carrier-code">
+            <Input label="Amazon carrier code" value={mapping.carrierCode} list="amazon-carrier-codes" autoComplete="off"
+              onChange={(event) => update(index, { carrierCode: event.target.value })} disabled={props.readOnly} />
+          </Box>
           <TextField label="Carrier name (for Other)" value={mapping.carrierName ?? ""}
             disabled={props.readOnly || mapping.carrierCode !== "Other"}
             onChange={(value) => update(index, { carrierName: value || null })} />
