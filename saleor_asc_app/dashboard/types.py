@@ -20,6 +20,7 @@ from saleor_asc_app.fulfilment.config_types import (
     apply_outgoing_settings,
     outgoing_settings_out,
 )
+from saleor_asc_app.saleor.ids import shipping_method_id
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -307,7 +308,9 @@ def config_from_input(data: ConfigurationInput, stored: model.AppConfiguration) 
         fba_warehouse_id=_blank_to_none(data.fba_warehouse_id),
         shipping_method_mappings=tuple(
             model.ShippingMethodMapping(
-                channel_slug=m.channel_slug, service_level=m.service_level, shipping_method_id=m.shipping_method_id
+                channel_slug=m.channel_slug,
+                service_level=m.service_level,
+                shipping_method_id=shipping_method_id(m.shipping_method_id.strip()),
             )
             for m in data.shipping_method_mappings
         ),

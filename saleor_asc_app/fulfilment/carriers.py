@@ -1,7 +1,10 @@
-"""Amazon carrier codes the app knows, with the tracking-number formats of those carriers.
+"""Amazon carrier codes the app knows, with the tracking-number formats of those carriers, and the choice of the
+carrier a shipment confirmation names.
 
-Codes are spelled as Amazon's ``CarrierCode`` values; the formats are the carriers' published number patterns,
-simplified to what a pre-flight check needs (spaces are ignored, letters compared in upper case).
+Codes are spelled as Amazon's ``CarrierCode`` values (``docs/amazon-carriers.md`` names the Amazon pages they come
+from). The list only offers suggestions: Amazon accepts more codes per marketplace than any list here, so a mapping
+may name any code; formats are checked only for the codes listed. Formats are the carriers' published number
+patterns, simplified to what a pre-flight check needs (spaces are ignored, letters compared in upper case).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from saleor_asc_app.configuration.model import CarrierMapping
+from saleor_asc_app.saleor.ids import same_shipping_method
 
 OTHER = "Other"
 
@@ -38,15 +42,14 @@ CARRIERS: dict[str, Carrier] = {
         Carrier("Royal Mail", (r"[A-Z]{2}\d{9}GB",)),
         Carrier("Parcelforce", (r"[A-Z]{2}\d{7}", r"[A-Z]{2}\d{9}GB", r"[A-Z]{4}\d{10}")),
         Carrier("DPD", (r"\d{14}", r"\d{10}")),
-        Carrier("Hermes", (r"[A-Z0-9]{16}", r"\d{14}")),
-        Carrier("Evri", (r"[A-Z0-9]{16}", r"\d{14}")),
+        Carrier("Yodel", (r"JD\d{16}", r"[A-Z0-9]{10,20}")),
+        Carrier("Hermes Logistik Gruppe", (r"[A-Z0-9]{14,20}",)),
         Carrier("GLS", (r"\d{11,12}", r"[A-Z0-9]{8}")),
         Carrier("Deutsche Post", (r"[A-Z]{2}\d{9}DE", r"[0-9A-F]{20,22}")),
         Carrier("Canada Post", (r"\d{16}", r"[A-Z]{2}\d{9}CA")),
-        Carrier("Yamato Transport", (r"\d{12}",)),
-        Carrier("Sagawa Express", (r"\d{12}",)),
-        Carrier("Japan Post", (r"\d{11,13}", r"[A-Z]{2}\d{9}JP")),
-        Carrier("Amazon Shipping", (r"TBA\d{12}", r"[A-Z0-9]{10,20}")),
+        Carrier("YamatoTransport", (r"\d{12}",)),
+        Carrier("SagawaExpress", (r"\d{12}",)),
+        Carrier("NipponExpress", (r"\d{10,12}",)),
     )
 }
 
@@ -58,38 +61,60 @@ def normalise(tracking_number: str) -> str:
 @dataclass(frozen=True)
 class CarrierChoice:
     code: str
-    name: str | None  # required by Amazon when code is "Other"
+    name: str | None  # sent only with "Other" (Amazon requires it there and nowhere else)
     shipping_method: str | None
 
 
 @dataclass(frozen=True)
 class CarrierProblem:
+    code: str
     reason: str
 
 
+UNMAPPED = "carrier_unmapped"
+UNMAPPED_MARK = "has no Amazon carrier"  # in the refusal's message: the widget offers to confirm a carrier
+
+
 def choose_carrier(
-    mappings: Sequence[CarrierMapping], method_id: str | None, method_name: str | None
+    mappings: Sequence[CarrierMapping],
+    method_id: str | None,
+    method_name: str | None,
+    *,
+    confirmed: CarrierChoice | None = None,
 ) -> CarrierChoice | CarrierProblem:
-    """The carrier for a Saleor shipping method: its mapping, else "Other" with the method's name as carrier."""
-    mapping = next((m for m in mappings if m.shipping_method in {method_id, method_name} and m.shipping_method), None)
+    """The carrier for a Saleor shipping method: its mapping, else the carrier staff confirmed for this shipment.
+
+    Without either the shipment is refused: sending "Other" with the shipping method's name would show buyers a
+    store's method name ("Amazon US STANDARD") as their carrier."""
+    mapping = next(
+        (
+            m
+            for m in mappings
+            if m.shipping_method
+            and (m.shipping_method == method_name or same_shipping_method(m.shipping_method, method_id))
+        ),
+        None,
+    )
     if mapping is None:
-        if not method_name:
-            return CarrierProblem(
-                "The order has no shipping method to take a carrier from: map one to an Amazon carrier on the "
-                "configuration page."
-            )
-        return CarrierChoice(OTHER, method_name, method_name)
-    if mapping.carrier_code == OTHER:
+        if confirmed is not None:
+            return confirmed
+        what = f'"{method_name}"' if method_name else "of this order"
+        return CarrierProblem(
+            UNMAPPED,
+            f"The shipping method {what} {UNMAPPED_MARK}: map it to a carrier on the configuration page and "
+            'retry, or confirm sending it as carrier "Other" in the order\'s Amazon widget.',
+        )
+    code = mapping.carrier_code.strip()
+    if not code:
+        return CarrierProblem("carrier_unknown", "The carrier mapping names no carrier code.")
+    if code == OTHER:
         name = mapping.carrier_name or method_name
         if not name:
-            return CarrierProblem('Carrier "Other" needs a carrier name: set it in the carrier mapping.')
+            return CarrierProblem(
+                "carrier_unknown", 'Carrier "Other" needs a carrier name: set it in the carrier mapping.'
+            )
         return CarrierChoice(OTHER, name, method_name)
-    if mapping.carrier_code not in CARRIERS:
-        return CarrierProblem(
-            f'The shipping method "{method_name or method_id}" is mapped to the unknown carrier code '
-            f'"{mapping.carrier_code}": choose an Amazon carrier code or "Other" on the configuration page.'
-        )
-    return CarrierChoice(mapping.carrier_code, mapping.carrier_name, method_name)
+    return CarrierChoice(code, None, method_name)
 
 
 def tracking_problem(choice: CarrierChoice, tracking_number: str) -> str | None:

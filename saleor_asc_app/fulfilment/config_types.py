@@ -9,6 +9,7 @@ import strawberry
 from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.configuration import model
 from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER
+from saleor_asc_app.saleor.ids import shipping_method_id
 
 CANCEL_REASONS = tuple(reason.value for reason in CancelReason)
 
@@ -25,7 +26,8 @@ class OutgoingSettings:
     carrier_mappings: list[CarrierMapping]
     default_cancel_reason: str
     processing_error_digest_minutes: int
-    carrier_codes: list[str]  # the Amazon carrier codes the app knows, and "Other"
+    carrier_codes: list[str]  # suggestions: the Amazon carrier codes the app knows, and "Other" (any code is accepted)
+    carrier_warning: str | None  # why shipments may be refused for want of a carrier
     cancel_reasons: list[str]
 
 
@@ -49,6 +51,10 @@ def outgoing_settings_out(config: model.AppConfiguration) -> OutgoingSettings:
         default_cancel_reason=config.default_cancel_reason,
         processing_error_digest_minutes=config.notifications.processing_error_digest_minutes,
         carrier_codes=[*CARRIERS, OTHER],
+        carrier_warning=None
+        if config.carrier_mappings
+        else "No shipping method is mapped to an Amazon carrier: shipments are held until their method is mapped "
+        'or staff confirm sending them as carrier "Other" (Amazon then shows buyers the carrier name given).',
         cancel_reasons=list(CANCEL_REASONS),
     )
 
@@ -63,9 +69,9 @@ def apply_outgoing_settings(
         if data.carrier_mappings is None
         else tuple(
             model.CarrierMapping(
-                shipping_method=m.shipping_method.strip(),
+                shipping_method=shipping_method_id(m.shipping_method.strip()),
                 carrier_code=m.carrier_code.strip(),
-                carrier_name=(m.carrier_name or "").strip() or None,
+                carrier_name=((m.carrier_name or "").strip() or None) if m.carrier_code.strip() == OTHER else None,
             )
             for m in data.carrier_mappings
             if m.shipping_method.strip()

@@ -17,7 +17,7 @@ from saleor_asc_app.configuration.repository import Actor, ConfigurationReposito
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.fulfilment.cancellation import CancellationNotPossible, staff_cancellation
-from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER
+from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER, UNMAPPED_MARK
 from saleor_asc_app.fulfilment.config_types import (
     CANCEL_REASONS,
     OutgoingSettings,
@@ -25,10 +25,12 @@ from saleor_asc_app.fulfilment.config_types import (
     apply_outgoing_settings,
     outgoing_settings_out,
 )
-from saleor_asc_app.fulfilment.send import retry_action
+from saleor_asc_app.fulfilment.send import confirm_carrier, retry_action
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 
 MANAGE_ORDERS = "MANAGE_ORDERS"
+MAX_CARRIER_CODE = 60  # the outgoing_actions.carrier_code column
+MAX_CARRIER_NAME = 50  # Amazon's carrier-name field: 1 to 50 characters
 MAX_ACTIONS = 500
 
 
@@ -61,6 +63,7 @@ class OutgoingActionEntry:
     updated_at: datetime
     confirmed_at: datetime | None
     can_retry: bool
+    needs_carrier: bool  # refused for want of a carrier: staff may confirm one (confirmAmazonShipmentCarrier)
 
 
 def _out(row: OutgoingAction) -> OutgoingActionEntry:
@@ -73,6 +76,7 @@ def _out(row: OutgoingAction) -> OutgoingActionEntry:
         state=row.state, message=row.message,
         attempts=row.attempts, created_at=row.created_at, updated_at=row.updated_at, confirmed_at=row.confirmed_at,
         can_retry=row.state in ("failed", "refused"),
+        needs_carrier=row.state == "refused" and UNMAPPED_MARK in (row.message or ""),
     )  # fmt: skip
 
 
@@ -107,6 +111,33 @@ async def resolve_retry(info: Info[Any, Any], id: strawberry.ID) -> bool:
         return await retry_action(session, ctx.installation_id, action_id, now=ctx.clock.now())
 
 
+class InvalidOutgoingSettings(AppError):
+    status_code = 400
+    code = "INVALID_OUTGOING_SETTINGS"
+
+
+async def resolve_confirm_carrier(
+    info: Info[Any, Any], id: strawberry.ID, carrier_code: str, carrier_name: str | None = None
+) -> OutgoingActionEntry:
+    ctx = info.context
+    code, name = carrier_code.strip(), (carrier_name or "").strip() or None
+    if not code or len(code) > MAX_CARRIER_CODE:
+        raise InvalidOutgoingSettings(f"Give an Amazon carrier code of 1 to {MAX_CARRIER_CODE} characters.")
+    if code == OTHER and (name is None or len(name) > MAX_CARRIER_NAME):
+        raise InvalidOutgoingSettings(f'Carrier "Other" needs a carrier name of 1 to {MAX_CARRIER_NAME} characters.')
+    try:
+        action_id = uuid.UUID(str(id))
+    except ValueError:
+        raise InvalidOutgoingSettings("No such shipment.") from None
+    async with ctx.sessionmaker() as session, session.begin():
+        action = await confirm_carrier(
+            session, ctx.installation_id, action_id, carrier_code=code, carrier_name=name, now=ctx.clock.now()
+        )
+        if action is None:
+            raise InvalidOutgoingSettings("Only a shipment not yet confirmed by Amazon can be given a carrier.")
+        return _out(action)
+
+
 class CancellationRefused(AppError):
     status_code = 400
     code = "CANCELLATION_NOT_POSSIBLE"
@@ -135,21 +166,21 @@ class FulfilmentQuery:
     )
 
 
-class InvalidOutgoingSettings(AppError):
-    status_code = 400
-    code = "INVALID_OUTGOING_SETTINGS"
-
-
 async def save_outgoing_settings(
     info: Info[Any, Any], input: OutgoingSettingsInput, expected_version: int
 ) -> OutgoingSettings:
     """Saves only these settings (the rest of the configuration stays as stored), with the usual audit entry."""
     ctx = info.context
-    unknown = sorted(
-        {m.carrier_code for m in input.carrier_mappings or () if m.carrier_code.strip() not in (*CARRIERS, OTHER)}
-    )
-    if unknown:
-        raise InvalidOutgoingSettings(f"Unknown Amazon carrier code(s): {', '.join(unknown)}.")
+    for mapping in input.carrier_mappings or ():
+        code = mapping.carrier_code.strip()
+        if not code or len(code) > MAX_CARRIER_CODE:
+            raise InvalidOutgoingSettings(
+                f"Shipping method {mapping.shipping_method.strip()!r}: give an Amazon carrier code of 1 to "
+                f"{MAX_CARRIER_CODE} characters (for example {', '.join(list(CARRIERS)[:3])}, or {OTHER})."
+            )
+        name = (mapping.carrier_name or "").strip()
+        if code == OTHER and len(name) > MAX_CARRIER_NAME:
+            raise InvalidOutgoingSettings(f"Carrier names are at most {MAX_CARRIER_NAME} characters for Amazon.")
     if input.default_cancel_reason is not None and input.default_cancel_reason not in CANCEL_REASONS:
         raise InvalidOutgoingSettings(f"Unknown cancellation reason: {input.default_cancel_reason}.")
     async with ctx.sessionmaker() as session, session.begin():
@@ -172,6 +203,12 @@ class FulfilmentMutation:
         resolver=resolve_retry,
         permission_classes=[CanManageOrders],
         description="Send a failed or refused action again (after its cause was fixed).",
+    )
+    confirm_amazon_shipment_carrier: OutgoingActionEntry = strawberry.mutation(
+        resolver=resolve_confirm_carrier,
+        permission_classes=[CanManageOrders],
+        description='Send a shipment held for want of a carrier with this carrier (e.g. "Other" and a carrier name); '
+        "a carrier mapping of its shipping method still wins.",
     )
     send_amazon_cancellation: OutgoingActionEntry = strawberry.mutation(
         resolver=resolve_send_cancellation,

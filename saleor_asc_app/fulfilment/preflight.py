@@ -1,6 +1,6 @@
 """The pre-flight check of a shipment confirmation: builds Amazon's request from the Saleor order and Amazon's
-view of the order, or says why it must not be sent (unknown carrier, tracking number in the wrong format,
-more units than Amazon has unshipped, lines that did not come from Amazon)."""
+view of the order, or says why it must not be sent (no carrier, tracking number in the wrong format, more units than
+Amazon has unshipped, lines that did not come from Amazon, items Amazon wants serial numbers for)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order
 from saleor_asc_app.amazon.models.shipments import ConfirmShipmentOrderItem, ConfirmShipmentRequest, PackageDetail
 from saleor_asc_app.configuration.model import CarrierMapping
-from saleor_asc_app.fulfilment.carriers import CarrierProblem, choose_carrier, tracking_problem
+from saleor_asc_app.fulfilment.carriers import CarrierChoice, CarrierProblem, choose_carrier, tracking_problem
 from saleor_asc_app.orders.mapping import shipped_quantities
 from saleor_asc_app.saleor.graphql_client.fulfilment_order import (
     FulfilmentOrderOrder,
@@ -20,6 +20,7 @@ from saleor_asc_app.saleor.graphql_client.fulfilment_order import (
 )
 
 ITEM_ID_KEY = "amazon.order_item_id"
+SERIAL_NUMBERS_REQUIRED = "REQUIRED"
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,22 @@ def build_request(
     ship_date: datetime,
     mappings: Sequence[CarrierMapping],
     already_in_package: Mapping[str, int],
+    confirmed_carrier: tuple[str, str | None] | None = None,
 ) -> ConfirmShipmentRequest | Refusal:
-    """``already_in_package``: units of this package Amazon may hold from an earlier version (an edit replaces them)."""
+    """``already_in_package``: units of this package Amazon may hold from an earlier version (an edit replaces them);
+    ``confirmed_carrier``: the carrier code and name staff confirmed for this shipment, used when no mapping applies."""
     method = saleor_order.delivery_method
     method_id = method.id if isinstance(method, FulfilmentOrderOrderDeliveryMethodShippingMethod) else None
     method_name = saleor_order.shipping_method_name or (
         method.name if isinstance(method, FulfilmentOrderOrderDeliveryMethodShippingMethod) else None
     )
-    carrier = choose_carrier(mappings, method_id, method_name)
+    confirmed = None
+    if confirmed_carrier is not None:
+        code, name = confirmed_carrier
+        confirmed = CarrierChoice(code, name if code == "Other" else None, method_name)
+    carrier = choose_carrier(mappings, method_id, method_name, confirmed=confirmed)
     if isinstance(carrier, CarrierProblem):
-        return Refusal("carrier_unknown", carrier.reason)
+        return Refusal(carrier.code, carrier.reason)
     problem = tracking_problem(carrier, tracking_number)
     if problem is not None:
         code = "tracking_missing" if not tracking_number.strip() else "tracking_format"
@@ -90,6 +97,21 @@ def build_request(
         units[item] = units.get(item, 0) + quantity // ratio
     if not units:
         return Refusal("no_lines", "The fulfilment has no lines to confirm.")
+    serials = sorted(
+        item.order_item_id
+        for item in amazon_order.order_items
+        if item.order_item_id in units
+        and item.fulfillment is not None
+        and item.fulfillment.packing is not None
+        and item.fulfillment.packing.serial_number_requirement is not None
+        and item.fulfillment.packing.serial_number_requirement.requirement_type == SERIAL_NUMBERS_REQUIRED
+    )
+    if serials:  # the app has no codes to give: Amazon would refuse the confirmation
+        return Refusal(
+            "serial_numbers_required",
+            f"Amazon requires serial numbers for order item(s) {', '.join(serials)} and this shipment carries none: "
+            "confirm it in Seller Central with the serial numbers.",
+        )
     for item, quantity in units.items():
         unshipped = ordered[item] - shipped.get(item, 0) + already_in_package.get(item, 0)
         if quantity > unshipped:

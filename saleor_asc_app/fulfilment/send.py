@@ -155,6 +155,7 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
         ship_date=min(action.ship_date or ctx.clock.now(), ctx.clock.now()),
         mappings=loaded.config.carrier_mappings,
         already_in_package=held,
+        confirmed_carrier=(action.carrier_code, action.carrier_name) if action.carrier_code else None,
     )
     if isinstance(request, Refusal):
         await finish_with_error(ctx, action, ActionState.REFUSED, request.code, request.reason)
@@ -201,6 +202,30 @@ async def retry_action(
     await set_action(session, action.id, now, state=ActionState.PENDING.value, message=None)
     await queue_action(session, action, now)
     return True
+
+
+async def confirm_carrier(
+    session: AsyncSession,
+    installation_id: uuid.UUID,
+    action_id: uuid.UUID,
+    *,
+    carrier_code: str,
+    carrier_name: str | None,
+    now: datetime,
+) -> OutgoingAction | None:
+    """Staff action: send a shipment refused for want of a carrier with this carrier (a mapping still wins)."""
+    action = await session.get(OutgoingAction, action_id)
+    if action is None or action.installation_id != installation_id or action.kind != ActionKind.CONFIRM_SHIPMENT.value:
+        return None
+    if action.state not in (ActionState.FAILED.value, ActionState.REFUSED.value, ActionState.PENDING.value):
+        return None
+    await set_action(
+        session, action.id, now, state=ActionState.PENDING.value, message=None,
+        carrier_code=carrier_code, carrier_name=carrier_name if carrier_code == "Other" else None,
+    )  # fmt: skip
+    await queue_action(session, action, now)
+    await session.refresh(action)
+    return action
 
 
 def fulfilment_job_kinds() -> list[JobKind]:

@@ -18,8 +18,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from saleor_asc_app.amazon import operations as ops
-from saleor_asc_app.amazon.operations import Operation
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.simulator.faults import FaultKind
 from saleor_asc_app.simulator.handlers import (
@@ -36,31 +34,32 @@ from saleor_asc_app.simulator.handlers import (
     sellers,
 )
 from saleor_asc_app.simulator.http import Call, Query, SimError, error_body, error_response, json_response
+from saleor_asc_app.simulator.rules import ModelOperation
 from saleor_asc_app.simulator.sandbox import SandboxCases
 from saleor_asc_app.simulator.state import SimulatorState
 
 Handler = Callable[[Call], Awaitable[Response]]
 
-_HANDLERS: tuple[tuple[Operation, Handler], ...] = (
-    (ops.SEARCH_ORDERS, orders.search_orders),
-    (ops.GET_ORDER, orders.get_order),
-    (ops.CONFIRM_SHIPMENT, orders.confirm_shipment),
-    (ops.CANCEL_ORDER, cancellation.cancel_order),
-    (ops.GET_MARKETPLACE_PARTICIPATIONS, sellers.get_marketplace_participations),
-    (ops.CREATE_FEED_DOCUMENT, feeds.create_feed_document),
-    (ops.CREATE_FEED, feeds.create_feed),
-    (ops.GET_FEED, feeds.get_feed),
-    (ops.GET_FEED_DOCUMENT, feeds.get_feed_document),
-    (ops.CREATE_REPORT, reports.create_report),
-    (ops.GET_REPORT, reports.get_report),
-    (ops.GET_REPORT_DOCUMENT, reports.get_report_document),
-    (ops.PATCH_LISTINGS_ITEM, listings.patch_listings_item),
-    (ops.SEARCH_LISTINGS_ITEMS, listings.search_listings_items),
-    (ops.GET_INVENTORY_SUMMARIES, inventory.get_inventory_summaries),
-)
+_HANDLERS: dict[str, Handler] = {
+    "searchOrders": orders.search_orders,
+    "getOrder": orders.get_order,
+    "confirmShipment": orders.confirm_shipment,
+    "cancelOrder": cancellation.cancel_order,
+    "getMarketplaceParticipations": sellers.get_marketplace_participations,
+    "createFeedDocument": feeds.create_feed_document,
+    "createFeed": feeds.create_feed,
+    "getFeed": feeds.get_feed,
+    "getFeedDocument": feeds.get_feed_document,
+    "createReport": reports.create_report,
+    "getReport": reports.get_report,
+    "getReportDocument": reports.get_report_document,
+    "patchListingsItem": listings.patch_listings_item,
+    "searchListingsItems": listings.search_listings_items,
+    "getInventorySummaries": inventory.get_inventory_summaries,
+}
 
 
-async def _dispatch(request: Request, operation: Operation, handler: Handler, sandbox_path: bool) -> Response:
+async def _dispatch(request: Request, operation: ModelOperation, handler: Handler, sandbox_path: bool) -> Response:
     state: SimulatorState = request.app.state.simulator
     sandboxes: SandboxCases = request.app.state.sandbox_cases
     headers = {"x-amzn-RequestId": f"sim-{secrets.token_hex(12)}"}
@@ -92,16 +91,16 @@ async def _dispatch(request: Request, operation: Operation, handler: Handler, sa
     seller = state.sellers[grant.seller_id]
     sandbox = sandbox_path or request.headers.get("host", "").startswith("sandbox.")
 
-    allowed, limit = state.take_token(seller.seller_id, operation.name, sandbox=sandbox)
+    allowed, limit = state.take_token(seller.seller_id, operation.operation_id, sandbox=sandbox)
     headers["x-amzn-RateLimit-Limit"] = f"{limit.rate:g}"
     if not allowed:
-        state.stats.throttled[operation.name] += 1
+        state.stats.throttled[operation.operation_id] += 1
         return error_response(
             SimError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", ""), headers
         )
-    state.stats.requests[operation.name] += 1
+    state.stats.requests[operation.operation_id] += 1
 
-    fault = state.faults.take(seller.seller_id, operation.name, lwa=False)
+    fault = state.faults.take(seller.seller_id, operation.operation_id, lwa=False)
     if fault is not None:
         state.stats.faults[fault.value] += 1
         if fault is FaultKind.SERVER_ERROR:
@@ -126,7 +125,7 @@ async def _dispatch(request: Request, operation: Operation, handler: Handler, sa
 
     if sandbox:
         case = sandboxes.match(
-            operation.name,
+            operation.operation_id,
             path={k: str(v) for k, v in request.path_params.items()},
             query=Query(request).multi(),
             body=body,
@@ -139,6 +138,8 @@ async def _dispatch(request: Request, operation: Operation, handler: Handler, sa
             response = Response(status_code=204, headers=headers)
         else:
             response = json_response(case.response, case.status, headers)
+    elif problems := operation.body_problems(body):  # the static sandbox answers its cases instead
+        return error_response(SimError(400, "InvalidInput", "Invalid request body: " + "; ".join(problems)), headers)
     else:
         call = Call(request, state, seller, state.now(), Query(request), body)
         try:
@@ -153,7 +154,7 @@ async def _dispatch(request: Request, operation: Operation, handler: Handler, sa
     return response
 
 
-def _route(operation: Operation, handler: Handler, *, sandbox: bool = False) -> Route:
+def _route(operation: ModelOperation, handler: Handler, *, sandbox: bool = False) -> Route:
     async def endpoint(request: Request) -> Response:
         return await _dispatch(request, operation, handler, sandbox)
 
@@ -199,14 +200,15 @@ def create_simulator_app(
         state = SimulatorState(clock)
     elif clock is not None:
         state.clock = clock
-    spapi = [_route(operation, handler) for operation, handler in _HANDLERS]
+    served = [(operation, _HANDLERS[name]) for name, operation in state.operations.items()]
+    spapi = [_route(operation, handler) for operation, handler in served]
     routes: list[BaseRoute] = [
         Route("/auth/o2/token", lwa.token, methods=["POST"]),
         Route("/apps/authorize/consent", consent.consent, methods=["GET"]),
         Route("/_simulator/documents/{document_id}", documents.upload_document, methods=["PUT"]),
         Route("/_simulator/documents/{document_id}", documents.download_document, methods=["GET"]),
         Mount("/_simulator", routes=_admin_routes(admin_token)),
-        Mount("/sandbox", routes=[_route(op, handler, sandbox=True) for op, handler in _HANDLERS]),
+        Mount("/sandbox", routes=[_route(op, handler, sandbox=True) for op, handler in served]),
         *spapi,
     ]
     app = Starlette(routes=routes)

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
-from saleor_asc_app.amazon.operations import ALL_OPERATIONS, SANDBOX_BURST, SANDBOX_RATE
 from saleor_asc_app.amazon.ratelimit import RateLimit, TokenBucket
 from saleor_asc_app.amazon.regions import marketplace
 from saleor_asc_app.clock import Clock, SystemClock, VirtualClock
@@ -20,7 +19,9 @@ from saleor_asc_app.simulator.catalog import Product, build_catalog
 from saleor_asc_app.simulator.disclosure import Role
 from saleor_asc_app.simulator.faults import FaultBook, FaultKind, FaultRule
 from saleor_asc_app.simulator.generator import GenerationOptions, OrderGenerator
+from saleor_asc_app.simulator.operations import SANDBOX_BURST, SANDBOX_RATE, implemented
 from saleor_asc_app.simulator.orders import Shipment, SimOrder
+from saleor_asc_app.simulator.rules import ModelOperation, ModelRules
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
 AUTHORIZATION_CODE_LIFETIME = timedelta(minutes=5)
@@ -163,8 +164,12 @@ class Stats:
 
 
 class SimulatorState:
-    def __init__(self, clock: Clock | None = None, *, app: AppRegistration | None = None) -> None:
+    def __init__(
+        self, clock: Clock | None = None, *, app: AppRegistration | None = None, rules: ModelRules | None = None
+    ) -> None:
         self.clock: Clock = clock or SystemClock()
+        # Method, path, default usage plan and body schema of each operation, from Amazon's models.
+        self.operations: dict[str, ModelOperation] = implemented(rules)
         self.app = app or AppRegistration()
         self.sellers: dict[str, SellerAccount] = {}
         self.tokens: dict[str, AccessToken] = {}
@@ -369,7 +374,7 @@ class SimulatorState:
         operation: str | None = None,
     ) -> FaultRule | None:
         kind = FaultKind(kind)
-        if operation is not None and operation not in ALL_OPERATIONS:
+        if operation is not None and operation not in self.operations:
             raise SimulatorError(f"unknown operation {operation}")
         seller_id = self.seller(seller).seller_id if seller is not None else None
         if kind is FaultKind.INVALID_GRANT:
@@ -387,7 +392,9 @@ class SimulatorState:
         account = self.sellers.get(seller_id)
         if account and operation in account.rate_limits:
             return account.rate_limits[operation]
-        op = ALL_OPERATIONS[operation]
+        op = self.operations[operation]
+        if op.rate is None or op.burst is None:
+            raise SimulatorError(f"Amazon's model states no usage plan for {operation}")
         return RateLimit(op.rate, op.burst)
 
     def take_token(self, seller_id: str, operation: str, *, sandbox: bool = False) -> tuple[bool, RateLimit]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -237,3 +238,18 @@ async def test_debug_mode_serves_graphiql_and_allows_introspection(sqlite_url: s
         anonymous = await client.post("/api/graphql", json={"query": "{ __schema { queryType { name } } }"})
         assert anonymous.status_code == 401
     await app.state.asc.engine.dispose()
+
+
+async def test_a_shipping_method_type_id_names_the_same_method(env: Env) -> None:
+    """Saleor's ``shippingZones`` names a method ``ShippingMethodType:<pk>``; orders name it ``ShippingMethod:<pk>``."""
+    data = valid_input(env.tenant)
+    method_id = env.tenant.id_of("shipping_methods", "standard")
+    type_name, pk = base64.b64decode(method_id).decode().split(":")
+    assert type_name == "ShippingMethod"
+    data["shippingMethodMappings"][0]["shippingMethodId"] = base64.b64encode(
+        f"ShippingMethodType:{pk}".encode()
+    ).decode()
+    body = await save(env, data)
+    assert body["data"]["saveConfiguration"]["errors"] == []
+    config = await read(env)
+    assert config["shippingMethodMappings"][0]["shippingMethodId"] == method_id  # stored as orders name it

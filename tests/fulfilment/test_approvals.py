@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.doubles.saleor_double.models import Fulfillment
 from tests.fulfilment.harness import US_SELLER, actions, deliver, fulfil, fulfilment_env, import_unshipped_orders
-from tests.fulfilment.test_shipments import UPS_NUMBER, map_standard_to
+from tests.fulfilment.test_shipments import UPS_NUMBER, map_methods_to
 
 LATER_NUMBER = "1Z999AA10123456791"
 
@@ -17,7 +17,7 @@ async def test_a_fulfilment_waiting_for_approval_is_confirmed_only_once_approved
 ) -> None:
     async with fulfilment_env(database_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         fulfilment_id = await fulfil(env, order_id, {i: ln.quantity for i, ln in enumerate(saleor_order.lines)}, "")

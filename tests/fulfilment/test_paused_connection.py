@@ -9,13 +9,13 @@ from pathlib import Path
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK
 from tests.fulfilment.harness import US_SELLER, actions, deliver, fulfil, fulfilment_env, import_unshipped_orders
-from tests.fulfilment.test_shipments import UPS_NUMBER, map_standard_to
+from tests.fulfilment.test_shipments import UPS_NUMBER, map_methods_to
 
 
 async def test_a_revoked_connection_pauses_shipments_until_reauthorized(database_url: str, tmp_path: Path) -> None:
     async with fulfilment_env(database_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         async with env.state.sessionmaker() as session, session.begin():
             assert await lifecycle.mark_revoked(session, env.installation_id, "conn-na", now=env.clock.now())
         saleor_order = env.saleor_order(order_id)

@@ -48,14 +48,15 @@ async def test_the_configuration_api_shows_them(sqlite_url: str, tmp_path: Path)
         data = await dashboard(
             env,
             "{ configuration { outgoing { carrierMappings { shippingMethod carrierCode } defaultCancelReason "
-            "processingErrorDigestMinutes carrierCodes cancelReasons } } }",
+            "processingErrorDigestMinutes carrierCodes carrierWarning cancelReasons } } }",
             {},
         )
         outgoing = data["configuration"]["outgoing"]  # type: ignore[index]
         assert outgoing["carrierMappings"] == [{"shippingMethod": "Standard", "carrierCode": "UPS"}]
         assert outgoing["defaultCancelReason"] == "NO_INVENTORY"
         assert outgoing["processingErrorDigestMinutes"] == 60
-        assert "Royal Mail" in outgoing["carrierCodes"] and "Other" in outgoing["carrierCodes"]
+        assert "YamatoTransport" in outgoing["carrierCodes"] and "Other" in outgoing["carrierCodes"]
+        assert outgoing["carrierWarning"] is None  # a mapping exists
         assert "BUYER_CANCELLED" in outgoing["cancelReasons"]
 
 
@@ -64,7 +65,7 @@ SAVE_OUTGOING = """mutation($input: OutgoingSettingsInput!, $version: Int!) {
     carrierMappings { shippingMethod carrierCode carrierName } defaultCancelReason processingErrorDigestMinutes } }"""
 
 
-async def test_staff_save_only_these_settings_and_unknown_carrier_codes_are_rejected(
+async def test_staff_save_only_these_settings_any_carrier_code_but_not_an_empty_one(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
@@ -90,9 +91,20 @@ async def test_staff_save_only_these_settings_and_unknown_carrier_codes_are_reje
             "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
             "saleor-api-url": env.saleor.api_url,
         }
-        bad = {"carrierMappings": [{"shippingMethod": "Express", "carrierCode": "Pigeon Post"}]}
+        bad = {"carrierMappings": [{"shippingMethod": "Express", "carrierCode": "  "}]}
         response = await env.env.client.post(
             "/api/graphql", json={"query": SAVE_OUTGOING, "variables": {"input": bad, "version": 99}}, headers=headers
         )
         [error] = response.json()["errors"]
-        assert "Unknown Amazon carrier code(s): Pigeon Post" in error["message"]
+        assert "give an Amazon carrier code of 1 to 60 characters" in error["message"]
+
+        # Amazon knows more codes than the app suggests (e.g. per marketplace): any is kept, a name only with Other.
+        settings["carrierMappings"] = [
+            {"shippingMethod": "Express", "carrierCode": "SEINO TRANSPORTATION", "carrierName": "Seino"},
+            {"shippingMethod": "Standard", "carrierCode": "Other", "carrierName": "Acme"},
+        ]
+        saved = await dashboard(env, SAVE_OUTGOING, {"input": settings, "version": env.config_version + 1})
+        assert saved["saveAmazonOutgoingSettings"]["carrierMappings"] == [  # type: ignore[index]
+            {"shippingMethod": "Express", "carrierCode": "SEINO TRANSPORTATION", "carrierName": None},
+            {"shippingMethod": "Standard", "carrierCode": "Other", "carrierName": "Acme"},
+        ]

@@ -32,14 +32,14 @@ from tests.orders.harness import OrdersEnv
 UPS_NUMBER = "1Z999AA10123456784"
 
 
-async def map_standard_to(env: OrdersEnv, code: str, name: str | None = None) -> None:
+async def map_methods_to(env: OrdersEnv, code: str, name: str | None = None) -> None:
+    """Maps every shipping method of the demo store (orders may come with any of them) to this carrier."""
     config = await env.current_config()
-    method = env.demo.shipping_methods["standard"].id
-    await env.save(
-        config.model_copy(
-            update={"carrier_mappings": (CarrierMapping(shipping_method=method, carrier_code=code, carrier_name=name),)}
-        )
+    mappings = tuple(
+        CarrierMapping(shipping_method=method.id, carrier_code=code, carrier_name=name)
+        for method in env.demo.shipping_methods.values()
     )
+    await env.save(config.model_copy(update={"carrier_mappings": mappings}))
 
 
 def item_ids(env: OrdersEnv, amazon_order_id: str) -> list[str]:
@@ -51,7 +51,7 @@ def item_ids(env: OrdersEnv, amazon_order_id: str) -> list[str]:
 async def test_a_fulfilment_with_tracking_confirms_the_shipment_on_amazon(sqlite_url: str, tmp_path: Path) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
@@ -76,7 +76,7 @@ async def test_partial_shipments_are_separate_packages_and_tracking_updates_reco
 ) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         order_id = await an_order_with_units(env, 2)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         first = await fulfil(env, order_id, {0: 1}, UPS_NUMBER)
@@ -131,18 +131,17 @@ async def errors(env: OrdersEnv) -> list[ProcessingError]:
 @pytest.mark.parametrize(
     ("carrier", "tracking", "code", "reason"),
     [
-        ("NoSuchCarrier", UPS_NUMBER, "carrier_unknown", 'unknown carrier code "NoSuchCarrier"'),
         ("UPS", "12345", "tracking_format", "does not fit the format of UPS tracking numbers"),
         ("Royal Mail", UPS_NUMBER, "tracking_format", "does not fit the format of Royal Mail"),
         ("UPS", "", "tracking_missing", "Amazon requires a tracking number"),
     ],
 )
-async def test_preflight_refuses_unknown_carriers_and_tracking_numbers_that_do_not_fit(
+async def test_preflight_refuses_tracking_numbers_that_do_not_fit(
     sqlite_url: str, tmp_path: Path, carrier: str, tracking: str, code: str, reason: str
 ) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, carrier)
+        await map_methods_to(env, carrier)
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, tracking)
@@ -159,7 +158,7 @@ async def test_preflight_refuses_unknown_carriers_and_tracking_numbers_that_do_n
 async def test_preflight_refuses_more_units_than_amazon_has_unshipped(sqlite_url: str, tmp_path: Path) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
@@ -172,7 +171,13 @@ async def test_preflight_refuses_more_units_than_amazon_has_unshipped(sqlite_url
         assert action.message is not None and "Amazon has only 0 unshipped" in action.message
 
 
-async def test_unmapped_shipping_methods_go_as_other_with_the_method_name(sqlite_url: str, tmp_path: Path) -> None:
+CONFIRM_CARRIER = """mutation($id: ID!, $code: String!, $name: String) {
+  confirmAmazonShipmentCarrier(id: $id, carrierCode: $code, carrierName: $name) { state carrierCode carrierName } }"""
+
+
+async def test_unmapped_shipping_methods_are_held_until_staff_confirm_a_carrier(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         saleor_order = env.saleor_order(order_id)
@@ -180,10 +185,52 @@ async def test_unmapped_shipping_methods_go_as_other_with_the_method_name(sqlite
         await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "ABC-123")
         await deliver(env)
         await env.run_jobs()
+        assert env.simulator.shipments(US_SELLER) == []  # not "Other" with the store's method name
+        [action] = await actions(env)
+        assert action.state == ActionState.REFUSED.value
+        assert action.message is not None and "has no Amazon carrier" in action.message
+        [error] = await errors(env)
+        assert error.code == "carrier_unmapped"
+
+        confirmed = await dashboard(env, CONFIRM_CARRIER, {"id": str(action.id), "code": "Other", "name": "Acme"})
+        assert confirmed["confirmAmazonShipmentCarrier"] == {
+            "state": "pending", "carrierCode": "Other", "carrierName": "Acme"
+        }  # fmt: skip
+        await env.run_jobs()
         [confirmation] = env.simulator.shipments(US_SELLER)
         [package] = env.simulator.order(order_id).shipments
-        assert confirmation.carrier_code == "Other"
-        assert package.carrier_name == saleor_order.shipping_method_name
+        assert (confirmation.carrier_code, package.carrier_name) == ("Other", "Acme")
+        [action] = await actions(env)
+        assert action.state == ActionState.CONFIRMED.value
+
+
+async def test_named_carriers_go_without_a_carrier_name_and_japanese_ones_with_amazons_code(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_methods_to(env, "YamatoTransport", "Yamato")  # a stray name is not sent with a named carrier
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "1234-5678-9012")
+        await deliver(env)
+        await env.run_jobs()
+        [confirmation] = env.simulator.shipments(US_SELLER)
+        [package] = env.simulator.order(order_id).shipments
+        assert (confirmation.carrier_code, package.carrier_name) == ("YamatoTransport", None)
+
+
+async def test_any_carrier_code_may_be_mapped(sqlite_url: str, tmp_path: Path) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_methods_to(env, "Seino Transportation")  # not among the suggestions; Amazon knows more codes
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "ABC-123")
+        await deliver(env)
+        await env.run_jobs()
+        [confirmation] = env.simulator.shipments(US_SELLER)
+        assert confirmation.carrier_code == "Seino Transportation"
 
 
 async def test_orders_that_did_not_come_from_amazon_are_ignored(sqlite_url: str, tmp_path: Path) -> None:
@@ -227,7 +274,7 @@ async def test_a_crash_after_amazon_accepted_loses_nothing_and_never_ships_twice
 
     async with fulfilment_env(database_url, tmp_path, amazon_transport=die) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
@@ -270,7 +317,7 @@ async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_
 ) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "Royal Mail")  # wrong carrier for a UPS number
+        await map_methods_to(env, "Royal Mail")  # wrong carrier for a UPS number
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
@@ -280,7 +327,7 @@ async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_
         assert shown["state"] == "refused" and shown["canRetry"]
         assert "does not fit the format of Royal Mail" in shown["message"]
 
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         assert (await dashboard(env, RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is True
         await env.run_jobs()
         [shown] = (await dashboard(env, ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]  # type: ignore[misc]
@@ -293,7 +340,7 @@ async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_
 async def test_transient_amazon_failures_are_retried_until_confirmed(sqlite_url: str, tmp_path: Path) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        await map_standard_to(env, "UPS")
+        await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
@@ -308,3 +355,26 @@ async def test_transient_amazon_failures_are_retried_until_confirmed(sqlite_url:
         [action] = await actions(env)
         assert action.state == ActionState.CONFIRMED.value and action.attempts >= 2
         assert len(env.simulator.shipments(US_SELLER)) == 1
+
+
+async def test_items_amazon_wants_serial_numbers_for_are_refused_before_sending(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_methods_to(env, "UPS")
+        [item, *_] = env.simulator.order(order_id).body["orderItems"]
+        item.setdefault("fulfillment", {})["packing"] = {"serialNumberRequirement": {"requirementType": "REQUIRED"}}
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
+        await deliver(env)
+        await env.run_jobs()
+        assert env.simulator.shipments(US_SELLER) == []
+        [action] = await actions(env)
+        assert action.state == ActionState.REFUSED.value
+        assert action.message is not None and f"requires serial numbers for order item(s) {item['orderItemId']}" in (
+            action.message
+        )
+        [error] = await errors(env)
+        assert error.code == "serial_numbers_required"

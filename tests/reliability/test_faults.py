@@ -43,7 +43,7 @@ from saleor_asc_app.simulator import FaultKind, create_simulator_app
 from tests.connections.harness import AMAZON_HOSTS as ALL_AMAZON_HOSTS
 from tests.db_servers import PostgresServer, SqliteTemplate
 from tests.fulfilment.harness import US_SELLER, fulfil, import_unshipped_orders
-from tests.fulfilment.test_shipments import UPS_NUMBER, map_standard_to
+from tests.fulfilment.test_shipments import UPS_NUMBER, map_methods_to
 from tests.harness import TEST_SECRET_KEY
 from tests.inventory.test_stock_feeds import BUFFER, feed_messages
 from tests.inventory.test_stock_feeds import set_up as set_up_stock
@@ -309,7 +309,7 @@ class ImportFlow(Flow):
 class ShipmentFlow(Flow):
     async def set_up(self, world: World) -> None:
         world.spare_orders = list(reversed(await import_unshipped_orders(world.env, 14)))
-        await map_standard_to(world.env, "UPS")
+        await map_methods_to(world.env, "UPS")
 
     async def before_fault(self, world: World) -> str:
         env = world.env

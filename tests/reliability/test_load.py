@@ -20,7 +20,7 @@ from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.fulfilment.tables import ActionState
 from saleor_asc_app.jobs.models import Job, JobStatus
 from tests.fulfilment.harness import US_SELLER, actions, fulfil, fulfilment_env, import_unshipped_orders
-from tests.fulfilment.test_shipments import UPS_NUMBER, map_standard_to
+from tests.fulfilment.test_shipments import UPS_NUMBER, map_methods_to
 from tests.orders.harness import OrdersEnv
 
 CONCURRENCY = 50
@@ -33,7 +33,7 @@ async def prepare(env: OrdersEnv) -> list[tuple[str, dict[str, Any]]]:
     """Imported orders fulfilled by staff, stock sync on; the bodies Saleor sends for those events plus stock
     events of every variant those orders sell."""
     order_ids = await import_unshipped_orders(env, ORDERS)
-    await map_standard_to(env, "UPS")
+    await map_methods_to(env, "UPS")
     config = await env.current_config()
     processing = config.order_processing.model_copy(update={"inventory_sync_enabled": True})
     await env.save(config.model_copy(update={"order_processing": processing}))

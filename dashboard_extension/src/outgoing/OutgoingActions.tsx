@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import type { Api } from "../api";
 import { SelectField } from "../components/fields";
+import { CarrierConfirmation } from "./CarrierConfirmation";
 
 export type OutgoingAction = {
   id: string;
@@ -18,12 +19,13 @@ export type OutgoingAction = {
   attempts: number;
   updatedAt: string;
   canRetry: boolean;
+  needsCarrier: boolean;
 };
 
 const ACTIONS_QUERY = `
   query OutgoingActions($order: String) { amazonOutgoingActions(saleorOrderId: $order) {
     id kind amazonOrderId packageReferenceId carrierCode carrierName trackingNumber cancelReason state message
-    attempts updatedAt canRetry } }
+    attempts updatedAt canRetry needsCarrier } }
 `;
 const SEND_CANCELLATION = `mutation SendAmazonCancellation($order: String!, $reason: String!) {
   sendAmazonCancellation(saleorOrderId: $order, reason: $reason) { id } }`;
@@ -134,6 +136,9 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
             <Text size={2} color={action.canRetry ? "critical1" : "default2"} data-testid="outgoing-message">
               {action.message}
             </Text>
+          )}
+          {action.needsCarrier && (
+            <CarrierConfirmation api={api} actionId={action.id} onDone={(e) => (e ? setError(e) : void load())} />
           )}
           {action.canRetry && (
             <Box>

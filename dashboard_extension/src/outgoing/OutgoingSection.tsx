@@ -1,4 +1,4 @@
-import { Box, Button, Text } from "@saleor/macaw-ui";
+import { Box, Button, Input, Text } from "@saleor/macaw-ui";
 import { useCallback, useEffect, useState } from "react";
 
 import type { Api } from "../api";
@@ -12,6 +12,7 @@ type Outgoing = {
   defaultCancelReason: string;
   processingErrorDigestMinutes: number;
   carrierCodes: string[];
+  carrierWarning: string | null;
   cancelReasons: string[];
 };
 
@@ -22,12 +23,13 @@ type Loaded = {
 
 const LOAD = `query OutgoingSettings {
   configuration { version outgoing { carrierMappings { shippingMethod carrierCode carrierName }
-    defaultCancelReason processingErrorDigestMinutes carrierCodes cancelReasons } }
+    defaultCancelReason processingErrorDigestMinutes carrierCodes carrierWarning cancelReasons } }
   storeOptions { shippingMethods { id name channelSlug } } }`;
 const SAVE = `mutation SaveOutgoing($input: OutgoingSettingsInput!, $version: Int!) {
   saveAmazonOutgoingSettings(input: $input, expectedVersion: $version) { defaultCancelReason } }`;
 
-/** Carrier per Saleor shipping method (unmapped ones go to Amazon as "Other" with the method's name), the
+/** Carrier per Saleor shipping method (any Amazon carrier code; the known ones are suggested; shipments of unmapped
+ * methods wait until mapped or until staff confirm a carrier in the order widget), the
  * cancellation reason used when staff choose none, and how often processing errors are e-mailed. Saved on its own. */
 export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: () => void }) {
   const { api } = props;
@@ -53,7 +55,6 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
   if (!loaded) return null;
   const outgoing = loaded.configuration.outgoing;
   const methods = loaded.storeOptions.shippingMethods.map((m) => ({ value: m.id, label: `${m.name} (${m.channelSlug})` }));
-  const codes = outgoing.carrierCodes.map((c) => ({ value: c, label: c }));
   const update = (index: number, change: Partial<CarrierMapping>) =>
     setMappings(mappings.map((m, i) => (i === index ? { ...m, ...change } : m)));
   const save = async () => {
@@ -77,15 +78,28 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
     <Section
       testId="section-outgoing"
       title="Shipments, cancellations and processing errors"
-      description="Which Amazon carrier each Saleor shipping method ships with (unmapped methods are sent as carrier “Other” with the method's name), the cancellation reason, and how often processing errors are e-mailed."
+      description="Which Amazon carrier each Saleor shipping method ships with (any code Amazon accepts in your marketplace; known codes are suggested; “Other” needs a carrier name), the cancellation reason, and how often processing errors are e-mailed. Shipments of unmapped methods wait until they are mapped or staff confirm a carrier in the order's Amazon widget."
     >
+      {outgoing.carrierWarning && (
+        <Text size={2} color="warning1" data-testid="carrier-warning">
+          {outgoing.carrierWarning}
+        </Text>
+      )}
+      <datalist id="amazon-carrier-codes">
+        {outgoing.carrierCodes.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
       {mappings.map((mapping, index) => (
         <Box key={index} display="grid" gridTemplateColumns={3} gap={2} data-testid="carrier-mapping">
           <SelectField label="Saleor shipping method" value={mapping.shippingMethod} choices={methods}
             onChange={(value) => update(index, { shippingMethod: value })} disabled={props.readOnly} />
-          <SelectField label="Amazon carrier" value={mapping.carrierCode} choices={codes}
-            onChange={(value) => update(index, { carrierCode: value })} disabled={props.readOnly} />
+          <Box data-testid="carrier-code">
+            <Input label="Amazon carrier code" value={mapping.carrierCode} list="amazon-carrier-codes" autoComplete="off"
+              onChange={(event) => update(index, { carrierCode: event.target.value })} disabled={props.readOnly} />
+          </Box>
           <TextField label="Carrier name (for Other)" value={mapping.carrierName ?? ""}
+            disabled={props.readOnly || mapping.carrierCode !== "Other"}
             onChange={(value) => update(index, { carrierName: value || null })} />
         </Box>
       ))}

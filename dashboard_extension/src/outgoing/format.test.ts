@@ -16,6 +16,7 @@ const base: OutgoingAction = {
   attempts: 1,
   updatedAt: "2026-03-02T09:00:00Z",
   canRetry: false,
+  needsCarrier: false,
 };
 
 describe("describeAction", () => {

@@ -189,11 +189,13 @@ async def confirm_shipment(call: Call) -> Response:
         raise _shipment_error("packageReferenceId must be a positive number.")
     if detail["carrierCode"] == "Other" and not detail.get("carrierName"):
         raise _shipment_error("carrierName is required when carrierCode is Other.")
+    if detail["carrierCode"] != "Other" and "carrierName" in detail:
+        raise _shipment_error("carrierName is accepted only when carrierCode is Other.")
     try:
         ship_date = parse_iso(str(detail["shipDate"]))
     except ValueError:
         raise _shipment_error("shipDate must be an ISO 8601 date-time.") from None
-    if ship_date > call.now + timedelta(days=1):
+    if ship_date > call.now:
         raise _shipment_error("shipDate cannot be in the future.")
     if order.fulfilled_by != "MERCHANT":
         raise _shipment_error("Shipments of Amazon-fulfilled orders cannot be confirmed.")
@@ -203,6 +205,12 @@ async def confirm_shipment(call: Call) -> Response:
     if status is FulfillmentStatus.CANCELLED:
         raise _shipment_error("The order has been cancelled.")
 
+    serials_required = {
+        str(item.get("orderItemId"))
+        for item in order.body.get("orderItems", [])
+        if item.get("fulfillment", {}).get("packing", {}).get("serialNumberRequirement", {}).get("requirementType")
+        == "REQUIRED"
+    }
     items: dict[str, int] = {}
     for entry in detail["orderItems"]:
         if not isinstance(entry, dict) or "orderItemId" not in entry or "quantity" not in entry:
@@ -213,6 +221,8 @@ async def confirm_shipment(call: Call) -> Response:
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
             raise _shipment_error("quantity must be a positive integer.")
         items[item_id] = items.get(item_id, 0) + quantity
+        if item_id in serials_required and not entry.get("transparencyCodes"):
+            raise _shipment_error(f"Order item {item_id} requires serial numbers (transparencyCodes).")
 
     existing = next((s for s in order.shipments if s.package_reference_id == reference and s.at <= call.now), None)
     remaining = order.remaining(call.now)
