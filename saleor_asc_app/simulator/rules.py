@@ -2,7 +2,8 @@
 path, its default usage plan (the "Usage Plan" table of the operation's description) and its request-body schema.
 
 The facts are extracted into ``model_rules.json`` (shipped with the package) from the model files named in
-``sandbox.MODEL_FILES``; a test checks the file against the models. Bodies are validated strictly: an object the
+``MODEL_FILES`` of ``tests/simulator/extract_sandbox_cases.py``; a test checks the file against the
+models. Bodies are validated strictly: an object the
 model describes with properties takes no others (a misspelled field is refused, not ignored), and every value must
 have the model's type (a JSON number where the model says string is refused, as Amazon refuses it:
 "invalid type [packageDetail.packageReferenceId]").

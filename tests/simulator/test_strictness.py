@@ -17,9 +17,9 @@ from saleor_asc_app.amazon.operations import CONFIRM_SHIPMENT
 from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.orders import SimOrder
 from saleor_asc_app.simulator.rules import RULES_FILE, ModelRules, extract_rules
-from saleor_asc_app.simulator.sandbox import MODEL_FILES
 from saleor_asc_app.simulator.state import SellerAccount
 from tests.amazon.harness import CONTRACTS, Harness
+from tests.simulator.extract_sandbox_cases import MODEL_FILES
 
 NA = "https://sellingpartnerapi-na.amazon.com"
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from sqlalchemy import select
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.carriers import choose_carrier
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.installations import get_by_url
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
 
