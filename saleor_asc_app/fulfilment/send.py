@@ -83,9 +83,13 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, action_id)
     if action is not None and action.kind == ActionKind.CANCEL.value:
-        if ctx.settings.cancel_order_api:
-            if action.state in (ActionState.PENDING.value, ActionState.SENT.value, ActionState.REQUESTED.value):
-                await send_cancellation(ctx, job, action)
+        # ``requested`` reaches this job only from cancelOrder's 202 (a feed's result has a job of its own): it is
+        # confirmed through getOrder even if the setting was turned off meanwhile.
+        on_api = action.state == ActionState.REQUESTED.value or (
+            ctx.settings.cancel_order_api and action.state in (ActionState.PENDING.value, ActionState.SENT.value)
+        )
+        if on_api:
+            await send_cancellation(ctx, job, action)
         elif action.state == ActionState.PENDING.value:
             await hand_to_feed(ctx, action)
         return

@@ -6,7 +6,10 @@ v2026, not in Amazon's published models) is used only with ASC_CANCEL_ORDER_API 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import httpx
 
 from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
@@ -211,3 +214,47 @@ async def test_cancel_order_api_only_when_turned_on_and_confirmed_by_get_order(s
         [action] = await actions(env)
         assert (action.state, action.message) == ("confirmed", "Cancelled on Amazon (reason NO_INVENTORY).")
         assert feeds(env) == [] and env.simulator.stats.requests["cancelOrder"] == 1
+
+
+class ShipsBeforeCancelling(httpx.AsyncBaseTransport):
+    """Amazon ships the order (from Seller Central) in the moment between the app's check and its cancelOrder."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, ship: Callable[[str], None]) -> None:
+        self.inner = inner
+        self.ship = ship
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT" and request.url.path.endswith("/cancellation"):
+            self.ship(request.url.path.split("/")[-2])
+        return await self.inner.handle_async_request(request)
+
+
+async def test_cancel_order_api_refusals_show_amazons_message_and_item_cancellations_need_the_feed(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    holder: list[OrdersEnv] = []
+
+    def ship(order_id: str) -> None:
+        holder[0].simulator.advance_order(order_id, FulfillmentStatus.PARTIALLY_SHIPPED)
+
+    def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        return ShipsBeforeCancelling(inner, ship)
+
+    async with fulfilment_env(sqlite_url, tmp_path, amazon_transport=wrap, cancel_order_api=True) as env:
+        holder.append(env)
+        whole, partial = await import_unshipped_orders(env, 2)
+        item = next(iter(env.simulator.order(partial).quantities))
+        await dashboard(env, SEND, {"order": saleor_id(env, partial), "reason": "NO_INVENTORY", "items": [item]})
+        await cancel_in_saleor(env, whole)
+        await deliver(env)
+        await env.run_jobs()
+
+        by_order = {a.amazon_order_id: a for a in await actions(env)}
+        assert (by_order[whole].state, by_order[whole].attempts) == ("failed", 1)
+        assert by_order[whole].message == "The order has shipped items; partial cancellations are not supported."
+        assert (by_order[partial].state, by_order[partial].attempts) == ("refused", 0)
+        assert "cancelOrder cancels whole orders only" in (by_order[partial].message or "")
+        assert {(e.code, e.amazon_order_id) for e in await errors(env)} == {
+            ("InvalidInput", whole), ("partial_cancellation", partial)
+        }  # fmt: skip
+        assert env.simulator.cancellations == [] and feeds(env) == []
