@@ -13,6 +13,7 @@ import httpx
 
 from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
+from saleor_asc_app.simulator import FaultKind
 from tests.fulfilment.harness import US_SELLER, actions, deliver, fulfilment_env, import_unshipped_orders, staff_graphql
 from tests.fulfilment.test_shipments import dashboard, errors
 from tests.orders.harness import OrdersEnv
@@ -258,3 +259,32 @@ async def test_cancel_order_api_refusals_show_amazons_message_and_item_cancellat
             ("InvalidInput", whole), ("partial_cancellation", partial)
         }  # fmt: skip
         assert env.simulator.cancellations == [] and feeds(env) == []
+
+
+async def test_a_failed_create_feed_is_sent_again_and_items_amazon_shows_cancelled_are_confirmed(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        env.simulator.inject_fault(US_SELLER, FaultKind.SERVER_ERROR, count=1, operation="createFeed")
+        await cancel_in_saleor(env, order_id)
+        await deliver(env)
+        await env.run_for(150, step=30)
+        [action] = await actions(env)
+        assert (action.state, feeds(env)) == ("pending", [])  # Amazon failed: back to pending, tried again later
+        assert "InternalFailure" in (action.message or "")
+
+        for _ in range(10):  # the feed job's retry (createFeed's interval later) sends it
+            await env.run_for(30, step=30)
+            [action] = await actions(env)
+            if action.state != "pending":
+                break
+        assert action.state == "requested" and len(feeds(env)) == 1
+        # Amazon cancels the order itself (the buyer, at Amazon) before it processes the feed: the report refuses
+        # every row, but getOrder shows the items cancelled, so the cancellation is confirmed.
+        env.simulator.advance_order(order_id, FulfillmentStatus.CANCELLED)
+        await env.run_for(300, step=30)
+        [action] = await actions(env)
+        assert (action.state, action.attempts) == ("confirmed", 2)
+        assert {i["state"] for i in action.items or ()} == {"confirmed"}
+        assert env.simulator.cancellations == [] and await errors(env) == []
