@@ -30,7 +30,7 @@ from saleor_asc_app.amazon.models.order_acknowledgement import (
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.fulfilment.cancellation import CANCEL_DATA, choose_reason, requested_items, why_not
-from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
+from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client, wait_for_connection
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.models import Job, JobStatus
@@ -194,6 +194,7 @@ async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
     if not actions:
         return
     client: SpApiClient | None = None
+    paused: ConnectionPaused | None = None
     async with ctx.sessionmaker() as session:
         config = (await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(installation_id)).config
         connection = next((c for c in config.connections if c.id == connection_id), None)
@@ -201,7 +202,11 @@ async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
             try:
                 client = await usable_client(ctx, session, installation_id, connection)
             except ConnectionPaused as exc:
-                raise RetryJob(f"connection paused: {exc.reason}", delay=PAUSED_RECHECK) from None
+                paused = exc
+    if paused is not None:
+        for action in actions:
+            await wait_for_connection(ctx, action, paused)  # shows why it waits
+        raise RetryJob(f"connection paused: {paused.reason}", delay=PAUSED_RECHECK)
     if client is None:
         for action in actions:
             await _finish(ctx, action, ActionState.REFUSED, "connection_missing",

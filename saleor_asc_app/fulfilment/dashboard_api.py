@@ -175,10 +175,10 @@ async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> lis
                 .order_by(OutgoingAction.version)
             )
         ).scalars()
-        state: dict[str | None, str] = {}
+        every = [item.order_item_id for item in order.order_items]
+        state: dict[str, str] = {}  # the latest cancellation naming the item, or the whole order
         for action in cancels:
-            named: list[str | None] = [*(requested_items(action) or ())] or [None]
-            for item_id in named:
+            for item_id in requested_items(action) or every:
                 state[item_id] = action.state
     return [
         AmazonOrderItemEntry(
@@ -186,7 +186,7 @@ async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> lis
             sku=item.product.seller_sku,
             title=item.product.title,
             quantity=item.quantity_ordered,
-            cancellation_state=state.get(item.order_item_id) or state.get(None),
+            cancellation_state=state.get(item.order_item_id),
         )
         for item in order.order_items
     ]
