@@ -32,13 +32,7 @@ from saleor_asc_app.amazon.models.feeds import (
 from saleor_asc_app.amazon.models.inventory import GetInventorySummariesResponse, InventorySummary
 from saleor_asc_app.amazon.models.listings import ListingsItemPatchRequest, ListingsItemSubmissionResponse
 from saleor_asc_app.amazon.models.order_acknowledgement import CONTENT_TYPE as ACK_CONTENT_TYPE
-from saleor_asc_app.amazon.models.order_acknowledgement import (
-    FEED_TYPE,
-    CancellationRow,
-    FlatFileReport,
-    cancellation_feed,
-    parse_processing_report,
-)
+from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE, CancellationRow, cancellation_feed
 from saleor_asc_app.amazon.models.orders import (
     IMPORT_INCLUDED_DATA,
     FulfillmentStatus,
@@ -328,8 +322,12 @@ class SpApiClient:
         content, _ = await self.documents.download(document.url, document.compression_algorithm)
         return content
 
-    async def get_flat_file_processing_report(self, feed: Feed) -> FlatFileReport:
-        return parse_processing_report(decode_text(await self.download_feed_result(feed)))
+    async def feed_result(self, feed_id: str) -> tuple[Feed, bytes | None]:
+        """The feed and, once it is final and has one, its processing report's bytes (decompressed)."""
+        feed = await self.get_feed(feed_id)
+        if not feed.processing_status.is_final or not feed.result_feed_document_id:
+            return feed, None
+        return feed, await self.download_feed_result(feed)
 
     async def get_listings_processing_report(self, feed: Feed) -> ListingsFeedProcessingReport:
         content = await self.download_feed_result(feed)

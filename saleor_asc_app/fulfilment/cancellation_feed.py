@@ -20,12 +20,14 @@ from typing import Any
 from sqlalchemy import select
 
 from saleor_asc_app.amazon.client import SpApiClient
-from saleor_asc_app.amazon.errors import MalformedResponse, SpApiError
+from saleor_asc_app.amazon.documents import decode_text
+from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.order_acknowledgement import (
     FEED_REASON,
     MAX_ROWS,
     CancellationRow,
     FlatFileReport,
+    parse_processing_report,
 )
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order
 from saleor_asc_app.configuration.repository import ConfigurationRepository
@@ -47,6 +49,8 @@ RESULT_KIND = "fulfilment.cancellation_feed_result"
 BATCH_WINDOW = 120.0  # createFeed: 0.0083 requests/s sustained, i.e. one feed per 2 minutes
 POLL_EVERY = 60.0
 GIVE_UP_AFTER = timedelta(days=2)  # a feed Amazon never finishes
+# Orders read (getOrder: 0.5/s, burst 30) per run, so a run ends well within its timeout; the rest wait for the next.
+PLAN_PER_RUN = 100
 
 
 def _feed_key(installation_id: uuid.UUID, connection_id: str) -> str:
@@ -99,6 +103,13 @@ async def _finish(
             )  # fmt: skip
 
 
+async def _note(ctx: Any, action: OutgoingAction, message: str) -> None:
+    async with ctx.sessionmaker() as session, session.begin():
+        row = await session.get(OutgoingAction, action.id)
+        if row is not None:
+            row.message, row.updated_at = message, ctx.clock.now()
+
+
 def _item_shipped(order: Order, item_id: str) -> bool:
     item = next((i for i in order.order_items if i.order_item_id == item_id), None)
     return bool(item is not None and item.fulfillment is not None and (item.fulfillment.quantity_fulfilled or 0) > 0)
@@ -121,8 +132,9 @@ async def _plan(
     try:
         order = await client.get_order(action.amazon_order_id, CANCEL_DATA)
     except SpApiError as exc:
-        if exc.retryable:
-            raise RetryJob(f"getOrder: {exc}", delay=60.0, count_attempt=True) from None
+        if exc.retryable:  # stays pending: the next run reads it again
+            await _note(ctx, action, f"Amazon did not answer getOrder ({exc.amazon_code}); trying again.")
+            return
         await _finish(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
         return
     wanted = requested_items(action)
@@ -171,7 +183,7 @@ async def _plan(
     batch.reasons[action.id] = reason.value
 
 
-async def _pending(ctx: Any, installation_id: uuid.UUID, connection_id: str) -> list[OutgoingAction]:
+async def _pending(ctx: Any, installation_id: uuid.UUID, connection_id: str, limit: int) -> list[OutgoingAction]:
     async with ctx.sessionmaker() as session:
         result = await session.execute(
             select(OutgoingAction)
@@ -183,6 +195,7 @@ async def _pending(ctx: Any, installation_id: uuid.UUID, connection_id: str) -> 
                 OutgoingAction.state.in_([ActionState.PENDING.value, ActionState.SENT.value]),
             )
             .order_by(OutgoingAction.created_at)
+            .limit(limit)
         )
         return list(result.scalars())
 
@@ -190,7 +203,7 @@ async def _pending(ctx: Any, installation_id: uuid.UUID, connection_id: str) -> 
 async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     installation_id, connection_id = job.installation_id, str(job.payload["connection_id"])
-    actions = await _pending(ctx, installation_id, connection_id)
+    actions = await _pending(ctx, installation_id, connection_id, PLAN_PER_RUN)
     if not actions:
         return
     client: SpApiClient | None = None
@@ -218,7 +231,7 @@ async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
     for marketplace_id, batch in batches.items():
         if batch.rows:
             await _submit(ctx, client, installation_id, connection_id, marketplace_id, batch)
-    if len(await _pending(ctx, installation_id, connection_id)) > 0:
+    if await _pending(ctx, installation_id, connection_id, 1):
         raise RetryJob("more cancellations wait for the next feed", delay=BATCH_WINDOW)
 
 
@@ -240,8 +253,8 @@ async def _submit(
                 row = await session.get(OutgoingAction, action_id)
                 if row is not None:
                     row.state, row.message, row.updated_at = ActionState.PENDING.value, str(exc), ctx.clock.now()
-        if exc.retryable:
-            raise RetryJob(f"cancellation feed: {exc}", delay=BATCH_WINDOW, count_attempt=True) from None
+        if exc.retryable:  # Amazon's trouble: the actions wait (their message says why) for the next run
+            raise RetryJob(f"cancellation feed: {exc}", delay=BATCH_WINDOW) from None
         async with ctx.sessionmaker() as session:
             rows = [await session.get(OutgoingAction, action_id) for action_id in batch.items]
         for row in rows:
@@ -286,20 +299,15 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
     if not actions:
         return
     try:
-        feed = await client.get_feed(feed_id)
-        waited = ctx.clock.now() - min(a.sent_at or a.updated_at for a in actions)
-        if not feed.processing_status.is_final and waited < GIVE_UP_AFTER:
-            raise RetryJob(f"feed {feed.processing_status.value}", delay=POLL_EVERY)
-        report: FlatFileReport | None = None
-        if feed.processing_status.is_final and feed.result_feed_document_id:
-            try:
-                report = await client.get_flat_file_processing_report(feed)
-            except MalformedResponse:
-                report = None
+        feed, raw = await client.feed_result(feed_id)
     except SpApiError as exc:
         if exc.retryable:
             raise RetryJob(f"cancellation feed result: {exc}", delay=POLL_EVERY, count_attempt=True) from None
         raise
+    waited = ctx.clock.now() - min(a.sent_at or a.updated_at for a in actions)
+    if not feed.processing_status.is_final and waited < GIVE_UP_AFTER:
+        raise RetryJob(f"feed {feed.processing_status.value}", delay=POLL_EVERY)
+    report = parse_processing_report(decode_text(raw)) if raw is not None else None
     status = feed.processing_status.value
     for action in actions:
         await _conclude(ctx, client, action, feed_id, status, report)

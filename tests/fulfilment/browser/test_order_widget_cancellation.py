@@ -5,6 +5,7 @@ of chosen Amazon items: it is recorded as a pending cancel action with that reas
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,10 +77,11 @@ def widget(tmp_path: Path) -> Iterator[tuple[LiveApp, str, str]]:
         yield live, database_url, order_id
 
 
-def test_staff_send_a_cancellation_with_their_reason_from_the_order_widget(
+@contextmanager
+def order_widget(
     widget: tuple[LiveApp, str, str], browser: Browser, dashboard_host: tuple[DashboardHost, str]
-) -> None:
-    live, database_url, order_id = widget
+) -> Iterator[DashboardPage]:
+    live, _database_url, order_id = widget
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page: Page = context.new_page()
@@ -87,30 +89,28 @@ def test_staff_send_a_cancellation_with_their_reason_from_the_order_widget(
         host.html = host_page(live.page_url("/dashboard/widgets/order") + f"&orderId={order_id}",
                               live.token("admin@example.com"))  # fmt: skip
         page.goto(f"{origin}/dashboard/apps/amazon")
-        ui = DashboardPage(page)
+        yield DashboardPage(page)
+    finally:
+        context.close()
+
+
+def test_staff_send_a_cancellation_with_their_reason_from_the_order_widget(
+    widget: tuple[LiveApp, str, str], browser: Browser, dashboard_host: tuple[DashboardHost, str]
+) -> None:
+    with order_widget(widget, browser, dashboard_host) as ui:
         expect(ui.by_test_id("outgoing-action")).to_have_count(2)
         ui.choose(ui.by_test_id("cancel-reason"), "Pricing error")
         ui.by_test_id("send-cancellation").click()
         cancellation = ui.by_test_id("outgoing-action").filter(has_text="Cancellation")
         expect(cancellation).to_contain_text("Cancellation · Pricing error")
         expect(cancellation.get_by_test_id("outgoing-state")).to_have_text("Pending")
-        assert run_on_own_loop(_cancel_actions(database_url)) == ([("pending", "PRICING_ERROR", [])], 1)
-    finally:
-        context.close()
+        assert run_on_own_loop(_cancel_actions(widget[1])) == ([("pending", "PRICING_ERROR", [])], 1)
 
 
 def test_staff_cancel_chosen_items_from_the_order_widget(
     widget: tuple[LiveApp, str, str], browser: Browser, dashboard_host: tuple[DashboardHost, str]
 ) -> None:
-    live, database_url, order_id = widget
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page: Page = context.new_page()
-        host, origin = dashboard_host
-        host.html = host_page(live.page_url("/dashboard/widgets/order") + f"&orderId={order_id}",
-                              live.token("admin@example.com"))  # fmt: skip
-        page.goto(f"{origin}/dashboard/apps/amazon")
-        ui = DashboardPage(page)
+    with order_widget(widget, browser, dashboard_host) as ui:
         expect(ui.by_test_id("cancel-item")).to_have_count(2)
         ui.by_test_id("cancel-item").filter(has_text="SKU-CAP").get_by_role("checkbox").click()
         ui.choose(ui.by_test_id("cancel-reason"), "No inventory")
@@ -120,9 +120,7 @@ def test_staff_cancel_chosen_items_from_the_order_widget(
         expect(cancellation).to_contain_text("Cancellation of 1 item · No inventory")
         expect(cancellation.get_by_test_id("outgoing-state")).to_have_text("Pending")
         expect(ui.by_test_id("cancel-item")).to_have_count(0)  # one item left: only the whole order to offer
-        assert run_on_own_loop(_cancel_actions(database_url)) == (
+        assert run_on_own_loop(_cancel_actions(widget[1])) == (
             [("pending", "NO_INVENTORY", [{"order_item_id": ITEMS[1][0]}])],
             1,
         )
-    finally:
-        context.close()
