@@ -83,8 +83,17 @@ class _Batch:
 
 
 async def _finish(
-    ctx: Any, action: OutgoingAction, state: ActionState, code: str | None, message: str, **values: Any
+    ctx: Any,
+    action: OutgoingAction,
+    state: ActionState,
+    code: str | None,
+    message: str,
+    *,
+    failed_items: Sequence[dict[str, Any]] = (),
+    **values: Any,
 ) -> None:
+    """Set the action's outcome; a refusal or failure becomes a processing error (one per failed item when the
+    report named items)."""
     now = ctx.clock.now()
     async with ctx.sessionmaker() as session, session.begin():
         row = await session.get(OutgoingAction, action.id)
@@ -95,11 +104,15 @@ async def _finish(
             setattr(row, key, value)
         if state is ActionState.CONFIRMED:
             row.confirmed_at = now
-        elif code is not None:
+            return
+        errors = [(str(i["code"]), f"item {i['orderItemId']}: {i['message']}", str(i["orderItemId"]))
+                  for i in failed_items] or ([(code, message, "")] if code is not None else [])  # fmt: skip
+        for error_code, text, item_id in errors:
             await record_error(
-                session, row.installation_id, source=ErrorSource.CANCELLATION, reference=str(row.id), code=code,
-                message=f"Order {row.amazon_order_id}, cancellation: {message}",
-                dedupe_key=f"cancel:{row.id}:{row.attempts}:{code}", amazon_order_id=row.amazon_order_id, now=now,
+                session, row.installation_id, source=ErrorSource.CANCELLATION, reference=str(row.id),
+                code=error_code, message=f"Order {row.amazon_order_id}, cancellation: {text}",
+                dedupe_key=f"cancel:{row.id}:{row.attempts}:{error_code}:{item_id}",
+                amazon_order_id=row.amazon_order_id, now=now,
             )  # fmt: skip
 
 
@@ -350,7 +363,7 @@ async def _conclude(
         log.info("cancellation confirmed on Amazon", action_id=str(action.id), feed_id=feed_id)
         return
     message = " ".join(f"Item {i['orderItemId']}: {i['message']}" for i in failed)
-    await _finish(ctx, action, ActionState.FAILED, str(failed[0]["code"]), message, items=items)
+    await _finish(ctx, action, ActionState.FAILED, None, message, failed_items=failed, items=items)
     log.info("cancellation not confirmed", action_id=str(action.id), feed_id=feed_id, failed=len(failed))
 
 

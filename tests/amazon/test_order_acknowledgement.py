@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from saleor_asc_app.amazon.documents import decode_text
+from saleor_asc_app.amazon.models.feeds import ProcessingStatus
 from saleor_asc_app.amazon.models.order_acknowledgement import (
+    COLUMNS,
+    CONTENT_TYPE,
+    FEED_TYPE,
     CancellationRow,
     FeedCancelReason,
     cancellation_feed,
     parse_processing_report,
 )
+from saleor_asc_app.amazon.models.orders import FulfillmentStatus
+from tests.amazon.harness import Harness
+
+US = "ATVPDKIKX0DER"
+COLUMNS_LINE = "\t".join(COLUMNS)
 
 
 def test_the_feed_has_the_documented_columns_and_one_line_per_item() -> None:
@@ -62,3 +74,47 @@ def test_a_fatal_file_error_stops_every_record_and_a_clean_report_has_no_problem
         "Feed Processing Summary:\n\tNumber of records processed\t\t2\n\tNumber of records successful\t\t2\n"
     )
     assert (clean.processed, clean.successful, clean.problems) == (2, 2, ())
+
+
+async def test_the_simulator_applies_valid_rows_and_reports_the_refused_ones(harness: Harness) -> None:
+    seller = harness.state.add_seller("ACANCELLER")
+    client = harness.client(seller)
+    start = harness.clock.now() - timedelta(days=1)
+    options = dict(afn_share=0.0, cancel_share=0.0, preorder_share=0.0, mfn_auto_ship_share=0.0,
+                   multi_line_share=1.0, start=start, end=start + timedelta(hours=1))  # fmt: skip
+    mine, other = harness.state.generate_orders(seller, 2, seed=3, **options)
+    for order in (mine, other):
+        order.release(start)
+    first, second, *_ = mine.quantities
+    rows = [
+        CancellationRow(mine.order_id, first, FeedCancelReason.NO_INVENTORY),  # 1: applied
+        CancellationRow(mine.order_id, "99999999999999", FeedCancelReason.NO_INVENTORY),  # 2: no such item
+        CancellationRow("111-0000000-0000000", "1", FeedCancelReason.NO_INVENTORY),  # 3: not the seller's order
+        CancellationRow(mine.order_id, first, FeedCancelReason.NO_INVENTORY),  # 4: the same item twice
+    ]
+    feed_id = await client.submit_cancellation_feed(rows, US)
+    await client.wait_for_feed(feed_id, poll_every=30)
+    feed, raw = await client.feed_result(feed_id)
+    assert feed.processing_status is ProcessingStatus.DONE and raw is not None
+    report = parse_processing_report(decode_text(raw))
+    assert (report.processed, report.successful) == (4, 1)
+    assert report.errors_of(1) == []
+    assert [(r, report.errors_of(r)[0].code) for r in (2, 3, 4)] == [
+        (2, "ITEM_NOT_FOUND"), (3, "ORDER_NOT_FOUND"), (4, "DUPLICATE_ROW")
+    ]  # fmt: skip
+    assert set(mine.cancelled_items) == {first} and second not in mine.cancelled_items
+    assert mine.status(harness.clock.now()) is FulfillmentStatus.UNSHIPPED  # the other items stay open
+
+    # A file without the documented header is refused as a whole; a reason Amazon does not know, row by row.
+    bad_header = await client.submit_feed(FEED_TYPE, [US], b"order\titem\treason\nX\tY\tNoInventory\n", CONTENT_TYPE)
+    bad_reason = await client.submit_feed(
+        FEED_TYPE, [US], f"{COLUMNS_LINE}\n{other.order_id}\t{next(iter(other.quantities))}\tOutOfStock\n".encode(),
+        CONTENT_TYPE,
+    )  # fmt: skip
+    harness.clock.advance(3600)
+    header_report = parse_processing_report(decode_text((await client.feed_result(bad_header))[1] or b""))
+    assert [(p.record, p.kind) for p in header_report.problems] == [(0, "Fatal")]
+    assert header_report.errors_of(1)[0].code == "HEADER_INVALID"
+    reason_report = parse_processing_report(decode_text((await client.feed_result(bad_reason))[1] or b""))
+    assert reason_report.errors_of(1)[0].code == "INVALID_REASON"
+    assert other.cancelled_items == {}

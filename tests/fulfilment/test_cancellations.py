@@ -183,9 +183,10 @@ async def test_a_row_amazon_refuses_fails_with_amazons_message_and_staff_can_sen
         assert f"Item {shipped_item}: {expected}" in (action.message or "")
         failed = {i["orderItemId"]: i for i in action.items or () if i["state"] == "failed"}
         assert failed[shipped_item]["message"] == expected
-        error = next(e for e in await errors(env) if e.code == "ITEM_SHIPPED")
-        assert (error.source, error.amazon_order_id) == ("cancellation", order_id)
-        assert expected in error.message
+        [error] = await errors(env)  # one per refused item; the other items were cancelled
+        assert (error.source, error.code, error.amazon_order_id) == ("cancellation", "ITEM_SHIPPED", order_id)
+        assert error.message == f"Order {order_id}, cancellation: item {shipped_item}: {expected}"
+        assert {i["state"] for i in action.items or () if i["orderItemId"] != shipped_item} <= {"confirmed"}
         shown = (await dashboard(env, ACTIONS, {"order": saleor_id(env, order_id)}))["amazonOutgoingActions"]
         assert shown[0]["state"] == "failed" and expected in shown[0]["message"]  # type: ignore[index]
 
