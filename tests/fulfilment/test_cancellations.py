@@ -152,6 +152,16 @@ async def test_whole_order_and_chosen_items_go_out_as_one_feed_and_are_confirmed
         )  # fmt: skip
         assert "already being cancelled" in response.json()["errors"][0]["message"]
 
+        # Cancelling the order in Saleor later sends only the items still open, in a feed of its own.
+        await cancel_in_saleor(env, partial)
+        await deliver(env)
+        await env.run_for(600, step=30)
+        assert len(feeds(env)) == 2
+        rows = [c.order_item_id for c in env.simulator.cancellations if c.order_id == partial]
+        assert sorted(rows) == sorted(items)  # each item once
+        assert env.simulator.order(partial).status(env.clock.now()) is FulfillmentStatus.CANCELLED
+        assert [a.state for a in await actions(env) if a.amazon_order_id == partial] == ["confirmed", "confirmed"]
+
 
 def dashboard_headers(env: OrdersEnv) -> dict[str, str]:
     user = env.saleor.state.staff_by_email("admin@example.com")
