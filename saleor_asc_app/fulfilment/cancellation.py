@@ -91,7 +91,7 @@ async def request_cancellation(
         return whole
     if items is not None:
         if whole is not None and whole.state in ACTIVE:
-            return whole
+            raise CancellationNotPossible("The whole order is already being cancelled at Amazon.")
         covered = {i for a in existing if a.state in ACTIVE for i in requested_items(a) or ()}
         items = [i for i in dict.fromkeys(items) if i not in covered]
         if not items:

@@ -161,6 +161,13 @@ async def test_whole_order_and_chosen_items_go_out_as_one_feed_and_are_confirmed
         assert sorted(rows) == sorted(items)  # each item once
         assert env.simulator.order(partial).status(env.clock.now()) is FulfillmentStatus.CANCELLED
         assert [a.state for a in await actions(env) if a.amazon_order_id == partial] == ["confirmed", "confirmed"]
+        response = await env.env.client.post(
+            "/api/graphql",
+            json={"query": SEND, "variables": {"order": saleor_id(env, partial), "reason": "NO_INVENTORY",
+                                               "items": items[1:2]}},
+            headers=dashboard_headers(env),
+        )  # fmt: skip
+        assert "whole order is already being cancelled" in response.json()["errors"][0]["message"]
 
 
 def dashboard_headers(env: OrdersEnv) -> dict[str, str]:
