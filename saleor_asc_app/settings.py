@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     lwa_token_url: str = Field(
         default="", description="LWA token URL instead of Amazon's (for the simulator and tests)."
     )
+    cancel_order_api: bool = Field(
+        default=False,
+        description="Cancel through Orders v2026 cancelOrder (not in Amazon's published models) instead of the "
+        "order acknowledgement feed; whole orders only.",
+    )
 
     # E-mail
     smtp_host: str = ""

@@ -36,6 +36,8 @@ from saleor_asc_app.amazon.models.listings import (
     ListingsItemPatchRequest,
     ListingsItemSubmissionResponse,
 )
+from saleor_asc_app.amazon.models.order_acknowledgement import CONTENT_TYPE as ACK_CONTENT_TYPE
+from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE, CancellationRow, cancellation_feed
 from saleor_asc_app.amazon.models.orders import (
     IMPORT_INCLUDED_DATA,
     FulfillmentStatus,
@@ -217,8 +219,9 @@ class SpApiClient:
         return response.order
 
     async def cancel_order(self, order_id: str, reason: CancelReason) -> None:
-        """Cancel a whole unshipped order (Amazon supports no partial cancellations). The route is taken from
-        Amazon's reference page, not the copied models (see ``operations.CANCEL_ORDER``); any 2xx is success."""
+        """Ask Amazon to cancel a whole unshipped order (no partial cancellations). The route is taken from
+        Amazon's reference page, not the copied models (see ``operations.CANCEL_ORDER``). Amazon answers 202: the
+        request is accepted and processed later, so only ``getOrder`` showing the order cancelled confirms it."""
 
         def expect_success(response: SpApiResponse) -> None:
             if not 200 <= response.status < 300:
@@ -305,6 +308,10 @@ class SpApiClient:
         content = feed.model_dump_json(by_alias=True, exclude_none=True).encode()
         return await self.submit_feed("JSON_LISTINGS_FEED", marketplace_ids, content, JSON_CONTENT_TYPE)
 
+    async def submit_cancellation_feed(self, rows: Sequence[CancellationRow], marketplace_id: str) -> str:
+        """Cancel order items through the order acknowledgement feed: the feed id."""
+        return await self.submit_feed(FEED_TYPE, [marketplace_id], cancellation_feed(rows), ACK_CONTENT_TYPE)
+
     async def wait_for_feed(self, feed_id: str, *, poll_every: float = 30.0, give_up_after: float = 3600.0) -> Feed:
         """Poll getFeed until DONE, CANCELLED or FATAL (a DONE feed can still hold errors)."""
         deadline = self._clock.monotonic() + give_up_after
@@ -320,6 +327,13 @@ class SpApiClient:
         document = await self.get_feed_document(feed.result_feed_document_id)
         content, _ = await self.documents.download(document.url, document.compression_algorithm)
         return content
+
+    async def feed_result(self, feed_id: str) -> tuple[Feed, bytes | None]:
+        """The feed and, once it is final and has one, its processing report's bytes (decompressed)."""
+        feed = await self.get_feed(feed_id)
+        if not feed.processing_status.is_final or not feed.result_feed_document_id:
+            return feed, None
+        return feed, await self.download_feed_result(feed)
 
     async def get_listings_processing_report(self, feed: Feed) -> ListingsFeedProcessingReport:
         content = await self.download_feed_result(feed)

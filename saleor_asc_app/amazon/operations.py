@@ -41,13 +41,12 @@ PATCH_LISTINGS_ITEM = Operation("patchListingsItem", "PATCH", "/listings/2021-08
 SEARCH_LISTINGS_ITEMS = Operation("searchListingsItems", "GET", "/listings/2021-08-01/items/{sellerId}", 5.0, 5)
 GET_INVENTORY_SUMMARIES = Operation("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", 2.0, 2)
 
-# cancelOrder (Orders v2026-01-01) is NOT in the copied models: it is taken from Amazon's reference page
-# (developer-docs.amazon.com/sp-api/reference/cancelorder: whole orders only, path parameter ``orderId``, a JSON body
-# with a required reason). The page as retrieved showed neither the method/path nor the body field's name; this route
-# (a ``cancellation`` sub-resource of the order, as the v2026 model addresses orders) and ``cancelReasonCode`` are
-# the app's best reading, each a one-line change here / in ``models/cancellation.py``. Rate: the Orders write plan
-# of confirmShipment. Repeating it is harmless (the order is cancelled either way).
-CANCEL_ORDER = Operation("cancelOrder", "PUT", "/orders/2026-01-01/orders/{orderId}/cancellation", 2.0, 10)
+# cancelOrder (Orders v2026-01-01) is NOT in the copied models: Amazon added it to the Orders model and removed it
+# again (absent at the contracts' snapshot); its reference page remains
+# (developer-docs.amazon.com/sp-api/reference/cancelorder): whole orders only, 202 = accepted and processed later,
+# 1 request/s, burst 5. The app uses it only when ``ASC_CANCEL_ORDER_API`` is on; the documented route is the order
+# acknowledgement feed (``models/order_acknowledgement.py``, docs/amazon-cancellations.md).
+CANCEL_ORDER = Operation("cancelOrder", "PUT", "/orders/2026-01-01/orders/{orderId}/cancellation", 1.0, 5)
 
 OPERATIONS: dict[str, Operation] = {
     op.name: op

@@ -111,7 +111,7 @@ class AppConfiguration(_Model):
     pii_permission_group_id: str | None = None
     notifications: Notifications = Field(default_factory=Notifications)
     carrier_mappings: tuple[CarrierMapping, ...] = ()
-    default_cancel_reason: str = "NO_INVENTORY"  # Amazon cancelOrder reason when staff choose none
+    default_cancel_reason: str = "NO_INVENTORY"  # cancellation reason when staff choose none (see CancelReason)
 
     def marketplace_ids(self) -> list[str]:
         return [m for connection in self.connections for m in connection.marketplace_ids]

@@ -1,20 +1,22 @@
-"""Cancellations of Amazon orders → Amazon's ``cancelOrder`` (Orders v2026-01-01, whole orders only).
+"""Cancellations of Amazon orders, whole or by item.
 
-A Saleor ``ORDER_CANCELLED`` of an imported order, or staff sending a cancellation from the order widget, becomes
-one ``cancel`` outgoing action per Amazon order. Its reason is the one staff chose in the widget; without one it is
-decided when it is sent: ``BUYER_CANCELLED`` when Amazon shows the buyer asked for the cancellation, else the
-configuration's default reason. The job reads the order at Amazon first (cancelled already → confirmed; shipped,
-partially shipped or Amazon-fulfilled → refused with why), then calls ``cancelOrder``. Amazon's refusals are shown on
-the action with Amazon's message and recorded as processing errors.
+A Saleor ``ORDER_CANCELLED`` of an imported order, or staff sending a cancellation from the order widget (the whole
+order or chosen items), becomes a ``cancel`` outgoing action: a version of the order's ``cancel:<order id>`` key.
+Its reason is the one staff chose in the widget; without one it is decided when it is sent: ``BUYER_CANCELLED`` when
+Amazon shows the buyer asked for the cancellation, else the configuration's default reason.
 
-The route of ``cancelOrder`` is taken from Amazon's reference page, not the copied models: see
-``amazon/operations.py`` (``CANCEL_ORDER``) and ``amazon/models/cancellation.py``.
+By default actions go out through Amazon's documented route, the order acknowledgement feed, batched per
+connection (``cancellation_feed.py``). With ``ASC_CANCEL_ORDER_API`` on, whole-order actions use Orders v2026
+``cancelOrder`` instead (not in Amazon's published models, see ``amazon/operations.py``): its 202 leaves the action
+``requested`` until ``getOrder`` shows the order cancelled. Either way an action is confirmed only when Amazon shows
+the cancellation; refusals show Amazon's message on the action and become processing errors.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +42,8 @@ log = get_logger(__name__)
 
 CANCEL_DATA = (IncludedData.FULFILLMENT, IncludedData.CANCELLATION)  # no buyer data
 RETRY_DELAYS = (30.0, 120.0, 600.0, 1800.0, 3600.0)
+CONFIRM_POLL = 300.0  # getOrder after cancelOrder's 202
+CONFIRM_WITHIN = timedelta(days=1)
 REASONS = frozenset(r.value for r in CancelReason)
 
 
@@ -47,31 +51,57 @@ def cancel_key(saleor_order_id: str) -> str:
     return f"cancel:{saleor_order_id}"
 
 
-async def _cancel_action(
+ACTIVE = (ActionState.PENDING.value, ActionState.SENT.value, ActionState.REQUESTED.value, ActionState.CONFIRMED.value)
+
+
+async def _cancel_actions(
     session: AsyncSession, installation_id: uuid.UUID, amazon_order_id: str
-) -> OutgoingAction | None:
+) -> list[OutgoingAction]:
     result = await session.execute(
-        select(OutgoingAction).where(
+        select(OutgoingAction)
+        .where(
             OutgoingAction.installation_id == installation_id,
             OutgoingAction.kind == ActionKind.CANCEL.value,
             OutgoingAction.amazon_order_id == amazon_order_id,
         )
+        .order_by(OutgoingAction.version)
     )
-    return result.scalars().first()
+    return list(result.scalars())
+
+
+def requested_items(action: OutgoingAction) -> list[str] | None:
+    """The Amazon items a cancellation names; None for the whole order."""
+    return [str(line["order_item_id"]) for line in action.lines] if action.lines else None
 
 
 async def request_cancellation(
-    session: AsyncSession, amazon: AmazonOrder, saleor_order_id: str, reason: CancelReason | None, *, now: datetime
+    session: AsyncSession,
+    amazon: AmazonOrder,
+    saleor_order_id: str,
+    reason: CancelReason | None,
+    *,
+    items: Sequence[str] | None = None,
+    now: datetime,
 ) -> OutgoingAction:
-    """The order's cancel action, created (and queued) when there is none. ``reason`` None: decided when sent."""
-    existing = await _cancel_action(session, amazon.installation_id, amazon.amazon_order_id)
-    if existing is not None:
-        return existing
+    """A cancellation of the whole order (``items`` None) or of these Amazon items, created (and queued) unless one
+    already covers it. ``reason`` None: decided when sent."""
+    existing = await _cancel_actions(session, amazon.installation_id, amazon.amazon_order_id)
+    whole = next((a for a in reversed(existing) if not a.lines), None)
+    if items is None and whole is not None:
+        return whole
+    if items is not None:
+        if whole is not None and whole.state in ACTIVE:
+            raise CancellationNotPossible("The whole order is already being cancelled at Amazon.")
+        covered = {i for a in existing if a.state in ACTIVE for i in requested_items(a) or ()}
+        items = [i for i in dict.fromkeys(items) if i not in covered]
+        if not items:
+            raise CancellationNotPossible("These items are already being cancelled at Amazon.")
     action = OutgoingAction(
         id=uuid.uuid4(), installation_id=amazon.installation_id, kind=ActionKind.CANCEL.value,
         amazon_order_id=amazon.amazon_order_id, connection_id=amazon.connection_id, saleor_order_id=saleor_order_id,
-        saleor_fulfillment_id=cancel_key(saleor_order_id), version=1,
-        cancel_reason=reason.value if reason else None, lines=[], state=ActionState.PENDING.value,
+        saleor_fulfillment_id=cancel_key(saleor_order_id), version=max((a.version for a in existing), default=0) + 1,
+        cancel_reason=reason.value if reason else None,
+        lines=[{"order_item_id": i} for i in items] if items is not None else [], state=ActionState.PENDING.value,
         created_at=now, updated_at=now,
     )  # fmt: skip
     session.add(action)
@@ -97,14 +127,26 @@ class CancellationNotPossible(Exception):
 
 
 async def staff_cancellation(
-    session: AsyncSession, installation_id: uuid.UUID, saleor_order_id: str, reason: CancelReason, *, now: datetime
+    session: AsyncSession,
+    installation_id: uuid.UUID,
+    saleor_order_id: str,
+    reason: CancelReason,
+    *,
+    items: Sequence[str] | None = None,
+    now: datetime,
 ) -> OutgoingAction:
-    """Staff send (or send again) the order's cancellation with their reason. A cancellation that is pending, failed
-    or refused takes the new reason and is queued; one that was sent or confirmed cannot change."""
+    """Staff send (or send again) a cancellation of the order, or of some of its Amazon items, with their reason.
+    A whole-order cancellation that is pending, failed or refused takes the new reason and is queued; one that was
+    sent, requested or confirmed cannot change."""
     amazon = await linked_amazon_order(session, installation_id, {"id": saleor_order_id})
     if amazon is None:
         raise CancellationNotPossible("This order did not come from Amazon.")
-    action = await request_cancellation(session, amazon, saleor_order_id, reason, now=now)
+    if items is not None:
+        known = {str(entry["item"]) for entry in amazon.line_map or ()}
+        unknown = sorted(set(items) - known)
+        if unknown or not items:
+            raise CancellationNotPossible(f"Not items of this Amazon order: {', '.join(unknown) or 'none chosen'}.")
+    action = await request_cancellation(session, amazon, saleor_order_id, reason, items=items, now=now)
     if action.cancel_reason == reason.value and action.state == ActionState.PENDING.value:
         return action
     if action.state not in (ActionState.PENDING.value, ActionState.FAILED.value, ActionState.REFUSED.value):
@@ -128,7 +170,7 @@ def buyer_requested(order: Order) -> bool:
     )
 
 
-def _why_not(order: Order) -> tuple[str, str] | None:
+def why_not(order: Order) -> tuple[str, str] | None:
     """Why Amazon cannot cancel this order (code, message), or None."""
     fulfilled_by = order.fulfillment.fulfilled_by if order.fulfillment else None
     if fulfilled_by == "AMAZON":
@@ -152,9 +194,25 @@ async def _is_cancelled(client: SpApiClient, order_id: str) -> bool:
         return False
 
 
+def choose_reason(action: OutgoingAction, order: Order, default: str) -> CancelReason:
+    if action.cancel_reason in REASONS:
+        return CancelReason(action.cancel_reason)
+    if buyer_requested(order):
+        return CancelReason.BUYER_CANCELLED
+    return CancelReason(default)
+
+
 async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -> None:
+    """The ``cancelOrder`` route (``ASC_CANCEL_ORDER_API``): whole orders only; 202 leaves the action requested."""
     from saleor_asc_app.fulfilment.send import finish_with_error
 
+    if action.lines:
+        await finish_with_error(
+            ctx, action, ActionState.REFUSED, "partial_cancellation",
+            "cancelOrder cancels whole orders only; item cancellations need the order acknowledgement feed "
+            "(turn ASC_CANCEL_ORDER_API off).",
+        )  # fmt: skip
+        return
     paused: ConnectionPaused | None = None
     client: SpApiClient | None = None
     async with ctx.sessionmaker() as session, session.begin():
@@ -180,20 +238,18 @@ async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -
             raise RetryJob(f"getOrder: {exc}", delay=60.0, count_attempt=True) from None
         await finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
         return
+    if action.state == ActionState.REQUESTED.value:
+        await _confirm_requested(ctx, action, order)
+        return
     if order.status is FulfillmentStatus.CANCELLED:
         await _set(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
                    message="Amazon shows the order as cancelled.")  # fmt: skip
         return
-    refusal = _why_not(order)
+    refusal = why_not(order)
     if refusal is not None:
         await finish_with_error(ctx, action, ActionState.REFUSED, *refusal)
         return
-    if action.cancel_reason in REASONS:
-        reason = CancelReason(action.cancel_reason)
-    elif buyer_requested(order):
-        reason = CancelReason.BUYER_CANCELLED
-    else:
-        reason = CancelReason(loaded.config.default_cancel_reason)
+    reason = choose_reason(action, order, loaded.config.default_cancel_reason)
     await _set(ctx, action.id, state=ActionState.SENT.value, attempts=OutgoingAction.attempts + 1,
                sent_at=ctx.clock.now(), cancel_reason=reason.value, message=None)  # fmt: skip
     try:
@@ -203,16 +259,35 @@ async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -
             await _set(ctx, action.id, state=ActionState.PENDING.value, message=str(exc))
             delay = RETRY_DELAYS[min(job.attempts, len(RETRY_DELAYS)) - 1]
             raise RetryJob(f"cancelOrder: {exc}", delay=delay, count_attempt=True) from None
-        if await _is_cancelled(client, action.amazon_order_id):
-            pass  # an earlier, ambiguous attempt went through
-        else:
+        if not await _is_cancelled(client, action.amazon_order_id):
             async with ctx.sessionmaker() as session:
                 action = await session.get(OutgoingAction, action.id) or action
             await finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
             return
-    await _set(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
-               message=f"Cancelled on Amazon (reason {reason.value}).")  # fmt: skip
-    log.info("order cancelled on Amazon", action_id=str(action.id), reason=reason.value)
+        # an earlier, ambiguous attempt went through
+    await _set(ctx, action.id, state=ActionState.REQUESTED.value,
+               message=f"Amazon accepted the cancellation request (reason {reason.value}); it is confirmed when "
+               "Amazon shows the order cancelled.")  # fmt: skip
+    log.info("order cancellation requested on Amazon", action_id=str(action.id), reason=reason.value)
+    raise RetryJob("cancelOrder accepted; waiting for getOrder", delay=CONFIRM_POLL)
+
+
+async def _confirm_requested(ctx: Any, action: OutgoingAction, order: Order) -> None:
+    from saleor_asc_app.fulfilment.send import finish_with_error
+
+    if order.status is FulfillmentStatus.CANCELLED:
+        await _set(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
+                   message=f"Cancelled on Amazon (reason {action.cancel_reason}).")  # fmt: skip
+        log.info("order cancelled on Amazon", action_id=str(action.id))
+        return
+    sent_at = action.sent_at or action.updated_at
+    if ctx.clock.now() - sent_at > CONFIRM_WITHIN:
+        await finish_with_error(
+            ctx, action, ActionState.FAILED, "not_cancelled",
+            "Amazon accepted the cancellation request but has not cancelled the order within a day.",
+        )  # fmt: skip
+        return
+    raise RetryJob("cancellation requested; Amazon does not show it yet", delay=CONFIRM_POLL)
 
 
 ORDER_CANCELLED = WebhookDefinition("ORDER_CANCELLED", "Amazon: cancel order", on_order_cancelled)

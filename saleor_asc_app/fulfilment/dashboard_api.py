@@ -16,7 +16,8 @@ from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
-from saleor_asc_app.fulfilment.cancellation import CancellationNotPossible, staff_cancellation
+from saleor_asc_app.fulfilment.actions import linked_amazon_order
+from saleor_asc_app.fulfilment.cancellation import CancellationNotPossible, requested_items, staff_cancellation
 from saleor_asc_app.fulfilment.carriers import CARRIERS, OTHER, UNMAPPED_MARK
 from saleor_asc_app.fulfilment.config_types import (
     CANCEL_REASONS,
@@ -27,6 +28,7 @@ from saleor_asc_app.fulfilment.config_types import (
 )
 from saleor_asc_app.fulfilment.send import confirm_carrier, retry_action
 from saleor_asc_app.fulfilment.tables import OutgoingAction
+from saleor_asc_app.orders.store import load_order
 
 MANAGE_ORDERS = "MANAGE_ORDERS"
 MAX_CARRIER_CODE = 60  # the outgoing_actions.carrier_code column
@@ -44,6 +46,14 @@ class CanManageOrders(BasePermission):
 
 
 @strawberry.type
+class CancelledItemEntry:
+    order_item_id: str
+    state: str  # sent | requested | confirmed | failed
+    message: str | None  # Amazon's message for a failed item
+    feed_id: str | None
+
+
+@strawberry.type
 class OutgoingActionEntry:
     id: strawberry.ID
     kind: str  # confirm_shipment | cancel
@@ -56,7 +66,9 @@ class OutgoingActionEntry:
     carrier_name: str | None
     tracking_number: str | None
     cancel_reason: str | None  # a cancellation's reason; None until sent when staff chose none (then the default)
-    state: str  # pending | sent | confirmed | failed | refused | superseded | withdrawn
+    state: str  # pending | sent | requested | confirmed | failed | refused | superseded | withdrawn
+    order_item_ids: list[str] | None  # a cancellation of chosen Amazon items; None: the whole order (or a package)
+    cancelled_items: list[CancelledItemEntry]  # a cancellation's items as sent, each with Amazon's answer
     message: str | None  # why it failed or was refused (Amazon's message, or the pre-flight reason)
     attempts: int
     created_at: datetime
@@ -73,7 +85,12 @@ def _out(row: OutgoingAction) -> OutgoingActionEntry:
         saleor_fulfillment_id=None if row.kind == "cancel" else row.saleor_fulfillment_id,
         version=row.version, package_reference_id=row.package_reference_id, carrier_code=row.carrier_code,
         carrier_name=row.carrier_name, tracking_number=row.tracking_number, cancel_reason=row.cancel_reason,
-        state=row.state, message=row.message,
+        state=row.state, message=row.message, order_item_ids=requested_items(row) if row.kind == "cancel" else None,
+        cancelled_items=[
+            CancelledItemEntry(order_item_id=str(i["orderItemId"]), state=str(i.get("state") or ""),
+                               message=i.get("message"), feed_id=i.get("feedId"))
+            for i in (row.items or []) if row.kind == "cancel"
+        ],
         attempts=row.attempts, created_at=row.created_at, updated_at=row.updated_at, confirmed_at=row.confirmed_at,
         can_retry=row.state in ("failed", "refused"),
         needs_carrier=row.state == "refused" and UNMAPPED_MARK in (row.message or ""),
@@ -143,22 +160,76 @@ class CancellationRefused(AppError):
     code = "CANCELLATION_NOT_POSSIBLE"
 
 
-async def resolve_send_cancellation(info: Info[Any, Any], saleor_order_id: str, reason: str) -> OutgoingActionEntry:
+async def resolve_send_cancellation(
+    info: Info[Any, Any], saleor_order_id: str, reason: str, order_item_ids: list[str] | None = None
+) -> OutgoingActionEntry:
     ctx = info.context
     if reason not in CANCEL_REASONS:
         raise CancellationRefused(f"Unknown cancellation reason: {reason}.")
     try:
         async with ctx.sessionmaker() as session, session.begin():
             action = await staff_cancellation(
-                session, ctx.installation_id, saleor_order_id, CancelReason(reason), now=ctx.clock.now()
-            )
+                session, ctx.installation_id, saleor_order_id, CancelReason(reason), items=order_item_ids,
+                now=ctx.clock.now(),
+            )  # fmt: skip
             return _out(action)
     except CancellationNotPossible as exc:
         raise CancellationRefused(str(exc)) from None
 
 
 @strawberry.type
+class AmazonOrderItemEntry:
+    order_item_id: str
+    sku: str | None
+    title: str | None
+    quantity: int
+    cancellation_state: str | None  # the state of the latest cancellation naming it (or the whole order)
+
+
+async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> list[AmazonOrderItemEntry]:
+    """The Amazon items of an imported order (from the stored order, without buyer data), for choosing which to
+    cancel."""
+    ctx = info.context
+    async with ctx.sessionmaker() as session:
+        amazon = await linked_amazon_order(session, ctx.installation_id, {"id": saleor_order_id})
+        order = load_order(amazon.order_json) if amazon is not None else None
+        if amazon is None or order is None:
+            return []
+        cancels = (
+            await session.execute(
+                select(OutgoingAction)
+                .where(
+                    OutgoingAction.installation_id == ctx.installation_id,
+                    OutgoingAction.kind == "cancel",
+                    OutgoingAction.amazon_order_id == amazon.amazon_order_id,
+                )
+                .order_by(OutgoingAction.version)
+            )
+        ).scalars()
+        every = [item.order_item_id for item in order.order_items]
+        state: dict[str, str] = {}  # the latest cancellation naming the item, or the whole order
+        for action in cancels:
+            for item_id in requested_items(action) or every:
+                state[item_id] = action.state
+    return [
+        AmazonOrderItemEntry(
+            order_item_id=item.order_item_id,
+            sku=item.product.seller_sku,
+            title=item.product.title,
+            quantity=item.quantity_ordered,
+            cancellation_state=state.get(item.order_item_id),
+        )
+        for item in order.order_items
+    ]
+
+
+@strawberry.type
 class FulfilmentQuery:
+    amazon_order_items: list[AmazonOrderItemEntry] = strawberry.field(
+        resolver=resolve_order_items,
+        permission_classes=[IsStaffUser],
+        description="The Amazon items of an imported order with their cancellation state.",
+    )
     amazon_outgoing_actions: list[OutgoingActionEntry] = strawberry.field(
         resolver=resolve_actions,
         permission_classes=[IsStaffUser],
@@ -213,8 +284,8 @@ class FulfilmentMutation:
     send_amazon_cancellation: OutgoingActionEntry = strawberry.mutation(
         resolver=resolve_send_cancellation,
         permission_classes=[CanManageOrders],
-        description="Send the order's cancellation to Amazon with this reason (whole orders only), or change the "
-        "reason of one not sent yet, failed or refused.",
+        description="Send a cancellation to Amazon with this reason: of the whole order, or of the Amazon items "
+        "in orderItemIds (see amazonOrderItems); or change the reason of one not sent yet, failed or refused.",
     )
     save_amazon_outgoing_settings: OutgoingSettings = strawberry.mutation(
         resolver=save_outgoing_settings,

@@ -16,6 +16,7 @@ from saleor_asc_app.amazon.models.orders import IncludedData
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.fulfilment.actions import CONFIRM_KIND, queue_action
 from saleor_asc_app.fulfilment.cancellation import send_cancellation
+from saleor_asc_app.fulfilment.cancellation_feed import cancellation_feed_job_kinds, hand_to_feed
 from saleor_asc_app.fulfilment.preflight import Refusal, build_request
 from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
 from saleor_asc_app.fulfilment.tables import FINAL_STATES, ActionKind, ActionState, OutgoingAction
@@ -82,8 +83,15 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, action_id)
     if action is not None and action.kind == ActionKind.CANCEL.value:
-        if action.state == ActionState.PENDING.value or action.state == ActionState.SENT.value:
+        # ``requested`` reaches this job only from cancelOrder's 202 (a feed's result has a job of its own): it is
+        # confirmed through getOrder even if the setting was turned off meanwhile.
+        on_api = action.state == ActionState.REQUESTED.value or (
+            ctx.settings.cancel_order_api and action.state in (ActionState.PENDING.value, ActionState.SENT.value)
+        )
+        if on_api:
             await send_cancellation(ctx, job, action)
+        elif action.state == ActionState.PENDING.value:
+            await hand_to_feed(ctx, action)
         return
     paused: ConnectionPaused | None = None
     async with ctx.sessionmaker() as session:
@@ -229,4 +237,7 @@ async def confirm_carrier(
 
 
 def fulfilment_job_kinds() -> list[JobKind]:
-    return [JobKind(CONFIRM_KIND, send_confirmation, timeout_seconds=120.0, description="send a shipment to Amazon")]
+    return [
+        JobKind(CONFIRM_KIND, send_confirmation, timeout_seconds=120.0, description="send a shipment to Amazon"),
+        *cancellation_feed_job_kinds(),
+    ]

@@ -1,5 +1,6 @@
 """One row per action sent (or to be sent) to Amazon for a Saleor change: a shipment confirmation per Saleor
-fulfilment and version (tracking updates add a version of the same package), or an order cancellation.
+fulfilment and version (tracking updates add a version of the same package), or a cancellation of an order or of
+some of its items (each staff request a version of the order's ``cancel:<order id>`` key).
 No buyer data: only ids, quantities, carrier and tracking number."""
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class ActionKind(enum.StrEnum):
 class ActionState(enum.StrEnum):
     PENDING = "pending"  # queued; a job will send it
     SENT = "sent"  # handed to Amazon; the answer is not recorded yet (a crash here re-sends the same package)
-    CONFIRMED = "confirmed"  # Amazon accepted it
+    REQUESTED = "requested"  # a cancellation Amazon took (feed submitted, or cancelOrder's 202); not confirmed yet
+    CONFIRMED = "confirmed"  # Amazon accepted it (a cancellation: its report, or getOrder, shows it cancelled)
     FAILED = "failed"  # Amazon refused it or kept failing: ``message`` holds why; staff may retry
     REFUSED = "refused"  # the pre-flight check did not send it: ``message`` holds why
     SUPERSEDED = "superseded"  # a newer version of the same package replaced it before it was sent
@@ -55,8 +57,11 @@ class OutgoingAction(IdMixin, Base):
     carrier_code: Mapped[str | None] = mapped_column(String(60), default=None)
     carrier_name: Mapped[str | None] = mapped_column(String(200), default=None)
     cancel_reason: Mapped[str | None] = mapped_column(String(60), default=None)
-    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # Saleor order line id + quantity
-    items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)  # Amazon items as sent
+    # A shipment: Saleor order line id + quantity. A cancellation: the Amazon items staff chose ({"order_item_id"}),
+    # empty for the whole order.
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Amazon items as sent; a cancellation's also carry their feed, report record, state and Amazon's message.
+    items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     ship_date: Mapped[datetime | None] = mapped_column(default=None)
     state: Mapped[str] = mapped_column(String(20), default=ActionState.PENDING.value)
     message: Mapped[str | None] = mapped_column(Text, default=None)

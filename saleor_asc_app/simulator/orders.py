@@ -56,6 +56,7 @@ class SimOrder:
     shipments: list[Shipment] = field(default_factory=list)
     ship_from: Json | None = None
     edits: list[datetime] = field(default_factory=list)  # package edits through the API
+    cancelled_items: dict[str, Json] = field(default_factory=dict)  # order item id -> its cancellation (by item)
 
     # --- timeline ---------------------------------------------------------------------------------
 
@@ -81,7 +82,9 @@ class SimOrder:
         total_shipped = sum(shipped.values())
         if total_shipped == 0:
             return FulfillmentStatus.UNSHIPPED
-        if all(shipped[item] >= quantity for item, quantity in self.quantities.items()):
+        if all(
+            shipped[item] >= quantity for item, quantity in self.quantities.items() if item not in self.cancelled_items
+        ):
             return FulfillmentStatus.SHIPPED
         return FulfillmentStatus.PARTIALLY_SHIPPED
 
@@ -97,7 +100,10 @@ class SimOrder:
 
     def remaining(self, now: datetime) -> dict[str, int]:
         shipped = self.shipped(now)
-        return {item: quantity - shipped.get(item, 0) for item, quantity in self.quantities.items()}
+        return {
+            item: 0 if item in self.cancelled_items else quantity - shipped.get(item, 0)
+            for item, quantity in self.quantities.items()
+        }
 
     # --- changes ----------------------------------------------------------------------------------
 
@@ -115,6 +121,15 @@ class SimOrder:
         execution = {"cancellationExecution": {"cancelledBy": cancelled_by, "cancelReason": reason}}
         self.cancellation = {"cancellationRequest": requested, **execution} if requested else execution
         return True
+
+    def cancel_items(self, now: datetime, item_ids: Collection[str], reason: str) -> None:
+        """The seller cancels these unshipped items; cancelling the last open one cancels the order."""
+        execution = {"cancellationExecution": {"cancelledBy": "MERCHANT", "cancelReason": reason}}
+        for item_id in item_ids:
+            self.cancelled_items[item_id] = execution
+        self.edits.append(now)
+        if set(self.cancelled_items) >= set(self.quantities):
+            self.cancel(now, cancelled_by="MERCHANT", reason=reason)
 
     def request_cancellation(self, reason: str = "NO_LONGER_NEEDED") -> None:
         """The buyer asks the seller to cancel (shown with includedData CANCELLATION until it is cancelled)."""
@@ -192,12 +207,12 @@ class SimOrder:
             and (status is FulfillmentStatus.CANCELLED or requested_only)
         ):
             out["cancellation"] = self.cancellation
+        elif "CANCELLATION" in included and item["orderItemId"] in self.cancelled_items:
+            out["cancellation"] = self.cancelled_items[item["orderItemId"]]
         if "FULFILLMENT" in included:
             done = shipped.get(item["orderItemId"], 0)
-            fulfillment: Json = {
-                "quantityFulfilled": done,
-                "quantityUnfulfilled": item["quantityOrdered"] - done,
-            }
+            open_units = 0 if item["orderItemId"] in self.cancelled_items else item["quantityOrdered"] - done
+            fulfillment: Json = {"quantityFulfilled": done, "quantityUnfulfilled": open_units}
             for key, value in item.get("fulfillment", {}).items():
                 fulfillment[key] = pii.packing(value) if key == "packing" else value
             out["fulfillment"] = fulfillment

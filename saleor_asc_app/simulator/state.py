@@ -111,12 +111,14 @@ class ShipmentConfirmation:
 
 @dataclass
 class OrderCancellation:
-    """One accepted cancelOrder call."""
+    """One accepted cancelOrder call, or one accepted row of an order acknowledgement feed (an item)."""
 
     at: datetime
     seller_id: str
     order_id: str
     reason: str
+    order_item_id: str | None = None
+    feed_id: str | None = None
 
 
 @dataclass

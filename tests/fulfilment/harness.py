@@ -30,11 +30,12 @@ async def fulfilment_env(
     *,
     smtp: SmtpSink | None = None,
     amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    **settings: Any,
 ) -> AsyncIterator[OrdersEnv]:
     clock = VirtualClock(START)
     simulator = make_simulator(clock)
     double, demo = make_saleor(clock)
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = dict(settings)
     if smtp is not None:
         overrides.update(smtp_host=smtp.host, smtp_port=smtp.port, smtp_tls="none")
     async with app_env(

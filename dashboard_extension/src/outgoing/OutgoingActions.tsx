@@ -2,7 +2,7 @@ import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
 import { useCallback, useEffect, useState } from "react";
 
 import type { Api } from "../api";
-import { SelectField } from "../components/fields";
+import { CheckboxField, SelectField } from "../components/fields";
 import { CarrierConfirmation } from "./CarrierConfirmation";
 
 export type OutgoingAction = {
@@ -14,23 +14,34 @@ export type OutgoingAction = {
   carrierName: string | null;
   trackingNumber: string | null;
   cancelReason: string | null;
-  state: "pending" | "sent" | "confirmed" | "failed" | "refused" | "superseded" | "withdrawn";
+  state: "pending" | "sent" | "requested" | "confirmed" | "failed" | "refused" | "superseded" | "withdrawn";
   message: string | null;
   attempts: number;
   updatedAt: string;
   canRetry: boolean;
   needsCarrier: boolean;
+  orderItemIds?: string[] | null;
+};
+
+/** An Amazon item of the order, for choosing which to cancel. */
+export type AmazonOrderItem = {
+  orderItemId: string;
+  sku: string | null;
+  title: string | null;
+  quantity: number;
+  cancellationState: string | null;
 };
 
 const ACTIONS_QUERY = `
-  query OutgoingActions($order: String) { amazonOutgoingActions(saleorOrderId: $order) {
+  query OutgoingActions($order: String!) { amazonOutgoingActions(saleorOrderId: $order) {
     id kind amazonOrderId packageReferenceId carrierCode carrierName trackingNumber cancelReason state message
-    attempts updatedAt canRetry needsCarrier } }
+    attempts updatedAt canRetry needsCarrier orderItemIds }
+    amazonOrderItems(saleorOrderId: $order) { orderItemId sku title quantity cancellationState } }
 `;
-const SEND_CANCELLATION = `mutation SendAmazonCancellation($order: String!, $reason: String!) {
-  sendAmazonCancellation(saleorOrderId: $order, reason: $reason) { id } }`;
+const SEND_CANCELLATION = `mutation SendAmazonCancellation($order: String!, $reason: String!, $items: [String!]) {
+  sendAmazonCancellation(saleorOrderId: $order, reason: $reason, orderItemIds: $items) { id } }`;
 
-/** Amazon's cancelOrder reasons (whole orders only). */
+/** The cancellation reasons (sent to Amazon as the order acknowledgement feed's codes). */
 export const CANCEL_REASON_LABELS: Record<string, string> = {
   NO_INVENTORY: "No inventory",
   BUYER_CANCELLED: "Buyer cancelled",
@@ -39,16 +50,23 @@ export const CANCEL_REASON_LABELS: Record<string, string> = {
   PRICING_ERROR: "Pricing error",
 };
 
-/** Staff may send (or re-send with another reason) a cancellation that Amazon has not accepted yet. */
+/** Staff may send (or re-send with another reason) a cancellation that Amazon has not accepted yet; once the
+ * whole order's cancellation is on its way, nothing more can be cancelled. */
 export function canSendCancellation(actions: OutgoingAction[]): boolean {
-  const cancel = actions.find((a) => a.kind === "cancel");
-  return !cancel || cancel.state === "pending" || cancel.canRetry;
+  const whole = actions.find((a) => a.kind === "cancel" && !a.orderItemIds?.length);
+  return !whole || whole.state === "pending" || whole.canRetry;
+}
+
+/** Items staff may still choose: not named by a cancellation that is on its way or done. */
+export function cancellableItems(items: AmazonOrderItem[]): AmazonOrderItem[] {
+  return items.filter((i) => !i.cancellationState || ["failed", "refused"].includes(i.cancellationState));
 }
 const RETRY = `mutation RetryOutgoingAction($id: ID!) { retryAmazonOutgoingAction(id: $id) }`;
 
 export const STATE_TONES = {
   pending: "warning1",
   sent: "warning1",
+  requested: "warning1",
   confirmed: "success1",
   failed: "critical1",
   refused: "critical1",
@@ -59,6 +77,7 @@ export const STATE_TONES = {
 export const STATE_LABELS = {
   pending: "Pending",
   sent: "Sent",
+  requested: "Requested",
   confirmed: "Confirmed",
   failed: "Failed",
   refused: "Not sent",
@@ -69,7 +88,9 @@ export const STATE_LABELS = {
 export function describeAction(action: OutgoingAction): string {
   if (action.kind === "cancel") {
     const reason = action.cancelReason ? CANCEL_REASON_LABELS[action.cancelReason] ?? action.cancelReason : null;
-    return reason ? `Cancellation · ${reason}` : "Cancellation · default reason";
+    const count = action.orderItemIds?.length ?? 0;
+    const what = count ? `Cancellation of ${count} item${count === 1 ? "" : "s"}` : "Cancellation";
+    return reason ? `${what} · ${reason}` : `${what} · default reason`;
   }
   const carrier = action.carrierCode === "Other" ? action.carrierName : action.carrierCode;
   return [`Package ${action.packageReferenceId ?? "?"}`, carrier, action.trackingNumber].filter(Boolean).join(" · ");
@@ -79,11 +100,17 @@ export function describeAction(action: OutgoingAction): string {
 export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
   const { api, saleorOrderId } = props;
   const [actions, setActions] = useState<OutgoingAction[] | null>(null);
+  const [items, setItems] = useState<AmazonOrderItem[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      const result = await api<{ amazonOutgoingActions: OutgoingAction[] }>(ACTIONS_QUERY, { order: saleorOrderId });
+      const result = await api<{ amazonOutgoingActions: OutgoingAction[]; amazonOrderItems: AmazonOrderItem[] }>(
+        ACTIONS_QUERY,
+        { order: saleorOrderId },
+      );
       setActions(result.amazonOutgoingActions);
+      setItems(result.amazonOrderItems);
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -95,7 +122,8 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
   const [reason, setReason] = useState("NO_INVENTORY");
   const sendCancellation = async () => {
     try {
-      await api(SEND_CANCELLATION, { order: saleorOrderId, reason });
+      await api(SEND_CANCELLATION, { order: saleorOrderId, reason, items: chosen.length ? chosen : null });
+      setChosen([]);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -153,10 +181,25 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
         <Box display="flex" flexDirection="column" gap={1} data-testid="amazon-cancellation">
           <SelectField label="Cancellation reason for Amazon" value={reason} onChange={setReason} testId="cancel-reason"
             choices={Object.entries(CANCEL_REASON_LABELS).map(([value, label]) => ({ value, label }))}
-            helperText="Amazon cancels whole orders only. Cancelling the order in Saleor sends it too (with the default reason)." />
+            helperText="Cancelling the order in Saleor sends it too (with the default reason)." />
+          {cancellableItems(items).length > 1 && (
+            <Box display="flex" flexDirection="column" gap={1} data-testid="cancel-items">
+              <Text size={2} color="default2">
+                Cancel only these items (none chosen: the whole order):
+              </Text>
+              {cancellableItems(items).map((item) => (
+                <CheckboxField key={item.orderItemId} testId="cancel-item"
+                  label={`${item.sku ?? item.orderItemId} × ${item.quantity}${item.title ? ` · ${item.title}` : ""}`}
+                  checked={chosen.includes(item.orderItemId)}
+                  onChange={(on) =>
+                    setChosen((now) => (on ? [...now, item.orderItemId] : now.filter((i) => i !== item.orderItemId)))
+                  } />
+              ))}
+            </Box>
+          )}
           <Box>
             <Button variant="secondary" size="small" data-testid="send-cancellation" onClick={() => void sendCancellation()}>
-              Send cancellation to Amazon
+              {chosen.length ? `Cancel ${chosen.length} item${chosen.length === 1 ? "" : "s"} on Amazon` : "Send cancellation to Amazon"}
             </Button>
           </Box>
         </Box>

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { canSendCancellation, describeAction, type OutgoingAction, STATE_LABELS } from "./OutgoingActions";
+import {
+  type AmazonOrderItem,
+  cancellableItems,
+  canSendCancellation,
+  describeAction,
+  type OutgoingAction,
+  STATE_LABELS,
+} from "./OutgoingActions";
 
 const base: OutgoingAction = {
   id: "1",
@@ -34,6 +41,14 @@ describe("describeAction", () => {
       "Cancellation · Pricing error",
     );
   });
+  it("counts the items of an item cancellation", () => {
+    expect(describeAction({ ...base, kind: "cancel", cancelReason: "NO_INVENTORY", orderItemIds: ["1", "2"] })).toBe(
+      "Cancellation of 2 items · No inventory",
+    );
+  });
+  it("labels a cancellation Amazon took but has not confirmed as requested", () => {
+    expect(STATE_LABELS.requested).toBe("Requested");
+  });
   it("labels a pre-flight refusal as not sent", () => {
     expect(STATE_LABELS.refused).toBe("Not sent");
   });
@@ -49,5 +64,22 @@ describe("canSendCancellation", () => {
   it("not once Amazon has it", () => {
     expect(canSendCancellation([{ ...cancel, state: "confirmed" }])).toBe(false);
     expect(canSendCancellation([{ ...cancel, state: "sent" }])).toBe(false);
+    expect(canSendCancellation([{ ...cancel, state: "requested" }])).toBe(false);
+  });
+  it("still offers it while only some items are being cancelled", () => {
+    expect(canSendCancellation([{ ...cancel, state: "requested", orderItemIds: ["1"] }])).toBe(true);
+  });
+});
+
+describe("cancellableItems", () => {
+  const item: AmazonOrderItem = { orderItemId: "1", sku: "A", title: null, quantity: 1, cancellationState: null };
+  it("leaves out items whose cancellation is on its way or done, keeps failed ones", () => {
+    const items = [
+      item,
+      { ...item, orderItemId: "2", cancellationState: "requested" },
+      { ...item, orderItemId: "3", cancellationState: "confirmed" },
+      { ...item, orderItemId: "4", cancellationState: "failed" },
+    ];
+    expect(cancellableItems(items).map((i) => i.orderItemId)).toEqual(["1", "4"]);
   });
 });

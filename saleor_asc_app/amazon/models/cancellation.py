@@ -1,8 +1,9 @@
-"""Orders API v2026-01-01 ``cancelOrder`` request body.
+"""The app's cancellation reasons, and the Orders API v2026-01-01 ``cancelOrder`` request body.
 
-Not in the copied models: taken from Amazon's reference page (developer-docs.amazon.com/sp-api/reference/cancelorder),
-which names a required string enum giving the reason but, as retrieved, not the field's name. ``cancelReasonCode``
-follows SP-API's naming of reason codes; correcting it is a one-line change of ``WIRE_FIELD``.
+The reasons are those of ``cancelOrder``'s reference page (developer-docs.amazon.com/sp-api/reference/cancelorder);
+staff choose among them, and the order acknowledgement feed writes them as its own codes
+(``order_acknowledgement.FEED_REASON``). ``cancelOrder`` itself is not in the copied models and is used only with
+``ASC_CANCEL_ORDER_API``; its body field ``cancelReasonCode`` is the app's best reading of that page.
 """
 
 from __future__ import annotations

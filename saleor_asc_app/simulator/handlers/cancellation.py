@@ -1,6 +1,6 @@
 """Orders v2026-01-01 ``cancelOrder`` (route from Amazon's reference page, see ``amazon/operations.py``): the seller
-cancels a whole unshipped merchant-fulfilled order; shipped, partially shipped, pending, cancelled and
-Amazon-fulfilled orders are refused with an SP-API error body."""
+cancels a whole unshipped merchant-fulfilled order and gets 202 (accepted, processed later); shipped, partially
+shipped, pending, cancelled and Amazon-fulfilled orders are refused with an SP-API error body."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from saleor_asc_app.amazon.models.cancellation import WIRE_FIELD, CancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
-from saleor_asc_app.simulator.http import Call, SimError, invalid
+from saleor_asc_app.simulator.http import Call, SimError, invalid, json_response
 from saleor_asc_app.simulator.state import OrderCancellation
 
 _REASONS = tuple(r.value for r in CancelReason)
@@ -35,4 +35,4 @@ async def cancel_order(call: Call) -> Response:
         raise invalid(f"An order in status {status.value} cannot be cancelled.")
     order.cancel(call.now, cancelled_by="MERCHANT", reason=reason)
     call.state.cancellations.append(OrderCancellation(call.now, call.seller.seller_id, order.order_id, reason))
-    return Response(status_code=204)
+    return json_response({}, 202)  # accepted; Amazon processes it later (here: at once)

@@ -1,11 +1,12 @@
-"""Feeds API: documents, feeds, and the processing of JSON_LISTINGS_FEED into processing reports."""
+"""Feeds API: documents, feeds, and the processing of JSON_LISTINGS_FEED and the order acknowledgement
+(cancellation) feed into processing reports."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.responses import Response
@@ -18,6 +19,7 @@ from saleor_asc_app.simulator.handlers.listings import (
     check_patches,
     unknown_sku_message,
 )
+from saleor_asc_app.simulator.handlers.order_acknowledgement import process_cancellation_feed
 from saleor_asc_app.simulator.http import Call, SimError, invalid, json_response
 from saleor_asc_app.simulator.state import SimFeed, SimulatorState, StoredDocument
 from saleor_asc_app.simulator.wire import iso
@@ -42,6 +44,7 @@ LISTINGS_FEED = "JSON_LISTINGS_FEED"
 # update-feed-size-and-rate-limit-changes-for-the-json_listings_feed).
 LISTINGS_FEED_LIMIT = 5
 LISTINGS_FEED_WINDOW = timedelta(minutes=5)
+ORDER_ACKNOWLEDGEMENT_FEED = "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA"
 SCHEMA_CODE = "100"
 _OPERATIONS = ("UPDATE", "PARTIAL_UPDATE", "PATCH", "DELETE")
 
@@ -74,7 +77,7 @@ async def create_feed(call: Call) -> Response:
     for marketplace_id in marketplace_ids:
         if marketplace_id not in call.seller.marketplace_ids:
             raise invalid("Invalid input", f"Invalid marketplaceId {marketplace_id}.")
-    if feed_type not in RETIRED_FEED_TYPES | UNSIMULATED_FEED_TYPES | {LISTINGS_FEED}:
+    if feed_type not in RETIRED_FEED_TYPES | UNSIMULATED_FEED_TYPES | {LISTINGS_FEED, ORDER_ACKNOWLEDGEMENT_FEED}:
         raise invalid("Invalid input", f"Unknown feedType {feed_type}.")
     document = call.state.documents.get(str(document_id))
     if document is None or document.seller_id != call.seller.seller_id or document.content is None:
@@ -156,6 +159,12 @@ def advance_feed(state: SimulatorState, feed: SimFeed, call: Call) -> None:
         feed.status = "IN_PROGRESS"
         return
     feed.processed = True
+    if feed.feed_type == ORDER_ACKNOWLEDGEMENT_FEED:
+        text_report = process_cancellation_feed(
+            state, feed, state.documents[feed.input_document_id].content or b"", call
+        )
+        _store_report(state, feed, text_report, "text/tab-separated-values; charset=UTF-8", now)
+        return
     if feed.feed_type != LISTINGS_FEED:
         feed.status = "FATAL"
         return
@@ -165,13 +174,17 @@ def advance_feed(state: SimulatorState, feed: SimFeed, call: Call) -> None:
         feed.status = "FATAL"
         return
     feed.report = report
+    _store_report(state, feed, json.dumps(report, ensure_ascii=False).encode(), "application/json; charset=UTF-8", now)
+
+
+def _store_report(state: SimulatorState, feed: SimFeed, content: bytes, content_type: str, now: datetime) -> None:
     feed.status = "DONE"
     result = StoredDocument(
         document_id=f"amzn1.tortuga.4.sim.{uuid.uuid4()}",
         seller_id=feed.seller_id,
-        content_type="application/json; charset=UTF-8",
+        content_type=content_type,
         created=now,
-        content=gzip.compress(json.dumps(report, ensure_ascii=False).encode(), mtime=0),
+        content=gzip.compress(content, mtime=0),
         compression="GZIP",
     )
     state.documents[result.document_id] = result

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from sqlalchemy import select
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
@@ -19,6 +18,7 @@ from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.installations import get_by_url
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
+from tests.doubles.saleor_double.models import Order as SaleorOrder
 
 REFUSAL = choose_carrier((), "U2hpcHBpbmdNZXRob2Q6MQ==", "Amazon US STANDARD")
 
