@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy import select
 
-from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.carriers import CarrierProblem, choose_carrier
-from saleor_asc_app.fulfilment.tables import OutgoingAction
 from tests.browser.harness import DashboardHost, LiveApp, live_app, run_on_own_loop
-from tests.fulfilment.browser.widget import open_widget, order_with_actions
+from tests.fulfilment.browser.widget import open_widget, order_with_actions, stored_actions
 
 REFUSAL = choose_carrier((), "U2hpcHBpbmdNZXRob2Q6MQ==", "Amazon US STANDARD")
 assert isinstance(REFUSAL, CarrierProblem)
@@ -23,16 +20,6 @@ HELD = {
     "package_reference_id": "9", "tracking_number": "ABC-123", "state": "refused", "message": REFUSAL.reason,
     "attempts": 0,
 }  # fmt: skip
-
-
-async def _carrier(database_url: str) -> tuple[str, str | None, str | None]:
-    engine = create_engine(database_url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            action = (await session.execute(select(OutgoingAction))).scalar_one()
-            return action.state, action.carrier_code, action.carrier_name
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture
@@ -53,4 +40,5 @@ def test_staff_confirm_a_carrier_for_a_shipment_held_for_want_of_one(
         action.get_by_test_id("confirm-carrier-send").click()
         expect(action.get_by_test_id("outgoing-state")).to_have_text("Pending")
         expect(ui.by_test_id("confirm-carrier")).to_have_count(0)
-        assert run_on_own_loop(_carrier(database_url)) == ("pending", "Other", "Acme Couriers")
+        [stored] = run_on_own_loop(stored_actions(database_url))
+        assert (stored.state, stored.carrier_code, stored.carrier_name) == ("pending", "Other", "Acme Couriers")

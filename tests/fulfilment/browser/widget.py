@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from playwright.sync_api import Browser
+from sqlalchemy import select
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import OutgoingAction
@@ -61,3 +62,13 @@ def open_widget(
         yield DashboardPage(page)
     finally:
         context.close()
+
+
+async def stored_actions(database_url: str) -> list[OutgoingAction]:
+    """The outgoing actions as the app stored them (detached rows)."""
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)(expire_on_commit=False) as session:
+            return list((await session.execute(select(OutgoingAction))).scalars())
+    finally:
+        await engine.dispose()
