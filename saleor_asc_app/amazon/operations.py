@@ -71,7 +71,3 @@ OPERATIONS: dict[str, Operation] = {
 # Operations taken from Amazon's reference pages, not from the copied models (no sandbox cases, no contract checks).
 REFERENCE_ONLY_OPERATIONS: dict[str, Operation] = {CANCEL_ORDER.name: CANCEL_ORDER}
 ALL_OPERATIONS: dict[str, Operation] = {**OPERATIONS, **REFERENCE_ONLY_OPERATIONS}
-
-# Amazon's static sandbox throttles every operation alike (docs /docs/sp-api-sandbox).
-SANDBOX_RATE = 5.0
-SANDBOX_BURST = 15

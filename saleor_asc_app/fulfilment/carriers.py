@@ -54,6 +54,10 @@ CARRIERS: dict[str, Carrier] = {
 }
 
 
+# Spellings earlier versions of the app offered for carriers Amazon spells otherwise: stored mappings keep working.
+FORMER_SPELLINGS: dict[str, str] = {"Yamato Transport": "YamatoTransport", "Sagawa Express": "SagawaExpress"}
+
+
 def normalise(tracking_number: str) -> str:
     return re.sub(r"[\s-]", "", tracking_number).upper()
 
@@ -107,14 +111,13 @@ def choose_carrier(
     code = mapping.carrier_code.strip()
     if not code:
         return CarrierProblem("carrier_unknown", "The carrier mapping names no carrier code.")
-    if code == OTHER:
-        name = mapping.carrier_name or method_name
-        if not name:
+    if code == OTHER:  # the name is what buyers see as their carrier: never the store's shipping method name
+        if not mapping.carrier_name:
             return CarrierProblem(
                 "carrier_unknown", 'Carrier "Other" needs a carrier name: set it in the carrier mapping.'
             )
-        return CarrierChoice(OTHER, name, method_name)
-    return CarrierChoice(code, None, method_name)
+        return CarrierChoice(OTHER, mapping.carrier_name, method_name)
+    return CarrierChoice(FORMER_SPELLINGS.get(code, code), None, method_name)
 
 
 def tracking_problem(choice: CarrierChoice, tracking_number: str) -> str | None:

@@ -250,8 +250,11 @@ async def save_outgoing_settings(
                 f"{MAX_CARRIER_CODE} characters (for example {', '.join(list(CARRIERS)[:3])}, or {OTHER})."
             )
         name = (mapping.carrier_name or "").strip()
-        if code == OTHER and len(name) > MAX_CARRIER_NAME:
-            raise InvalidOutgoingSettings(f"Carrier names are at most {MAX_CARRIER_NAME} characters for Amazon.")
+        if code == OTHER and not 1 <= len(name) <= MAX_CARRIER_NAME:
+            raise InvalidOutgoingSettings(
+                f"Shipping method {mapping.shipping_method.strip()!r}: carrier Other needs the carrier's name "
+                f"(1 to {MAX_CARRIER_NAME} characters), which Amazon shows buyers."
+            )
     if input.default_cancel_reason is not None and input.default_cancel_reason not in CANCEL_REASONS:
         raise InvalidOutgoingSettings(f"Unknown cancellation reason: {input.default_cancel_reason}.")
     async with ctx.sessionmaker() as session, session.begin():

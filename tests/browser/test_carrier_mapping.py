@@ -33,6 +33,8 @@ def test_any_carrier_code_is_kept_and_known_ones_are_suggested(open_dashboard: O
     section.get_by_test_id("save-outgoing").click()
     expect(section.get_by_test_id("outgoing-message")).to_have_text("Saved.")
     expect(section.get_by_test_id("carrier-warning")).to_have_count(0)
+    expect(section.get_by_test_id("unmapped-methods")).to_contain_text("Express")  # Standard is mapped now
+    expect(section.get_by_test_id("unmapped-methods")).not_to_contain_text("Standard")
     saved = app.graphql(OUTGOING, app.token("admin@example.com"))["data"]["configuration"]["outgoing"]
     [stored] = saved["carrierMappings"]
     assert (stored["carrierCode"], stored["carrierName"]) == ("SEINO TRANSPORTATION", None)

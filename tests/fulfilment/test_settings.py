@@ -97,6 +97,14 @@ async def test_staff_save_only_these_settings_any_carrier_code_but_not_an_empty_
         )
         [error] = response.json()["errors"]
         assert "give an Amazon carrier code of 1 to 60 characters" in error["message"]
+        nameless = {"carrierMappings": [{"shippingMethod": "Express", "carrierCode": "Other", "carrierName": " "}]}
+        response = await env.env.client.post(
+            "/api/graphql",
+            json={"query": SAVE_OUTGOING, "variables": {"input": nameless, "version": 99}},
+            headers=headers,
+        )
+        [error] = response.json()["errors"]
+        assert "carrier Other needs the carrier's name" in error["message"]
 
         # Amazon knows more codes than the app suggests (e.g. per marketplace): any is kept, a name only with Other.
         settings["carrierMappings"] = [

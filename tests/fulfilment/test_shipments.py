@@ -42,6 +42,15 @@ async def map_methods_to(env: OrdersEnv, code: str, name: str | None = None) -> 
     await env.save(config.model_copy(update={"carrier_mappings": mappings}))
 
 
+async def ship_everything(env: OrdersEnv, order_id: str, tracking_number: str) -> None:
+    """Fulfils every line of the order in Saleor with this tracking number and lets the app send it."""
+    saleor_order = env.saleor_order(order_id)
+    assert saleor_order is not None
+    await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, tracking_number)
+    await deliver(env)
+    await env.run_jobs()
+
+
 def item_ids(env: OrdersEnv, amazon_order_id: str) -> list[str]:
     order = env.saleor_order(amazon_order_id)
     assert order is not None
@@ -142,11 +151,7 @@ async def test_preflight_refuses_tracking_numbers_that_do_not_fit(
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         await map_methods_to(env, carrier)
-        saleor_order = env.saleor_order(order_id)
-        assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, tracking)
-        await deliver(env)
-        await env.run_jobs()
+        await ship_everything(env, order_id, tracking)
         assert env.simulator.shipments(US_SELLER) == []
         [action] = await actions(env)
         assert action.state == ActionState.REFUSED.value
@@ -180,11 +185,7 @@ async def test_unmapped_shipping_methods_are_held_until_staff_confirm_a_carrier(
 ) -> None:
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
-        saleor_order = env.saleor_order(order_id)
-        assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "ABC-123")
-        await deliver(env)
-        await env.run_jobs()
+        await ship_everything(env, order_id, "ABC-123")
         assert env.simulator.shipments(US_SELLER) == []  # not "Other" with the store's method name
         [action] = await actions(env)
         assert action.state == ActionState.REFUSED.value
@@ -210,11 +211,7 @@ async def test_named_carriers_go_without_a_carrier_name_and_japanese_ones_with_a
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         await map_methods_to(env, "YamatoTransport", "Yamato")  # a stray name is not sent with a named carrier
-        saleor_order = env.saleor_order(order_id)
-        assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "1234-5678-9012")
-        await deliver(env)
-        await env.run_jobs()
+        await ship_everything(env, order_id, "1234-5678-9012")
         [confirmation] = env.simulator.shipments(US_SELLER)
         [package] = env.simulator.order(order_id).shipments
         assert (confirmation.carrier_code, package.carrier_name) == ("YamatoTransport", None)
@@ -224,11 +221,7 @@ async def test_any_carrier_code_may_be_mapped(sqlite_url: str, tmp_path: Path) -
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         await map_methods_to(env, "Seino Transportation")  # not among the suggestions; Amazon knows more codes
-        saleor_order = env.saleor_order(order_id)
-        assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, "ABC-123")
-        await deliver(env)
-        await env.run_jobs()
+        await ship_everything(env, order_id, "ABC-123")
         [confirmation] = env.simulator.shipments(US_SELLER)
         assert confirmation.carrier_code == "Seino Transportation"
 
@@ -238,11 +231,7 @@ async def test_orders_that_did_not_come_from_amazon_are_ignored(sqlite_url: str,
         [order_id, *_] = await import_unshipped_orders(env, 1)
         async with env.state.sessionmaker() as session, session.begin():
             await session.execute(update(AmazonOrder).values(saleor_order_id="T3JkZXI6b3RoZXI="))  # unlink
-        saleor_order = env.saleor_order(order_id)
-        assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
-        await deliver(env)
-        await env.run_jobs()
+        await ship_everything(env, order_id, UPS_NUMBER)
         assert await actions(env) == []
         assert env.simulator.shipments(US_SELLER) == []
 
@@ -318,11 +307,9 @@ async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         await map_methods_to(env, "Royal Mail")  # wrong carrier for a UPS number
+        await ship_everything(env, order_id, UPS_NUMBER)
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
-        await deliver(env)
-        await env.run_jobs()
         [shown] = (await dashboard(env, ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]  # type: ignore[misc]
         assert shown["state"] == "refused" and shown["canRetry"]
         assert "does not fit the format of Royal Mail" in shown["message"]
@@ -365,11 +352,7 @@ async def test_items_amazon_wants_serial_numbers_for_are_refused_before_sending(
         await map_methods_to(env, "UPS")
         [item, *_] = env.simulator.order(order_id).body["orderItems"]
         item.setdefault("fulfillment", {})["packing"] = {"serialNumberRequirement": {"requirementType": "REQUIRED"}}
-        saleor_order = env.saleor_order(order_id)
-        assert saleor_order is not None
-        await fulfil(env, order_id, {i: line.quantity for i, line in enumerate(saleor_order.lines)}, UPS_NUMBER)
-        await deliver(env)
-        await env.run_jobs()
+        await ship_everything(env, order_id, UPS_NUMBER)
         assert env.simulator.shipments(US_SELLER) == []
         [action] = await actions(env)
         assert action.state == ActionState.REFUSED.value

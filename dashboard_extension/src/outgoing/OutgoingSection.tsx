@@ -55,6 +55,12 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
   if (!loaded) return null;
   const outgoing = loaded.configuration.outgoing;
   const methods = loaded.storeOptions.shippingMethods.map((m) => ({ value: m.id, label: `${m.name} (${m.channelSlug})` }));
+  const mapped = new Set(mappings.filter((m) => m.carrierCode.trim()).map((m) => m.shippingMethod));
+  const unmapped = [
+    ...new Set(
+      loaded.storeOptions.shippingMethods.filter((m) => !mapped.has(m.id) && !mapped.has(m.name)).map((m) => m.name),
+    ),
+  ];
   const update = (index: number, change: Partial<CarrierMapping>) =>
     setMappings(mappings.map((m, i) => (i === index ? { ...m, ...change } : m)));
   const save = async () => {
@@ -83,6 +89,11 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
       {outgoing.carrierWarning && (
         <Text size={2} color="warning1" data-testid="carrier-warning">
           {outgoing.carrierWarning}
+        </Text>
+      )}
+      {!outgoing.carrierWarning && unmapped.length > 0 && (
+        <Text size={2} color="warning1" data-testid="unmapped-methods">
+          {`Shipments of ${unmapped.join(", ")} wait for a carrier: map them below or confirm a carrier in the order's Amazon widget.`}
         </Text>
       )}
       <datalist id="amazon-carrier-codes">
