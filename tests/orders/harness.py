@@ -35,6 +35,8 @@ from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
+from saleor_asc_app.orders.amazon_access import amazon_access
+from saleor_asc_app.orders.demo import DemoAmazonAccess
 from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
@@ -249,24 +251,24 @@ async def orders_env(
     registry: JobRegistry | None = None,
     amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     saleor_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    demo_mode: bool = False,
 ) -> AsyncIterator[OrdersEnv]:
+    """``demo_mode``: no LWA credentials, so the app runs its own simulator (``env.simulator`` is that one, with no
+    seller until a connection's first request)."""
     clock = clock or VirtualClock(START)
     simulator = simulator or make_simulator(clock)
     double, demo = saleor or make_saleor(clock)
     app = simulator.app
-    async with app_env(
-        database_url,
-        data_dir,
-        saleor=double,
-        clock=clock,
-        jobs=registry,
-        lwa_client_id=app.client_id,
-        lwa_client_secret=app.client_secret,
-    ) as env:
+    credentials = {} if demo_mode else {"lwa_client_id": app.client_id, "lwa_client_secret": app.client_secret}
+    async with app_env(database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials) as env:
+        if demo_mode:
+            access = amazon_access(env.state)
+            assert isinstance(access, DemoAmazonAccess)
+            simulator = access.simulator
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
         if amazon_transport is not None:
             amazon = amazon_transport(amazon)
-        for host in AMAZON_HOSTS:
+        for host in () if demo_mode else AMAZON_HOSTS:
             env.router.add(host, amazon)
         if saleor_transport is not None:
             env.router.add(double.domain, saleor_transport(double.transport()))
