@@ -19,12 +19,23 @@ from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order, OrderI
 from saleor_asc_app.amazon.regions import UnknownMarketplace, marketplace
 from saleor_asc_app.configuration.model import AppConfiguration, ServiceLevel, SkuMatching
 from saleor_asc_app.orders.lifecycle import AFN, Decision, fulfillment_channel
-from saleor_asc_app.orders.money import LineMoney, MoneyProblem, OrderMoney, format_amount, reconcile
+from saleor_asc_app.orders.money import (
+    NO_TAX_BREAKDOWN,
+    LineMoney,
+    MoneyProblem,
+    OrderMoney,
+    format_amount,
+    reconcile,
+)
 from saleor_asc_app.orders.placeholder_address import placeholder_address
 from saleor_asc_app.orders.tables import OrderState
 from saleor_asc_app.saleor.graphql_client.enums import LanguageCodeEnum
 
 _LANGUAGES = frozenset(code.value for code in LanguageCodeEnum)
+TAX_BREAKDOWN_NOTE = (
+    f"{NO_TAX_BREAKDOWN}: the amounts are Amazon's, booked without a tax split although prices include tax in "
+    "this marketplace. Check the tax before reporting."
+)
 # v2026 ``fulfillmentServiceLevel`` values → the configuration's service levels (v0 ``ShipmentServiceLevelCategory``).
 SERVICE_LEVELS: dict[str, ServiceLevel] = {
     "STANDARD": ServiceLevel.STANDARD,
@@ -250,7 +261,7 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
         "currency": money.currency,
         "languageCode": language,
         "displayGrossPrices": True,
-        "metadata": _order_metadata(order, channel, level),
+        "metadata": _order_metadata(order, channel, level) + _money_notes_metadata(money),
         "privateMetadata": _money_metadata(money),
         "lines": line_inputs,
         "deliveryMethod": {
@@ -262,6 +273,8 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
     }
     if fulfillments:
         data["fulfillments"] = fulfillments
+    if money.tax_breakdown_missing:
+        data["notes"] = [{"message": TAX_BREAKDOWN_NOTE}]
     return Ready(data, line_map, packages_done, money)
 
 
@@ -347,6 +360,18 @@ def _money_metadata(money: OrderMoney) -> list[dict[str, str]]:
     return _meta(entries)
 
 
+def _money_notes_metadata(money: OrderMoney) -> list[dict[str, str]]:
+    """What staff should see on the order: Amazon Points granted (not part of the total) and a missing tax
+    breakdown."""
+    entries: dict[str, str] = {}
+    if money.points_number:
+        entries["amazon.points_granted"] = str(money.points_number)
+        entries["amazon.points_value"] = format_amount(money.points_value, money.exponent)
+    if money.tax_breakdown_missing:
+        entries["amazon.tax_breakdown"] = "missing"
+    return _meta(entries)
+
+
 def _line_metadata(item: OrderItem, line: LineMoney, ratio: int) -> list[dict[str, str]]:
     entries = {
         "amazon.order_item_id": item.order_item_id,
@@ -357,6 +382,8 @@ def _line_metadata(item: OrderItem, line: LineMoney, ratio: int) -> list[dict[st
         "amazon.tax_collection_model": ",".join(m for m in line.tax_collection_models if m),
         "amazon.tax_responsible_party": ",".join(p for p in line.tax_responsible_parties if p),
     }
+    if line.points_number:
+        entries["amazon.points_granted"] = str(line.points_number)
     if ratio != 1:
         entries["amazon.quantity_ratio"] = str(ratio)
     return _meta(entries)

@@ -117,6 +117,13 @@ class OrdersEnv:
             config, {cid: self.simulator.sellers[s].refresh_token for cid, (_, s, _) in connections.items()}
         )
 
+    async def configure_without_orders(self, *connection_ids: str) -> None:
+        """Configure these connections of ``SELLERS`` while Amazon has no order for them, and run the first syncs."""
+        for _region, seller, _markets in SELLERS.values():
+            self.simulator.sellers[seller].orders.clear()
+        await self.configure({cid: SELLERS[cid] for cid in connection_ids})
+        await self.run_jobs()
+
     async def current_config(self) -> AppConfiguration:
         state = self.state
         async with state.sessionmaker() as session:
