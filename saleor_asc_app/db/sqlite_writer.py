@@ -10,8 +10,12 @@ The lock is taken in the engine's ``begin`` event, which SQLAlchemy runs inside 
 ``await_only`` can wait on it; it is released after the DBAPI ``COMMIT`` / ``ROLLBACK`` (the dialect's
 ``do_commit`` / ``do_rollback``, also used by the pool's reset-on-return) and, as a safety net, when the pool
 checks the connection in or invalidates it. A transaction that cannot get the lock within the busy timeout fails
-as SQLite would ("database is locked"), so a task that opens a second transaction while holding one gets an error
-instead of hanging.
+as SQLite would ("database is locked").
+
+The queue knows which task holds it. A task that holds it and opens a second transaction (another session, a
+batch write) would wait on itself: that raises ``NestedWriterError`` at once, a programming error, instead of
+stalling every writer of the process for the busy timeout. Read what the second transaction needs in the first
+one, or open it after the first has ended.
 """
 
 from __future__ import annotations
@@ -33,6 +37,16 @@ SQLITE_LOCK_TIMEOUT_SECONDS = 30.0
 _QUEUES: weakref.WeakKeyDictionary[Engine, SqliteWriterQueue] = weakref.WeakKeyDictionary()
 
 
+class NestedWriterError(RuntimeError):
+    """A task holding the SQLite writer queue tried to start a second writing transaction (it would deadlock)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This task already holds the SQLite writer queue (an open transaction) and started a second one, which "
+            "would wait on the first until the busy timeout: end the first transaction before opening another."
+        )
+
+
 def writer_queue(engine: Engine) -> SqliteWriterQueue | None:
     """The queue of a SQLite engine made by ``db.session.create_engine`` (None for other engines)."""
     return _QUEUES.get(engine)
@@ -45,6 +59,8 @@ class SqliteWriterQueue:
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
         # Raw DBAPI connection id -> (loop, lock) it holds.
         self._holders: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+        # id(lock) -> the task holding it (for the nested-transaction check).
+        self._owners: dict[int, asyncio.Task[Any]] = {}
         _QUEUES[engine] = self
         dialect = engine.dialect
         do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
@@ -80,6 +96,7 @@ class SqliteWriterQueue:
             return  # a new transaction on a connection that still holds the lock (released after COMMIT/ROLLBACK)
         loop = asyncio.get_running_loop()
         lock = self._lock(loop)
+        self._refuse_nesting(lock)
         try:
             await_only(_acquire(lock, self._timeout))
         except TimeoutError:
@@ -87,27 +104,42 @@ class SqliteWriterQueue:
                 "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (in-process writer queue)")
             ) from None
         self._holders[id(raw)] = (loop, lock)
+        self._take(lock)
 
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
         """Take the queue's turn for a write that does not go through the engine (``db/sqlite_batch.py``)."""
         lock = self._lock(asyncio.get_running_loop())
+        self._refuse_nesting(lock)
         try:
             await _acquire(lock, self._timeout)
         except TimeoutError:
             raise OperationalError(
                 "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (in-process writer queue)")
             ) from None
+        self._take(lock)
         try:
             yield
         finally:
+            self._owners.pop(id(lock), None)
             lock.release()
+
+    def _refuse_nesting(self, lock: asyncio.Lock) -> None:
+        task = asyncio.current_task()
+        if task is not None and self._owners.get(id(lock)) is task:
+            raise NestedWriterError()
+
+    def _take(self, lock: asyncio.Lock) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._owners[id(lock)] = task
 
     def release(self, raw: Any) -> None:
         held = self._holders.pop(id(raw), None) if raw is not None else None
         if held is None:
             return
         loop, lock = held
+        self._owners.pop(id(lock), None)
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

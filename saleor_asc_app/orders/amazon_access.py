@@ -72,8 +72,16 @@ class AmazonAccess:
         bucket = self.limiter._bucket(seller_id, operation)
         return bucket.seconds_until_token(self.clock.monotonic())
 
+    def connection_client(
+        self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
+    ) -> SpApiClient:
+        """The client of a configured connection. No I/O: callers hold a transaction when they build it (demo
+        mode prepares the simulated seller on the client's first request instead)."""
+        return self.client(connection, refresh_token)
+
     async def prepare(self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str) -> None:
-        """Hook for demo mode (registers the connection's seller with the simulator); nothing to do for Amazon."""
+        """Hook for demo mode (registers the connection's seller with the simulator); nothing to do for Amazon.
+        Call it outside any transaction."""
         return None
 
 
@@ -102,7 +110,8 @@ def amazon_access(state: Any) -> AmazonAccess:
 async def connection_client(
     state: Any, session: AsyncSession, installation_id: uuid.UUID, connection: AmazonConnection
 ) -> SpApiClient:
-    """A client for the connection, with its refresh token read (and decrypted) from the configuration."""
+    """A client for the connection, with its refresh token read (and decrypted) from the configuration in the
+    caller's transaction. Nothing else happens here: the client's requests belong after that transaction."""
     repository = ConfigurationRepository(session, state.secret_box, state.clock)
     token = await repository.refresh_token(installation_id, connection.id)
     if not token:
@@ -110,6 +119,4 @@ async def connection_client(
             f"Amazon connection {connection.seller_id} ({connection.region.value}) has no authorization: "
             "authorize it on the configuration page."
         )
-    access = amazon_access(state)
-    await access.prepare(installation_id, connection, token)
-    return access.client(connection, token)
+    return amazon_access(state).connection_client(installation_id, connection, token)

@@ -2,7 +2,8 @@
 their state, reason and Saleor link, filters and pages; sync status per seller and marketplace; imports per day;
 replay and skip. Any staff user may read; replay and skip need MANAGE_APPS, as the configuration does.
 
-No buyer data is read or returned: ``amazon_order`` holds none, and only its non-identifying columns are selected.
+No buyer data is read or returned: ``amazon_order`` holds none (its order JSON is without PII and only read for the
+amounts: Amazon Points, a missing tax breakdown).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
@@ -23,7 +24,9 @@ from saleor_asc_app.dashboard.context import DashboardContext
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import BadRequest
 from saleor_asc_app.orders import service
+from saleor_asc_app.orders.money import OrderMoney, format_amount, reconcile
 from saleor_asc_app.orders.schedule import enqueue_writer
+from saleor_asc_app.orders.store import JsonText, load_order
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, ImportCount, OrderState, SyncCursor
 
 MAX_PAGE = 200
@@ -67,6 +70,15 @@ class AmazonOrderEntry:
     updated_at: datetime
     can_replay: bool
     can_skip: bool
+    points_granted: int | None = strawberry.field(
+        default=None, description="Amazon Points granted with the order (JP); not part of its total."
+    )
+    points_value: str | None = strawberry.field(default=None, description="What those points are worth (exact).")
+    tax_breakdown_missing: bool = strawberry.field(
+        default=False,
+        description="Amazon sent no tax breakdown although prices include tax in the marketplace: the order was "
+        "booked with Amazon's amounts and no tax split.",
+    )
 
 
 @strawberry.type
@@ -171,11 +183,13 @@ _ENTRY_COLUMNS = (
     AmazonOrder.imported_at,
     AmazonOrder.updated_at,
     AmazonOrder.needs_fetch,
+    type_coerce(AmazonOrder.order_json, JsonText()).label("order_json"),
 )
 
 
 def _entry(row: Any) -> AmazonOrderEntry:
     outside_saleor = row.saleor_order_id is None
+    money = _money(row.order_json)
     return AmazonOrderEntry(
         amazon_order_id=row.amazon_order_id,
         connection_id=row.connection_id,
@@ -197,7 +211,17 @@ def _entry(row: Any) -> AmazonOrderEntry:
         updated_at=_utc(row.updated_at) or row.updated_at,
         can_replay=outside_saleor and row.state in REPLAYABLE and not row.needs_fetch,
         can_skip=outside_saleor and row.state != OrderState.CANCELLED.value and row.state != OrderState.SKIPPED.value,
+        points_granted=money.points_number or None if money else None,
+        points_value=format_amount(money.points_value, money.exponent) if money and money.points_number else None,
+        tax_breakdown_missing=bool(money and money.tax_breakdown_missing),
     )
+
+
+def _money(stored: Any) -> OrderMoney | None:
+    """The order's amounts as the import books them (None while they cannot be booked)."""
+    order = load_order(stored)
+    money = reconcile(order) if order is not None else None
+    return money if isinstance(money, OrderMoney) else None
 
 
 def _escape_like(text: str) -> str:

@@ -4,7 +4,8 @@ or the precise reason it cannot be imported. Pure: no I/O, no clock.
 The input honours every trap of ``docs/saleor.md`` (``orderBulkCreate``): lines name ``variantId`` (never
 ``variantSku``), every line has a ``taxClassId`` and the delivery method a ``shippingTaxClassId``, the shipping
 method is one ``shop.availableShippingMethods`` listed for the channel, ``status`` is always sent, and amounts are
-strings with exactly the currency's decimals. No buyer data is in it: the addresses hold only a country.
+strings with exactly the currency's decimals. No buyer data is in it: the addresses are placeholders
+(``placeholder_address.py``) holding at most Amazon's non-PII city, region and country.
 """
 
 from __future__ import annotations
@@ -18,11 +19,23 @@ from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order, OrderI
 from saleor_asc_app.amazon.regions import UnknownMarketplace, marketplace
 from saleor_asc_app.configuration.model import AppConfiguration, ServiceLevel, SkuMatching
 from saleor_asc_app.orders.lifecycle import AFN, Decision, fulfillment_channel
-from saleor_asc_app.orders.money import LineMoney, MoneyProblem, OrderMoney, format_amount, reconcile
+from saleor_asc_app.orders.money import (
+    NO_TAX_BREAKDOWN,
+    LineMoney,
+    MoneyProblem,
+    OrderMoney,
+    format_amount,
+    reconcile,
+)
+from saleor_asc_app.orders.placeholder_address import placeholder_address
 from saleor_asc_app.orders.tables import OrderState
 from saleor_asc_app.saleor.graphql_client.enums import LanguageCodeEnum
 
 _LANGUAGES = frozenset(code.value for code in LanguageCodeEnum)
+TAX_BREAKDOWN_NOTE = (
+    f"{NO_TAX_BREAKDOWN}: the amounts are Amazon's, booked without a tax split although prices include tax in "
+    "this marketplace. Check the tax before reporting."
+)
 # v2026 ``fulfillmentServiceLevel`` values → the configuration's service levels (v0 ``ShipmentServiceLevelCategory``).
 SERVICE_LEVELS: dict[str, ServiceLevel] = {
     "STANDARD": ServiceLevel.STANDARD,
@@ -233,8 +246,10 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
     fulfillments, packages_done, fulfilled = _fulfillments(order, resolved, warehouse_id, config)
     ordered = sum(entry["quantity"] for entry in line_inputs)
     status = "FULFILLED" if fulfilled == ordered else "PARTIALLY_FULFILLED" if fulfilled else "UNFULFILLED"
-    country = _country(order, marketplace_id)
-    placeholder = {"country": country, "skipValidation": True}
+    language = _language(marketplace_id)
+    delivery = order.recipient.delivery_address if order.recipient else None
+    city, region = (delivery.city, delivery.state_or_region) if delivery else (None, None)
+    placeholder = placeholder_address(_country(order, marketplace_id), language, city, region)
     data: dict[str, Any] = {
         "externalReference": order.order_id,
         "channel": slug,
@@ -244,9 +259,9 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
         "billingAddress": dict(placeholder),
         "shippingAddress": dict(placeholder),
         "currency": money.currency,
-        "languageCode": _language(marketplace_id),
+        "languageCode": language,
         "displayGrossPrices": True,
-        "metadata": _order_metadata(order, channel, level),
+        "metadata": _order_metadata(order, channel, level) + _money_notes_metadata(money),
         "privateMetadata": _money_metadata(money),
         "lines": line_inputs,
         "deliveryMethod": {
@@ -258,6 +273,8 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
     }
     if fulfillments:
         data["fulfillments"] = fulfillments
+    if money.tax_breakdown_missing:
+        data["notes"] = [{"message": TAX_BREAKDOWN_NOTE}]
     return Ready(data, line_map, packages_done, money)
 
 
@@ -343,6 +360,18 @@ def _money_metadata(money: OrderMoney) -> list[dict[str, str]]:
     return _meta(entries)
 
 
+def _money_notes_metadata(money: OrderMoney) -> list[dict[str, str]]:
+    """What staff should see on the order: Amazon Points granted (not part of the total) and a missing tax
+    breakdown."""
+    entries: dict[str, str] = {}
+    if money.points_number:
+        entries["amazon.points_granted"] = str(money.points_number)
+        entries["amazon.points_value"] = format_amount(money.points_value, money.exponent)
+    if money.tax_breakdown_missing:
+        entries["amazon.tax_breakdown"] = "missing"
+    return _meta(entries)
+
+
 def _line_metadata(item: OrderItem, line: LineMoney, ratio: int) -> list[dict[str, str]]:
     entries = {
         "amazon.order_item_id": item.order_item_id,
@@ -353,6 +382,8 @@ def _line_metadata(item: OrderItem, line: LineMoney, ratio: int) -> list[dict[st
         "amazon.tax_collection_model": ",".join(m for m in line.tax_collection_models if m),
         "amazon.tax_responsible_party": ",".join(p for p in line.tax_responsible_parties if p),
     }
+    if line.points_number:
+        entries["amazon.points_granted"] = str(line.points_number)
     if ratio != 1:
         entries["amazon.quantity_ratio"] = str(ratio)
     return _meta(entries)

@@ -9,6 +9,14 @@ This is the recipe of ``docs/amazon-money.md`` ("The reconciliation"), followed 
   exponent), and the line absorbs the rest by subtraction;
 - invariants I1–I5 are asserted; an order that fails any of them is not booked but parked with the reason.
 
+Beyond the recipe:
+- a DISCOUNT without details names no component: it goes where it fits (``_undetailed_discount``: a free-shipping
+  promotion lowers the shipping, a discount the item's price covers lowers the item, a larger one the charges
+  first), so it never parks an order by itself;
+- an item without any TAX breakdown in a marketplace whose prices include tax is booked with Amazon's amounts and
+  no tax split, and the order says so (``tax_breakdown_missing``): it is not tax-free, Amazon left the tax out;
+- Amazon Points granted with an item (``expense.pointsCost``) are recorded; they are not part of the proceeds.
+
 Everything is ``Decimal``; nothing is recomputed from a tax rate.
 """
 
@@ -21,7 +29,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from saleor_asc_app.amazon.models.common import Money
 from saleor_asc_app.amazon.models.orders import Order, OrderItem
-from saleor_asc_app.amazon.regions import currency_exponent
+from saleor_asc_app.amazon.regions import UnknownMarketplace, currency_exponent, marketplace
 
 ZERO = Decimal(0)
 ITEM, TAX, DISCOUNT = "ITEM", "TAX", "DISCOUNT"
@@ -31,6 +39,10 @@ SHIPPING, GIFT_WRAP, COD_FEE, OTHER, DELIVERY_TIP = "SHIPPING", "GIFT_WRAP", "CO
 AGGREGATED_TYPES = frozenset({ITEM, TAX, DISCOUNT, SHIPPING, GIFT_WRAP, COD_FEE, OTHER})
 MAX_TAX_RATE = Decimal(10)  # Saleor stores tax rates as NUMERIC(5,4): gross/net − 1 must stay below 10
 MF_MODEL = "MARKETPLACE_FACILITATOR"
+# Countries whose marketplaces show prices before tax (amazon-money.md §3); everywhere else shelf prices include
+# VAT/GST, so an order there without any TAX breakdown is not tax-free: Amazon left the tax out.
+TAX_ADDED_ON_TOP_COUNTRIES = frozenset({"US", "CA"})
+NO_TAX_BREAKDOWN = "Amazon sent no tax breakdown"
 
 
 class TaxConvention(enum.StrEnum):
@@ -68,6 +80,9 @@ class LineMoney:
     tax_collection_models: tuple[str, ...] = ()  # non-empty: Amazon collects the tax (marketplace facilitator)
     tax_responsible_parties: tuple[str, ...] = ()
     promotion_ids: tuple[str, ...] = ()
+    has_tax_breakdown: bool = True  # False: Amazon sent no TAX breakdown for the item
+    points_number: int = 0  # Amazon Points granted with the item (JP); not part of the proceeds
+    points_value: Decimal = ZERO
 
     @property
     def tax(self) -> Decimal:
@@ -92,6 +107,17 @@ class OrderMoney:
     components: dict[str, Decimal] = field(default_factory=dict)  # what the shipping price is made of
     delivery_tip_pending: bool = False
     dropped_items: tuple[str, ...] = ()  # items with quantity 0 and no amounts
+    # Prices include tax in the marketplace, yet an item with a price came without any TAX breakdown: booked with
+    # Amazon's amounts (no tax split) and flagged, never taken for tax-free.
+    tax_breakdown_missing: bool = False
+
+    @property
+    def points_number(self) -> int:
+        return sum(line.points_number for line in self.lines)
+
+    @property
+    def points_value(self) -> Decimal:
+        return sum((line.points_value for line in self.lines), ZERO)
 
     @property
     def lines_gross(self) -> Decimal:
@@ -218,9 +244,19 @@ def _reconcile(order: Order) -> OrderMoney:
         components={k: v for k, v in sorted(components.items()) if v},
         delivery_tip_pending=tip_pending,
         dropped_items=tuple(dropped),
+        tax_breakdown_missing=prices_include_tax(order.sales_channel.marketplace_id)
+        and any(not line.has_tax_breakdown and line.gross > ZERO for line in lines),
     )
     _check_invariants(money, order_level.get(TAX))
     return money
+
+
+def prices_include_tax(marketplace_id: str | None) -> bool:
+    """Whether the marketplace's prices include VAT/GST (False when the marketplace is unknown)."""
+    try:
+        return marketplace(marketplace_id or "").country_code not in TAX_ADDED_ON_TOP_COUNTRIES
+    except UnknownMarketplace:
+        return False
 
 
 def _component(type_: str) -> str:
@@ -271,8 +307,11 @@ def _item(
     discount = abs(sums.get(DISCOUNT, ZERO))
     charge_types = [t for t in sums if t not in (ITEM, TAX, DISCOUNT)]
     charges = sum((sums[t] for t in charge_types), ZERO)
-    if discount and not discount_details:
-        discount_details = {ITEM: discount}
+    promotions = item.promotion.breakdowns if item.promotion and item.promotion.breakdowns else []
+    promotion_ids = tuple(p.promotion_id for p in promotions if p.promotion_id)
+    detailed_discount = bool(discount_details) or not discount
+    if not detailed_discount:
+        discount_details = _undetailed_discount(discount, item_price, sums, promotion_ids)
     base = item_price + charges - discount
     if tax == ZERO and total == base:
         convention = TaxConvention.NO_TAX
@@ -301,6 +340,14 @@ def _item(
         charge_tax = ZERO if charged <= ZERO else max(ZERO, charge_tax)
         if convention is not TaxConvention.ON_TOP:
             charge_tax = min(charge_tax, charged)
+        if not detailed_discount and charged > ZERO:
+            # The same for the line when the app chose where an undetailed discount goes: a cent of tax the
+            # line cannot carry (more than its price, or below zero) stays with the charges where they can.
+            line_gross = total - charged
+            if convention is TaxConvention.ON_TOP:
+                charge_tax = min(charge_tax, max(tax, ZERO))
+            else:
+                charge_tax = min(max(charge_tax, tax - line_gross), charged, max(tax, ZERO))
     charges_gross = charges - charge_discount + (charge_tax if convention is TaxConvention.ON_TOP else ZERO)
     charges_net = charges_gross - charge_tax
     gross = total - charges_gross
@@ -325,7 +372,10 @@ def _item(
             components[name] = components.get(name, ZERO) + value
 
     collections = item.tax.tax_collections if item.tax and item.tax.tax_collections else []
-    promotions = item.promotion.breakdowns if item.promotion and item.promotion.breakdowns else []
+    points = item.expense.points_cost.points_granted if item.expense and item.expense.points_cost else None
+    points_value = ZERO
+    if points and points.points_monetary_value and points.points_monetary_value.currency_code == amounts.currency:
+        points_value = points.points_monetary_value.amount
     return LineMoney(
         order_item_id=item.order_item_id,
         quantity=quantity,
@@ -339,8 +389,36 @@ def _item(
         convention=convention,
         tax_collection_models=tuple(c.model or "" for c in collections),
         tax_responsible_parties=tuple(c.responsible_party or "" for c in collections),
-        promotion_ids=tuple(p.promotion_id for p in promotions if p.promotion_id),
+        promotion_ids=promotion_ids,
+        has_tax_breakdown=TAX in sums,
+        points_number=(points.points_number or 0) if points else 0,
+        points_value=points_value,
     )
+
+
+def _undetailed_discount(
+    discount: Decimal, item_price: Decimal, sums: dict[str, Decimal], promotion_ids: tuple[str, ...]
+) -> dict[str, Decimal]:
+    """Where a DISCOUNT without details goes (Amazon names no component). A shipping promotion (the discount is
+    the item's whole shipping charge, or a promotion id names shipping) lowers the shipping; a discount the item's
+    price covers lowers the item; a larger one makes the charges free (shipping first) and lowers the item by the
+    rest. Never more than a component costs, so an undetailed promotion alone never parks the order."""
+    shipping = sums.get(SHIPPING, ZERO)
+    names_shipping = any("SHIP" in promotion.upper() for promotion in promotion_ids)
+    if shipping > ZERO and (discount == shipping or (names_shipping and discount <= shipping)):
+        return {SHIPPING: discount}
+    if discount <= item_price:
+        return {ITEM: discount}
+    details: dict[str, Decimal] = {}
+    rest = discount
+    for type_ in (SHIPPING, GIFT_WRAP, COD_FEE, OTHER):
+        share = min(rest, max(sums.get(type_, ZERO), ZERO))
+        if share > ZERO:
+            details[type_] = share
+            rest -= share
+    if rest > ZERO:  # the item takes the rest (more than the whole item costs is refused by the invariants)
+        details[ITEM] = rest
+    return details
 
 
 def _check_invariants(money: OrderMoney, order_tax: Decimal | None) -> None:

@@ -94,6 +94,7 @@ class GenerationOptions:
     unknown_sku_share: float = 0.0
     mfn_auto_ship_share: float = 0.3  # MFN orders the seller ships outside the app
     partial_share: float = 0.25  # of shipped multi-unit orders: shipped in two packages
+    cover_catalog: bool = False  # each order's first product goes through the catalogue (shuffled) before repeating
 
 
 @dataclass
@@ -146,6 +147,7 @@ class OrderGenerator:
         self.end = options.end or now - timedelta(minutes=5)
         self.start = options.start or self.end - timedelta(days=7)
         self._generated: list[SimOrder] = []
+        self._deck: list[Product] = []
 
     def generate(self, count: int) -> list[SimOrder]:
         created = sorted(self._created_time() for _ in range(count))
@@ -195,6 +197,11 @@ class OrderGenerator:
 
         lines = 1 if not self._chance(opts.multi_line_share) else rng.randint(2, 4)
         products = rng.sample(self.catalog, k=min(lines, len(self.catalog)))
+        if opts.cover_catalog and self.catalog:
+            if not self._deck:
+                self._deck = rng.sample(self.catalog, k=len(self.catalog))
+            first = self._deck.pop()
+            products = [first, *(p for p in products if p.sku != first.sku)][: len(products)]
         items: list[Json] = []
         moneys: list[_ItemMoney] = []
         quantities: dict[str, int] = {}

@@ -2,7 +2,8 @@
 
 Tax figures per marketplace are the simulator's assumptions (standard VAT/GST rates, a few US
 state rates); how tax relates to prices follows docs/amazon-money.md ("Tax"): added on
-top in the US and CA (and in Amazon's own UK example), included in the price elsewhere.
+top in the US and CA; included in the price in VAT/GST marketplaces, where some orders still show it on top (as
+Amazon's own UK example does).
 """
 
 from __future__ import annotations
@@ -32,30 +33,34 @@ def _rates(*values: str) -> tuple[Decimal, ...]:
     return tuple(Decimal(v) for v in values)
 
 
+# VAT/GST marketplaces send both shapes Amazon's own examples use: tax contained in the price, and tax added on top
+# of the price (the model's Amazon.co.uk getOrder example); the app tells them apart per item.
+VAT_ON_TOP_SHARE = 0.15
+
 TAX_PROFILES: dict[str, TaxProfile] = {
     "US": TaxProfile(_rates("0.06", "0.0725", "0.08875", "0.1025"), TaxConvention.ON_TOP),
     "CA": TaxProfile(_rates("0.05", "0.13", "0.15"), TaxConvention.ON_TOP),
-    "MX": TaxProfile(_rates("0.16"), TaxConvention.INCLUDED),
+    "MX": TaxProfile(_rates("0.16"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
     "BR": TaxProfile(_rates("0"), TaxConvention.INCLUDED),
-    "UK": TaxProfile(_rates("0.20"), TaxConvention.INCLUDED, share_on_top=0.15),
-    "DE": TaxProfile(_rates("0.19"), TaxConvention.INCLUDED),
-    "FR": TaxProfile(_rates("0.20"), TaxConvention.INCLUDED),
-    "IT": TaxProfile(_rates("0.22"), TaxConvention.INCLUDED),
-    "ES": TaxProfile(_rates("0.21"), TaxConvention.INCLUDED),
-    "NL": TaxProfile(_rates("0.21"), TaxConvention.INCLUDED),
-    "BE": TaxProfile(_rates("0.21"), TaxConvention.INCLUDED),
-    "IE": TaxProfile(_rates("0.23"), TaxConvention.INCLUDED),
-    "SE": TaxProfile(_rates("0.25"), TaxConvention.INCLUDED),
-    "PL": TaxProfile(_rates("0.23"), TaxConvention.INCLUDED),
-    "TR": TaxProfile(_rates("0.20"), TaxConvention.INCLUDED),
-    "AE": TaxProfile(_rates("0.05"), TaxConvention.INCLUDED),
-    "SA": TaxProfile(_rates("0.15"), TaxConvention.INCLUDED),
-    "EG": TaxProfile(_rates("0.14"), TaxConvention.INCLUDED),
-    "IN": TaxProfile(_rates("0.18"), TaxConvention.INCLUDED),
-    "ZA": TaxProfile(_rates("0.15"), TaxConvention.INCLUDED),
-    "JP": TaxProfile(_rates("0.10"), TaxConvention.INCLUDED),
-    "AU": TaxProfile(_rates("0.10"), TaxConvention.INCLUDED),
-    "SG": TaxProfile(_rates("0.09"), TaxConvention.INCLUDED),
+    "UK": TaxProfile(_rates("0.20"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "DE": TaxProfile(_rates("0.19"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "FR": TaxProfile(_rates("0.20"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "IT": TaxProfile(_rates("0.22"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "ES": TaxProfile(_rates("0.21"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "NL": TaxProfile(_rates("0.21"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "BE": TaxProfile(_rates("0.21"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "IE": TaxProfile(_rates("0.23"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "SE": TaxProfile(_rates("0.25"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "PL": TaxProfile(_rates("0.23"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "TR": TaxProfile(_rates("0.20"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "AE": TaxProfile(_rates("0.05"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "SA": TaxProfile(_rates("0.15"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "EG": TaxProfile(_rates("0.14"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "IN": TaxProfile(_rates("0.18"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "ZA": TaxProfile(_rates("0.15"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "JP": TaxProfile(_rates("0.10"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "AU": TaxProfile(_rates("0.10"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
+    "SG": TaxProfile(_rates("0.09"), TaxConvention.INCLUDED, share_on_top=VAT_ON_TOP_SHARE),
 }
 
 # Rough value of one US dollar, to turn catalog prices into believable local prices.

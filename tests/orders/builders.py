@@ -34,6 +34,7 @@ def item(
     collections: list[tuple[str, str]] | None = None,
     promotions: list[str] | None = None,
     quantity_fulfilled: int | None = None,
+    points: int | None = None,  # Amazon Points granted (JP), worth one unit of the currency each
 ) -> Json:
     breakdowns: list[Json] = [{"type": "ITEM", "subtotal": money(price, currency)}]
     total = Decimal(price)
@@ -82,6 +83,9 @@ def item(
         data["tax"] = {"taxCollections": [{"model": m, "responsibleParty": p} for m, p in collections]}
     if promotions:
         data["promotion"] = {"breakdowns": [{"promotionId": p} for p in promotions]}
+    if points is not None:
+        granted = {"pointsNumber": points, "pointsMonetaryValue": money(points, currency)}
+        data["expense"] = {"pointsCost": {"pointsGranted": granted}}
     if quantity_fulfilled is not None:
         data["fulfillment"] = {
             "quantityFulfilled": quantity_fulfilled,

@@ -35,6 +35,8 @@ from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
+from saleor_asc_app.orders.amazon_access import amazon_access
+from saleor_asc_app.orders.demo import DemoAmazonAccess
 from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
@@ -114,6 +116,13 @@ class OrdersEnv:
         return await self.save(
             config, {cid: self.simulator.sellers[s].refresh_token for cid, (_, s, _) in connections.items()}
         )
+
+    async def configure_without_orders(self, *connection_ids: str) -> None:
+        """Configure these connections of ``SELLERS`` while Amazon has no order for them, and run the first syncs."""
+        for _region, seller, _markets in SELLERS.values():
+            self.simulator.sellers[seller].orders.clear()
+        await self.configure({cid: SELLERS[cid] for cid in connection_ids})
+        await self.run_jobs()
 
     async def current_config(self) -> AppConfiguration:
         state = self.state
@@ -249,24 +258,24 @@ async def orders_env(
     registry: JobRegistry | None = None,
     amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     saleor_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    demo_mode: bool = False,
 ) -> AsyncIterator[OrdersEnv]:
+    """``demo_mode``: no LWA credentials, so the app runs its own simulator (``env.simulator`` is that one, with no
+    seller until a connection's first request)."""
     clock = clock or VirtualClock(START)
     simulator = simulator or make_simulator(clock)
     double, demo = saleor or make_saleor(clock)
     app = simulator.app
-    async with app_env(
-        database_url,
-        data_dir,
-        saleor=double,
-        clock=clock,
-        jobs=registry,
-        lwa_client_id=app.client_id,
-        lwa_client_secret=app.client_secret,
-    ) as env:
+    credentials = {} if demo_mode else {"lwa_client_id": app.client_id, "lwa_client_secret": app.client_secret}
+    async with app_env(database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials) as env:
+        if demo_mode:
+            access = amazon_access(env.state)
+            assert isinstance(access, DemoAmazonAccess)
+            simulator = access.simulator
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
         if amazon_transport is not None:
             amazon = amazon_transport(amazon)
-        for host in AMAZON_HOSTS:
+        for host in () if demo_mode else AMAZON_HOSTS:
             env.router.add(host, amazon)
         if saleor_transport is not None:
             env.router.add(double.domain, saleor_transport(double.transport()))

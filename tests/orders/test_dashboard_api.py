@@ -83,10 +83,7 @@ async def inbox(database_url: str, tmp_path: Path) -> AsyncIterator[Inbox]:
     """Two sellers: NA sells six orders (one with an unknown SKU), EU four in DE and UK; Amazon releases them at
     once and the real jobs import (or park) them."""
     async with orders_env(database_url, tmp_path) as env:
-        for _region, seller, _markets in SELLERS.values():
-            env.simulator.sellers[seller].orders.clear()
-        await env.configure({cid: SELLERS[cid] for cid in ("conn-na", "conn-eu")})
-        await env.run_jobs()
+        await env.configure_without_orders("conn-na", "conn-eu")
         start = env.clock.now()
         common: dict[str, Any] = dict(start=start, end=start + timedelta(minutes=2), afn_share=0.0, cancel_share=0.0,
                                       preorder_share=0.0, mfn_auto_ship_share=0.0, replacement_share=0.0)  # fmt: skip

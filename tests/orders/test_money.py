@@ -252,6 +252,7 @@ def generated_items(draw: st.DrawFn, currency: str, index: int, included: bool) 
         discount["ITEM"] = sign + str(discount_item)
     if discount_shipping:
         discount["SHIPPING"] = sign + str(discount_shipping)
+    undetailed = bool(discount) and draw(st.booleans())  # Amazon may name no component: the app picks one
     return item(
         currency,
         item_id=f"9{index:013d}",
@@ -260,7 +261,8 @@ def generated_items(draw: st.DrawFn, currency: str, index: int, included: bool) 
         price=str(price),
         shipping=str(shipping) if shipping else None,
         gift_wrap=str(gift_wrap) if gift_wrap else None,
-        discount=discount or None,
+        discount=None if undetailed else discount or None,
+        discount_total=sign + str(discount_item + discount_shipping) if undetailed else None,
         tax=tax or None,
         included=included,
     )
@@ -308,3 +310,59 @@ def test_the_simulators_orders_reconcile_to_the_cent(seed: int, marketplace: str
         if amazon_order.status is FulfillmentStatus.PENDING_AVAILABILITY:
             continue
         check_invariants(ok(reconcile(amazon_order)))
+
+
+# --- money details (issue 16) ----------------------------------------------------------------------------------
+
+DE_MARKET, JP_MARKET = "A1PA6795UKMFR9", "A1VC38T7YXB528"
+
+
+def test_amazon_points_are_recorded_and_not_part_of_the_total() -> None:
+    money = ok(
+        reconcile(
+            order(
+                [item("JPY", price="5980", points=60), item("JPY", item_id="2", price="13960", points=140)],
+                "JPY",
+                marketplace_id=JP_MARKET,
+            )
+        )
+    )
+    assert money.total_gross == money.grand_total == D("19940"), "as in Amazon's JP example"
+    assert (money.points_number, money.points_value) == (200, D("200"))
+    assert [line.points_number for line in money.lines] == [60, 140]
+
+
+def test_no_tax_breakdown_where_prices_include_tax_is_flagged_not_taken_for_tax_free() -> None:
+    missing = ok(reconcile(order([item("EUR", price="59.90", shipping="4.99")], "EUR", marketplace_id=DE_MARKET)))
+    assert missing.tax_breakdown_missing
+    assert missing.total_gross == D("64.89") and missing.tax_total == D(0), "Amazon's amounts, no invented split"
+    zero = ok(reconcile(order([item("EUR", price="59.90", tax_total="0.00")], "EUR", marketplace_id=DE_MARKET)))
+    assert not zero.tax_breakdown_missing, "a TAX breakdown of 0.00 is Amazon saying there is no tax"
+    us = ok(reconcile(order([item("USD", price="10.00")], "USD")))
+    assert not us.tax_breakdown_missing, "US prices come before tax: nothing is missing"
+    free = ok(reconcile(order([item("EUR", price="0.00")], "EUR", marketplace_id=DE_MARKET)))
+    assert not free.tax_breakdown_missing, "a replacement at 0.00 has no tax to miss"
+
+
+def test_an_undetailed_promotion_goes_to_the_component_it_discounts_and_never_parks() -> None:
+    free_shipping = ok(reconcile(order([item("USD", price="3.00", shipping="5.00", discount_total="5.00")], "USD")))
+    assert (free_shipping.lines[0].gross, free_shipping.shipping_gross) == (D("3.00"), D("0.00"))
+    assert free_shipping.components["shipping_discount"] == D("5.00")
+    named = order(
+        [item("USD", price="20.00", shipping="5.00", discount_total="2.00", promotions=["FREE-SHIPPING-2026"])], "USD"
+    )
+    assert (ok(reconcile(named)).lines[0].gross, ok(reconcile(named)).shipping_gross) == (D("20.00"), D("3.00"))
+    on_item = ok(reconcile(order([item("USD", price="20.00", shipping="5.00", discount_total="2.00")], "USD")))
+    assert (on_item.lines[0].gross, on_item.lines[0].undiscounted_gross, on_item.shipping_gross) == (
+        D("18.00"),
+        D("20.00"),
+        D("5.00"),
+    )
+    larger = ok(reconcile(order([item("USD", price="3.00", shipping="5.00", discount_total="4.00")], "USD")))
+    assert (larger.lines[0].gross, larger.shipping_gross, larger.total_gross) == (D("3.00"), D("1.00"), D("4.00"))
+    gbp = {"price": "10.00", "shipping": "5.00", "discount_total": "5.00"}
+    taxed = ok(
+        reconcile(order([item("GBP", **gbp, tax={"ITEM": "2.00", "SHIPPING": "1.00", "DISCOUNT": "1.00"})], "GBP"))
+    )
+    assert (taxed.shipping_gross, taxed.shipping_net) == (D("0.00"), D("0.00")), "the discount's tax follows it"
+    check_invariants(taxed)

@@ -55,6 +55,17 @@ export function OrdersTable(props: {
             </Cell>
             <Cell testId="order-total">
               <Text size={2}>{formatMoney(order.totalAmount, order.currency)}</Text>
+              {order.pointsGranted !== null && (
+                <Text as="p" size={1} color="default2" data-testid="order-points">
+                  {order.pointsGranted} Amazon Points ({formatMoney(order.pointsValue, order.currency)}), not in the total
+                </Text>
+              )}
+              {order.taxBreakdownMissing && (
+                <Text as="p" size={1} color="warning1" data-testid="order-tax-missing"
+                  title="Booked with Amazon's amounts and no tax split, although prices include tax here.">
+                  Amazon sent no tax breakdown
+                </Text>
+              )}
             </Cell>
             <Cell wrap>
               <Chip backgroundColor={STATE_TONES[order.state]} data-testid="order-state">

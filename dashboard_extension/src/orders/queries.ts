@@ -1,5 +1,6 @@
 const ORDER_FIELDS = `amazonOrderId connectionId marketplaceId marketplace fulfillmentChannel amazonStatus state reasonCode
-  reason currency totalAmount saleorTotalAmount saleorOrderId saleorOrderNumber orderedAt importedAt canReplay canSkip`;
+  reason currency totalAmount saleorTotalAmount saleorOrderId saleorOrderNumber orderedAt importedAt canReplay canSkip
+  pointsGranted pointsValue taxBreakdownMissing`;
 
 export const ORDERS_QUERY = `query AmazonOrders($filter: AmazonOrderFilter, $first: Int!, $offset: Int!) {
   amazonOrders(filter: $filter, first: $first, offset: $offset) { totalCount offset hasMore items { ${ORDER_FIELDS} } } }`;

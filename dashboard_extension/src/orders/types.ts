@@ -19,6 +19,9 @@ export type AmazonOrder = {
   importedAt: string | null;
   canReplay: boolean;
   canSkip: boolean;
+  pointsGranted: number | null;
+  pointsValue: string | null;
+  taxBreakdownMissing: boolean;
 };
 
 export type OrderPage = { items: AmazonOrder[]; totalCount: number; offset: number; hasMore: boolean };

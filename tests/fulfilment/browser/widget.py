@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from playwright.sync_api import Browser
-from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from sqlalchemy import select
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
@@ -18,6 +17,7 @@ from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.installations import get_by_url
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page
+from tests.doubles.saleor_double.models import Order as SaleorOrder
 
 
 async def order_with_actions(live: LiveApp, database_url: str, actions: list[dict[str, Any]]) -> str:

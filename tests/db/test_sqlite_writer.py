@@ -1,0 +1,69 @@
+"""The SQLite writer queue: one transaction per process at a time, and a task that already holds it cannot open a
+second one (it would wait on itself): that is refused at once, not after the busy timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from saleor_asc_app.db.session import create_engine, create_sessionmaker
+from saleor_asc_app.db.sqlite_writer import NestedWriterError, writer_queue
+
+
+@pytest.fixture
+async def sessions(sqlite_url: str) -> async_sessionmaker[AsyncSession]:
+    engine = create_engine(sqlite_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_a_second_transaction_in_the_same_task_is_refused_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as outer:
+        await outer.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: this task holds the queue now
+        started = time.monotonic()
+        with pytest.raises(NestedWriterError, match="already holds the SQLite writer queue"):
+            async with sessions() as inner:
+                await inner.execute(text("SELECT 1"))
+        assert time.monotonic() - started < 1.0, "refused, not waited out"
+    async with sessions() as after:  # once the first transaction ended, the task may write again
+        assert (await after.execute(text("SELECT 1"))).scalar_one() == 1
+
+
+async def test_a_batch_write_inside_an_open_transaction_is_refused_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    queue = writer_queue(sessions.kw["bind"].sync_engine)
+    assert queue is not None
+    async with sessions() as outer:
+        await outer.execute(text("SELECT 1"))
+        with pytest.raises(NestedWriterError):
+            async with queue.hold():
+                pass
+    async with queue.hold():  # and the other way round
+        with pytest.raises(NestedWriterError):
+            async with sessions() as inner:
+                await inner.execute(text("SELECT 1"))
+
+
+async def test_other_tasks_still_queue_behind_the_holder(sessions: async_sessionmaker[AsyncSession]) -> None:
+    order: list[str] = []
+
+    async def second() -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(text("SELECT 1"))
+            order.append("second")
+
+    async with sessions() as first, first.begin():
+        await first.execute(text("SELECT 1"))
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.05)
+        assert not waiting.done(), "another task waits its turn"
+        order.append("first")
+    await asyncio.wait_for(waiting, 5)
+    assert order == ["first", "second"]
