@@ -152,7 +152,7 @@ async def _store(
             installation = await session.get(Installation, known.id)
             if installation is None:
                 raise _InstallationGone
-            await handler(session, installation, payload)
+            await handler(session, installation, payload, state.clock.now())
 
     await retry_on_disconnect(handle)
     state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED

@@ -16,6 +16,7 @@ from saleor_asc_app.configuration.tables import StoredConfiguration
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.installations import JWKS_REFETCH_BURST, JWKS_REFETCH_INTERVAL_SECONDS
 from saleor_asc_app.jobs.models import Job
+from saleor_asc_app.pii.audit_expiry import AUDIT_EXPIRY_KIND
 from saleor_asc_app.testing.saleor_double import SaleorDouble
 from saleor_asc_app.testing.saleor_double.keys import SigningKey
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
@@ -245,5 +246,8 @@ async def test_app_deleted_removes_the_installation_and_its_data(hooked: AppEnv)
     [response] = await hooked.saleor.deliver_pending(hooked.client)
     assert response.status_code == 200, response.text
     async with hooked.state.sessionmaker() as session:
-        for table in (Installation, WebhookEvent, Job, StoredConfiguration):
+        for table in (Installation, WebhookEvent, StoredConfiguration):
             assert (await session.execute(select(func.count()).select_from(table))).scalar_one() == 0, table
+        # What is left: the job that deletes the PII audit trail once Amazon's retention period is over.
+        jobs = (await session.execute(select(Job.kind, Job.installation_id))).all()
+    assert [tuple(job) for job in jobs] == [(AUDIT_EXPIRY_KIND, None)]
