@@ -30,12 +30,13 @@ def _settings() -> Settings:
     return settings
 
 
-def _prepare_database(settings: Settings) -> None:
-    """The SQLite file with private permissions, and a database that answers; else one line and exit 1."""
+def _prepare_database(settings: Settings, *, migrated: bool = True) -> None:
+    """The SQLite file with private permissions, and a database that answers (and has been migrated, unless the
+    command migrates it); else one line and exit 1."""
     from saleor_asc_app.db.preflight import DatabaseUnavailable, prepare_database
 
     try:
-        prepare_database(settings.resolved_database_url)
+        prepare_database(settings.resolved_database_url, migrated=migrated)
     except DatabaseUnavailable as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -99,7 +100,7 @@ def main() -> None:
 def migrate() -> None:
     """Apply database migrations."""
     settings = _settings()
-    _prepare_database(settings)
+    _prepare_database(settings, migrated=False)
     _migrate(settings)
     click.echo("database is up to date")
 
@@ -119,8 +120,9 @@ def serve(host: str, port: int, no_worker: bool, no_migrate: bool) -> None:
     listener = _listen(host, port)
     settings.master_key  # noqa: B018  (generate the embedded key before serving, with its warning)
     _limit_malloc_arenas()
-    _prepare_database(settings)
-    if settings.is_sqlite and not no_migrate:
+    migrates = settings.is_sqlite and not no_migrate
+    _prepare_database(settings, migrated=not migrates)
+    if migrates:
         _migrate_in_child(settings)
     if settings.demo_mode:
         log.info("no Amazon credentials set (ASC_LWA_CLIENT_ID): Amazon calls go to the built-in simulator")
@@ -177,8 +179,10 @@ def import_orders(since: datetime, saleor_url: str | None, connection_id: str | 
     """Backfill Amazon orders from a date in the foreground (the backfill job, with a progress line); resumable."""
     from saleor_asc_app.orders.import_command import run_import_command
 
+    settings = _settings()
+    _prepare_database(settings)
     code = run_import_command(
-        _settings(),
+        settings,
         since=since.date(),
         saleor_url=saleor_url,
         connection_id=connection_id,
@@ -194,7 +198,9 @@ def rotate_keys(batch_size: int) -> None:
     """Re-wrap buyer-data keys under ASC_SECRET_KEY (old keys in ASC_PREVIOUS_SECRET_KEYS); runs beside the app."""
     from saleor_asc_app.pii.cli import run_rotate_keys
 
-    sys.exit(run_rotate_keys(_settings(), batch_size))
+    settings = _settings()
+    _prepare_database(settings)
+    sys.exit(run_rotate_keys(settings, batch_size))
 
 
 if __name__ == "__main__":

@@ -126,3 +126,18 @@ def test_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.strip() == f"saleor-asc-app, version {saleor_asc_app.__version__}"
+
+
+@pytest.mark.parametrize(
+    "args", [["worker"], ["serve", "--no-migrate", "--port", "0"], ["rotate-keys"], ["import", "--since", "2026-01-01"]]
+)
+def test_commands_on_a_database_never_migrated_say_to_migrate(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli(tmp_path, *args, ASC_SECRET_KEY="k" * 40)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: the SQLite database {tmp_path / 'data' / 'saleor-asc-app.sqlite3'} has no tables yet: "
+        "run `saleor-asc-app migrate` first."
+    ]
+    data = tmp_path / "data"
+    assert (mode(data), mode(data / "saleor-asc-app.sqlite3")) == (0o700, 0o600)

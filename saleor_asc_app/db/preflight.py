@@ -67,19 +67,31 @@ def unreachable_message(database_url: str, exc: BaseException) -> str:
     return f"cannot connect to {describe(database_url)}: {reason}; {advice}."
 
 
-async def check_connection(database_url: str) -> None:
-    """Raise ``DatabaseUnavailable`` unless the database answers a query."""
+async def check_connection(database_url: str, *, migrated: bool = False) -> None:
+    """Raise ``DatabaseUnavailable`` unless the database answers a query (and, with ``migrated``, has been
+    migrated: Alembic's version table has its row)."""
     engine = create_engine(database_url)
     try:
         async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+            if migrated:
+                try:
+                    version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).first()
+                except DBAPIError:
+                    version = None
+                if version is None:
+                    raise DatabaseUnavailable(
+                        f"the {describe(database_url)} has no tables yet: run `saleor-asc-app migrate` first."
+                    )
+    except DatabaseUnavailable:
+        raise
     except Exception as exc:  # any failure to connect means the same to the operator: check the server
         raise DatabaseUnavailable(unreachable_message(database_url, exc)) from None
     finally:
         await engine.dispose()
 
 
-def prepare_database(database_url: str) -> None:
+def prepare_database(database_url: str, *, migrated: bool = False) -> None:
     """Private SQLite file, then a connection check (sync: for the command line, before any event loop)."""
     path = sqlite_path(database_url)
     if path is not None:
@@ -87,4 +99,4 @@ def prepare_database(database_url: str) -> None:
             prepare_sqlite_file(path)
         except OSError as exc:
             raise DatabaseUnavailable(unreachable_message(database_url, exc)) from None
-    asyncio.run(check_connection(database_url))
+    asyncio.run(check_connection(database_url, migrated=migrated))
