@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import errno
 import gc
 import multiprocessing
 import signal
+import socket
 import sys
 from datetime import datetime
 
@@ -28,12 +30,38 @@ def _settings() -> Settings:
     return settings
 
 
+def _prepare_database(settings: Settings, *, migrated: bool = True) -> None:
+    """The SQLite file with private permissions, and a database that answers (and has been migrated, unless the
+    command migrates it); else one line and exit 1."""
+    from saleor_asc_app.db.preflight import DatabaseUnavailable, prepare_database
+
+    try:
+        prepare_database(settings.resolved_database_url, migrated=migrated)
+    except DatabaseUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
 def _migrate(settings: Settings) -> None:
     from saleor_asc_app.db.migrate import upgrade
 
-    if settings.is_sqlite:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the listening socket before anything starts, so a busy port is said at once, in one line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            problem = "the port is already in use (is the app already running?); stop that process or pass --port"
+        elif exc.errno == errno.EACCES:
+            problem = "permission denied (ports below 1024 need privileges); pass --port 8000 or higher"
+        else:
+            problem = f"{exc.strerror or exc}; check --host"
+        click.echo(f"error: cannot listen on {host}:{port}: {problem}.", err=True)
+        sys.exit(1)
 
 
 def _migrate_in_child(settings: Settings) -> None:
@@ -63,6 +91,7 @@ def _limit_malloc_arenas() -> None:
 
 
 @click.group()
+@click.version_option(package_name="saleor-asc-app", prog_name="saleor-asc-app")
 def main() -> None:
     """Saleor App for Amazon Seller Central."""
 
@@ -71,13 +100,14 @@ def main() -> None:
 def migrate() -> None:
     """Apply database migrations."""
     settings = _settings()
+    _prepare_database(settings, migrated=False)
     _migrate(settings)
     click.echo("database is up to date")
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--no-worker", is_flag=True, help="Do not run background jobs in this process.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply migrations on start (SQLite applies them by default).")
 def serve(host: str, port: int, no_worker: bool, no_migrate: bool) -> None:
@@ -87,9 +117,12 @@ def serve(host: str, port: int, no_worker: bool, no_migrate: bool) -> None:
     from saleor_asc_app.app import create_app
 
     settings = _settings()
+    listener = _listen(host, port)
     settings.master_key  # noqa: B018  (generate the embedded key before serving, with its warning)
     _limit_malloc_arenas()
-    if settings.is_sqlite and not no_migrate:
+    migrates = settings.is_sqlite and not no_migrate
+    _prepare_database(settings, migrated=not migrates)
+    if migrates:
         _migrate_in_child(settings)
     if settings.demo_mode:
         log.info("no Amazon credentials set (ASC_LWA_CLIENT_ID): Amazon calls go to the built-in simulator")
@@ -97,7 +130,10 @@ def serve(host: str, port: int, no_worker: bool, no_migrate: bool) -> None:
     # Everything loaded so far lives as long as the process: keep it out of the collector's full passes, which
     # otherwise walk the whole of SQLAlchemy, pydantic and strawberry and show up as latency spikes.
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=True, forwarded_allow_ips="*")
+    config = uvicorn.Config(app, log_config=None, proxy_headers=True, forwarded_allow_ips="*")
+    shown_host = f"[{host}]" if ":" in host else host
+    log.info("listening", url=f"http://{shown_host}:{listener.getsockname()[1]}")
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 @main.command()
@@ -108,6 +144,7 @@ def worker() -> None:
     from saleor_asc_app.state import build_state
 
     settings = _settings()
+    _prepare_database(settings)
     _limit_malloc_arenas()
 
     async def run() -> None:
@@ -142,8 +179,10 @@ def import_orders(since: datetime, saleor_url: str | None, connection_id: str | 
     """Backfill Amazon orders from a date in the foreground (the backfill job, with a progress line); resumable."""
     from saleor_asc_app.orders.import_command import run_import_command
 
+    settings = _settings()
+    _prepare_database(settings)
     code = run_import_command(
-        _settings(),
+        settings,
         since=since.date(),
         saleor_url=saleor_url,
         connection_id=connection_id,
@@ -159,7 +198,9 @@ def rotate_keys(batch_size: int) -> None:
     """Re-wrap buyer-data keys under ASC_SECRET_KEY (old keys in ASC_PREVIOUS_SECRET_KEYS); runs beside the app."""
     from saleor_asc_app.pii.cli import run_rotate_keys
 
-    sys.exit(run_rotate_keys(_settings(), batch_size))
+    settings = _settings()
+    _prepare_database(settings)
+    sys.exit(run_rotate_keys(settings, batch_size))
 
 
 if __name__ == "__main__":

@@ -12,15 +12,17 @@ import httpx
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from saleor_asc_app.auth.jwks import fetch_jwks
+from saleor_asc_app.auth.jwks import fetch_jwks, jwks_has_kid, parse_jwks
 from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.logging import get_logger
 
 log = get_logger(__name__)
 
-# Refetching the JWKS is triggered by unknown keys; an attacker can send those at will, so refetches are rationed.
-JWKS_REFETCH_MIN_INTERVAL_SECONDS = 30.0
+# Refetching the JWKS is triggered by unknown keys; an attacker can send those at will, so refetches are rationed:
+# at most JWKS_REFETCH_BURST fetches per JWKS_REFETCH_INTERVAL_SECONDS per installation.
+JWKS_REFETCH_INTERVAL_SECONDS = 30.0
+JWKS_REFETCH_BURST = 3
 # How long a replica trusts its in-memory copy of an installation (see InstallationCache).
 INSTALLATION_CACHE_TTL_SECONDS = 30.0
 INSTALLATION_CACHE_MAX_ENTRIES = 10_000
@@ -165,41 +167,90 @@ class HasJwks(Protocol):
     def jwks(self) -> str: ...
 
 
-class JwksRefresher:
-    """Refetches an installation's JWKS after a key rotation, at most once per interval per installation.
+class KeyNotCheckable(Exception):
+    """A key id is not in the JWKS held and Saleor's JWKS cannot be fetched now (refetches are rationed, or the
+    fetch failed): a signature made with it can be neither accepted nor refused yet. Callers answer 503, so Saleor
+    retries (it drops deliveries answered 4xx); ``retry_after`` is when a refetch is allowed again."""
 
-    Concurrent callers share one fetch; a caller that comes within the interval gets the JWKS fetched last (if it
-    differs from what it has) instead of a new fetch. Also holds this process's ``InstallationCache``
-    (``installations``), which it invalidates when the JWKS changes.
+    def __init__(self, retry_after: float) -> None:
+        super().__init__("Saleor's signing keys cannot be checked right now")
+        self.retry_after = retry_after
+
+
+# Key ids settled as absent within the current rationing window, per installation (bounded: past the bound a
+# forger's key id just gets 503 instead of 401).
+MAX_SETTLED_KIDS = 256
+
+
+class JwksRefresher:
+    """Refetches an installation's JWKS when a signature names an unknown key id (Saleor rotated its key).
+
+    Anyone can send an unknown key id, so fetches are rationed per installation (``JWKS_REFETCH_BURST`` per
+    ``JWKS_REFETCH_INTERVAL_SECONDS``). A key id is settled by a fetch that looked for it (or, for the keys a
+    rotation retired, by the fetch that dropped them): within the window it is answered from that fetch without
+    fetching again. Any other unknown key id may be a key Saleor rotated to since: when the ration is spent it is
+    ``KeyNotCheckable``, never refused. Concurrent callers share one fetch. Also holds this process's
+    ``InstallationCache`` (``installations``), which it invalidates when the JWKS changes.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], http_client: httpx.AsyncClient) -> None:
         self._sessionmaker = sessionmaker
         self._http = http_client
-        self._last: dict[uuid.UUID, float] = {}
+        self._fetch_times: dict[uuid.UUID, list[float]] = {}
         self._fetched: dict[uuid.UUID, str] = {}
+        self._settled: dict[uuid.UUID, set[str]] = {}
         self._inflight: dict[uuid.UUID, asyncio.Future[str | None]] = {}
         self.installations = InstallationCache(sessionmaker)
 
-    async def refresh(self, installation: HasJwks, *, monotonic_now: float) -> str | None:
-        """Return the new JWKS text, or None when there is nothing newer (refetched too recently, or it failed)."""
+    async def refresh(self, installation: HasJwks, *, kid: str, monotonic_now: float) -> str:
+        """The JWKS that settles whether ``kid`` is Saleor's key (it may be the one ``installation`` holds).
+
+        Raises ``KeyNotCheckable`` when no such JWKS can be had now."""
         inflight = self._inflight.get(installation.id)
         if inflight is not None:
-            return await asyncio.shield(inflight)
-        last = self._last.get(installation.id)
-        if last is not None and monotonic_now - last < JWKS_REFETCH_MIN_INTERVAL_SECONDS:
-            fetched = self._fetched.get(installation.id)
-            return fetched if fetched is not None and fetched != installation.jwks else None
-        self._last[installation.id] = monotonic_now
+            shared = await asyncio.shield(inflight)
+            if shared is None:
+                raise KeyNotCheckable(JWKS_REFETCH_INTERVAL_SECONDS)
+            self._settle(installation.id, {kid})
+            return shared
+        times = [
+            t for t in self._fetch_times.get(installation.id, ()) if monotonic_now - t < JWKS_REFETCH_INTERVAL_SECONDS
+        ]
+        self._fetch_times[installation.id] = times
+        fetched = self._fetched.get(installation.id)
+        if (
+            times
+            and fetched is not None
+            and (kid in self._settled.get(installation.id, ()) or jwks_has_kid(fetched, kid))
+        ):
+            return fetched
+        if len(times) >= JWKS_REFETCH_BURST:
+            raise KeyNotCheckable(JWKS_REFETCH_INTERVAL_SECONDS - (monotonic_now - times[0]))
+        if not times:
+            self._settled[installation.id] = set()  # a new window: settle afresh
+        times.append(monotonic_now)
         future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
         self._inflight[installation.id] = future
+        held = installation.jwks
         jwks: str | None = None
         try:
             jwks = await self._fetch_and_store(installation)
+            if jwks is not None:
+                # The keys this rotation retired are not keys Saleor may rotate to: settled as absent too.
+                self._settle(installation.id, {kid} | (set(parse_jwks(held)) - set(parse_jwks(jwks))))
         finally:
             del self._inflight[installation.id]
-            future.set_result(jwks)  # on an error (or cancellation) of this caller, the waiters get "nothing newer"
+            future.set_result(jwks)  # on an error (or cancellation) of this caller, the waiters cannot check
+        if jwks is None:
+            raise KeyNotCheckable(JWKS_REFETCH_INTERVAL_SECONDS)
         return jwks
+
+    def _settle(self, installation_id: uuid.UUID, kids: set[str]) -> None:
+        settled = self._settled.setdefault(installation_id, set())
+        for kid in kids:
+            if len(settled) >= MAX_SETTLED_KIDS:
+                break
+            settled.add(kid)
 
     async def _fetch_and_store(self, installation: HasJwks) -> str | None:
         try:

@@ -94,9 +94,5 @@ def verify_dashboard_token(
     )
 
 
-def jwks_has_kid(jwks_text: str, kid: str) -> bool:
-    return kid in parse_jwks(jwks_text)
-
-
 def normalise_jwks(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), sort_keys=True)

@@ -54,3 +54,7 @@ def parse_jwks(jwks_text: str) -> Mapping[str, PyJWK]:
     data: Any = json.loads(jwks_text)
     key_set = PyJWKSet.from_dict(data)
     return MappingProxyType({key.key_id or "": key for key in key_set.keys})
+
+
+def jwks_has_kid(jwks_text: str, kid: str) -> bool:
+    return kid in parse_jwks(jwks_text)

@@ -22,6 +22,10 @@ class SignatureError(Exception):
 class UnknownKey(SignatureError):
     """The ``kid`` is not in the cached JWKS (the key may have been rotated: refetch once)."""
 
+    def __init__(self, kid: str) -> None:
+        super().__init__("signed with a key that is not in the JWKS")
+        self.kid = kid
+
 
 def _b64decode(segment: str) -> bytes:
     try:
@@ -45,9 +49,12 @@ def verify_webhook_signature(body: bytes, signature: str, jwks_text: str) -> Non
     if header.get("b64") is not False or header.get("crit") != ["b64"]:
         raise SignatureError("JWS must use an unencoded payload (b64: false)")
     keys = parse_jwks(jwks_text)
-    jwk = keys.get(str(header.get("kid", "")))
+    kid = header.get("kid", "")
+    if not isinstance(kid, str):
+        raise SignatureError("malformed JWS key id")
+    jwk = keys.get(kid)
     if jwk is None:
-        raise UnknownKey("signed with a key that is not in the JWKS")
+        raise UnknownKey(kid)
     public_key = jwk.key
     if not isinstance(public_key, RSAPublicKey):
         raise SignatureError("JWKS key is not an RSA key")

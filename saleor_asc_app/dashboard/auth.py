@@ -1,12 +1,12 @@
 """Authenticates a dashboard API request: the installation named by ``saleor-api-url`` and a token Saleor signed
 for this app (``saleor_asc_app.auth.dashboard`` does the token checks). An unknown key id triggers one rationed
-JWKS refetch, as Saleor may have rotated its key."""
+JWKS refetch, as Saleor may have rotated its key; when a refetch is not allowed yet the answer is 503, not 401."""
 
 from __future__ import annotations
 
-from saleor_asc_app.auth.dashboard import DashboardUser, UnknownTokenKey, verify_dashboard_token
-from saleor_asc_app.errors import Unauthorized
-from saleor_asc_app.installations import get_by_url
+from saleor_asc_app.auth.dashboard import DashboardUser, UnknownTokenKey, token_kid, verify_dashboard_token
+from saleor_asc_app.errors import AppError, Unauthorized
+from saleor_asc_app.installations import KeyNotCheckable, get_by_url
 from saleor_asc_app.state import AppState
 
 
@@ -28,7 +28,12 @@ async def authenticate(state: AppState, token: str | None, saleor_api_url: str |
     try:
         return verify_dashboard_token(token, installation, now=now)
     except UnknownTokenKey:
-        jwks = await state.jwks.refresh(installation, monotonic_now=state.clock.monotonic())
-        if jwks is None:
-            raise
+        try:
+            jwks = await state.jwks.refresh(installation, kid=token_kid(token), monotonic_now=state.clock.monotonic())
+        except KeyNotCheckable:
+            raise AppError(
+                "Saleor's signing keys cannot be checked right now; reload the page in a few seconds.",
+                code="TOKEN_NOT_CHECKABLE_YET",
+                status_code=503,
+            ) from None
         return verify_dashboard_token(token, installation, now=now, jwks_text=jwks)

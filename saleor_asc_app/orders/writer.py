@@ -240,23 +240,8 @@ class Writer:
         ready = outcome.ready
         if result.order is not None:
             order = result.order
-            saleor_total = Decimal(str(order.total.gross.amount))
-            values = {
-                "state": OrderState.SHIPPED.value if order.status.value == "FULFILLED" else OrderState.IMPORTED.value,
-                "reason_code": None,
-                "reason": None,
-                "reason_key": None,
-                "saleor_order_id": order.id,
-                "saleor_order_number": order.number,
-                "saleor_total_amount": format_amount(saleor_total, ready.money.exponent),
-                "imported_at": now,
-            }
-            if saleor_total != ready.money.grand_total:
-                values |= {
-                    "reason_code": "total_variance",
-                    "reason": f"Saleor's total {saleor_total} differs from Amazon's {ready.money.grand_total} "
-                    f"{ready.money.currency}.",
-                }
+            state = OrderState.SHIPPED if order.status.value == "FULFILLED" else OrderState.IMPORTED
+            values = _linked_values(ready, state, order.id, order.number, Decimal(str(order.total.gross.amount)), now)
             self.report.imported += 1
             outcome.values = values
             return
@@ -265,17 +250,11 @@ class Writer:
             lookup = await self.client.order_by_external_reference(external_reference=outcome.row.amazon_order_id)
             found = lookup.order
             if found is not None:
+                # Created before (e.g. by a previous installation of the app): linked, with Saleor's total.
                 self.report.linked += 1
-                outcome.values = {
-                    "state": OrderState.IMPORTED.value,
-                    "reason_code": None,
-                    "reason": None,
-                    "reason_key": None,
-                    "saleor_order_id": found.id,
-                    "saleor_order_number": found.number,
-                    "saleor_total_amount": None,
-                    "imported_at": now,
-                    "force_followup": True,  # bring its fulfilments up to what Amazon says
+                total = Decimal(str(found.total.gross.amount))
+                outcome.values = _linked_values(ready, OrderState.IMPORTED, found.id, found.number, total, now) | {
+                    "force_followup": True  # bring its fulfilments up to what Amazon says
                 }
                 return
         causes = [e for e in errors if e.code not in NOISE_CODES] or errors
@@ -353,6 +332,29 @@ class ImportClient(SaleorClient):
         self, variables: dict[str, Any] | None
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
         return (self._convert_dict_to_json_serializable(variables) if variables else {}), {}, {}
+
+
+def _linked_values(
+    ready: Ready, state: OrderState, order_id: str, number: str, saleor_total: Decimal, now: datetime
+) -> dict[str, Any]:
+    """The row's link to its Saleor order, with Saleor's total; a total other than Amazon's is flagged."""
+    values: dict[str, Any] = {
+        "state": state.value,
+        "reason_code": None,
+        "reason": None,
+        "reason_key": None,
+        "saleor_order_id": order_id,
+        "saleor_order_number": number,
+        "saleor_total_amount": format_amount(saleor_total, ready.money.exponent),
+        "imported_at": now,
+    }
+    if saleor_total != ready.money.grand_total:
+        values |= {
+            "reason_code": "total_variance",
+            "reason": f"Saleor's total {saleor_total} differs from Amazon's {ready.money.grand_total} "
+            f"{ready.money.currency}.",
+        }
+    return values
 
 
 def _parked_values(code: str, reason: str) -> dict[str, Any]:

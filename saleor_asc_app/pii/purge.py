@@ -11,6 +11,7 @@ from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
+from saleor_asc_app.pii.audit_expiry import audit_expiry_job_kind
 from saleor_asc_app.pii.order_facts import retention_updates
 from saleor_asc_app.pii.schedule import MAX_WAIT, PURGE_KIND
 from saleor_asc_app.pii.services import vault_of
@@ -66,4 +67,7 @@ async def run_purge_job(state: AppState, job: ClaimedJob) -> None:
 
 
 def pii_job_kinds() -> list[JobKind]:
-    return [JobKind(PURGE_KIND, run_purge_job, timeout_seconds=600.0, description="purge buyer data that is due")]
+    return [
+        JobKind(PURGE_KIND, run_purge_job, timeout_seconds=600.0, description="purge buyer data that is due"),
+        audit_expiry_job_kind(),
+    ]

@@ -75,7 +75,8 @@ class PiiAuditEntry(IdMixin, Base):
     __tablename__ = "pii_audit"
     __table_args__ = (Index("ix_pii_audit_installation_time", "installation_id", "occurred_at"),)
 
-    installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))
+    # Not a foreign key: the trail outlives an uninstall for PII_AUDIT_RETENTION (see ``audit_expiry.py``).
+    installation_id: Mapped[uuid.UUID] = mapped_column()
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     action: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(10))

@@ -54,7 +54,7 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
     return state
 
 
-def parse_args(argv: Sequence[str] | None, prog: str = "python -m saleor_asc_app.simulator") -> argparse.Namespace:
+def build_parser(prog: str = "python -m saleor_asc_app.simulator") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Run the SP-API simulator.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
@@ -93,7 +93,11 @@ def parse_args(argv: Sequence[str] | None, prog: str = "python -m saleor_asc_app
         help="inject a fault for the seller: KIND[:COUNT[:OPERATION]], e.g. server_error:3:searchOrders "
         "(no COUNT: until cleared through /_simulator)",
     )
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None, prog: str = "python -m saleor_asc_app.simulator") -> argparse.Namespace:
+    return build_parser(prog).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m saleor_asc_app.simulator") -> int:

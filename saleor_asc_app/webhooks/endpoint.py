@@ -1,8 +1,8 @@
 """The webhook endpoint: verify, store, answer.
 
 Answers follow Saleor's delivery rules: 2xx once the event is durably stored (or deliberately ignored), 4xx for
-requests that must not be retried (unsigned, forged, unknown tenant, wrong event), 5xx only when storing failed and
-Saleor should retry. Nothing is written before the signature is verified.
+requests that must not be retried (unsigned, forged, unknown tenant, wrong event), 5xx only when storing failed or
+the signing key cannot be checked yet, and Saleor should retry. Nothing is written before the signature is verified.
 
 The installation and its keys come from this process's ``InstallationCache`` (no query per webhook); how a stale
 copy is kept from accepting or refusing wrongly is described there. A webhook costs one transaction: the event
@@ -12,6 +12,7 @@ and its job (``storage.py``).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -20,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from saleor_asc_app.auth.signatures import SignatureError, verify_webhook_signature
+from saleor_asc_app.auth.signatures import SignatureError, UnknownKey, verify_webhook_signature
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.db.session import retry_on_disconnect
-from saleor_asc_app.installations import KnownInstallation
+from saleor_asc_app.installations import KeyNotCheckable, KnownInstallation
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import WebhookDefinition
@@ -69,7 +70,8 @@ async def _verify(
     """The installation whose keys verify the signature, or the refusal.
 
     A failure with cached keys is never final: the row is read again (another replica may have re-registered the
-    app or refreshed the JWKS), then, as Saleor may have rotated its key, the JWKS is refetched once (rationed)."""
+    app or refreshed the JWKS), then, if the key id is unknown (Saleor may have rotated its key), the JWKS is
+    refetched (rationed); when it cannot be, the answer is 503 so that Saleor retries."""
     cache = state.jwks.installations
     try:
         verify_webhook_signature(body, signature, known.jwks)
@@ -82,17 +84,28 @@ async def _verify(
     try:
         verify_webhook_signature(body, signature, reloaded.jwks)
         return reloaded
-    except SignatureError:
-        pass
-    fresh = await state.jwks.refresh(reloaded, monotonic_now=state.clock.monotonic())
+    except UnknownKey as exc:
+        kid = exc.kid
+    except SignatureError as exc:
+        return _signature_rejected(exc)
     try:
-        if fresh is None:
-            raise SignatureError("signed with a key that is not in the JWKS")
+        fresh = await state.jwks.refresh(reloaded, kid=kid, monotonic_now=state.clock.monotonic())
+    except KeyNotCheckable as exc:
+        # Maybe Saleor's new key: refusing would lose the event for good (Saleor does not retry a 4xx).
+        log.warning("webhook signature cannot be checked yet", reason=str(exc))
+        response = _error(503, "SIGNATURE_NOT_CHECKABLE_YET", "Saleor's signing keys cannot be checked now; retry.")
+        response.headers["retry-after"] = str(max(1, math.ceil(exc.retry_after)))
+        return response
+    try:
         verify_webhook_signature(body, signature, fresh)
     except SignatureError as exc:
-        log.warning("webhook signature rejected", reason=str(exc))
-        return _error(401, "SIGNATURE_VERIFICATION_FAILED", "Webhook signature verification failed.")
+        return _signature_rejected(exc)
     return replace(reloaded, jwks=fresh)
+
+
+def _signature_rejected(exc: SignatureError) -> Response:
+    log.warning("webhook signature rejected", reason=str(exc))
+    return _error(401, "SIGNATURE_VERIFICATION_FAILED", "Webhook signature verification failed.")
 
 
 async def _admit(
@@ -139,7 +152,7 @@ async def _store(
             installation = await session.get(Installation, known.id)
             if installation is None:
                 raise _InstallationGone
-            await handler(session, installation, payload)
+            await handler(session, installation, payload, state.clock.now())
 
     await retry_on_disconnect(handle)
     state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED

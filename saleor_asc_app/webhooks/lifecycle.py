@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,13 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.installations import delete_installation
 from saleor_asc_app.logging import get_logger
+from saleor_asc_app.pii.audit_expiry import schedule_audit_expiry
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
 
 
-async def on_app_deleted(session: AsyncSession, installation: Installation, payload: dict[str, Any]) -> None:
-    """The app was removed from Saleor: forget the installation and everything stored for it (cascades)."""
+async def on_app_deleted(
+    session: AsyncSession, installation: Installation, payload: dict[str, Any], now: datetime
+) -> None:
+    """The app was removed from Saleor: forget the installation and everything stored for it (cascades), except
+    the PII audit trail, which Amazon's DPP asks to keep for a while (``pii/audit_expiry.py``)."""
+    await schedule_audit_expiry(session, installation.id, now=now)
     await delete_installation(session, installation.id)
     log.info("installation removed after APP_DELETED", saleor_api_url=installation.saleor_api_url)
 

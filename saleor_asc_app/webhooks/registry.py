@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +15,9 @@ from saleor_asc_app.db.models import Installation
 WebhookHandler = Callable[[Any, Installation, dict[str, Any], uuid.UUID], Awaitable[None]]
 """``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored."""
 
-InlineHandler = Callable[[AsyncSession, Installation, dict[str, Any]], Awaitable[None]]
-"""Runs inside the request's transaction instead of storing the event (only for APP_DELETED)."""
+InlineHandler = Callable[[AsyncSession, Installation, dict[str, Any], datetime], Awaitable[None]]
+"""``handler(session, installation, payload, now)``: runs inside the request's transaction instead of storing the
+event (only for APP_DELETED)."""
 
 
 @dataclass(frozen=True)

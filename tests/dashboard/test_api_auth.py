@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, select
 
 from saleor_asc_app.configuration.tables import ConfigurationChange, StoredConfiguration
+from saleor_asc_app.installations import JWKS_REFETCH_BURST, JWKS_REFETCH_INTERVAL_SECONDS
 from tests.dashboard.conftest import Env
 from tests.dashboard.payloads import APP_STATUS, CONFIGURATION, SAVE, valid_input
 
@@ -131,3 +132,22 @@ async def test_rotated_saleor_key_is_picked_up(env: Env) -> None:
     response = await env.gql(APP_STATUS, token=env.token())
     assert response.status_code == 200
     assert response.json()["data"]["appStatus"]["viewer"]["canManageConfiguration"] is True
+
+
+async def test_key_rotated_while_refetches_are_rationed_is_unavailable_not_unauthorized(env: Env) -> None:
+    # Someone presents tokens with unknown kids until JWKS refetches are rationed, then Saleor rotates its key:
+    # the staff member's token cannot be checked yet. That is a 503 to retry, not a 401.
+    impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    claims = jwt.decode(env.token(), options={"verify_signature": False})
+    for n in range(JWKS_REFETCH_BURST):
+        forged = jwt.encode(claims, impostor, algorithm="RS256", headers={"kid": f"not-saleors-{n}"})
+        assert (await try_save(env, forged))["status"] == 401
+    env.clock.advance(5)
+    env.saleor.keys.rotate()
+    body = await try_save(env, env.token())
+    assert body["status"] == 503, body
+    assert body["errors"][0]["extensions"]["code"] == "TOKEN_NOT_CHECKABLE_YET"
+    env.clock.advance(JWKS_REFETCH_INTERVAL_SECONDS)
+    body = await try_save(env, env.token())
+    assert body["status"] == 200, body
+    assert await stored_rows(env) == (1, 1)

@@ -57,6 +57,8 @@ async def check_exactly_once(env: OrdersEnv, *, parked_unknown: bool, relinked: 
         assert row is not None
         if not (relinked and status is FulfillmentStatus.CANCELLED):  # a rerun leaves cancelled orders unlinked
             assert row.saleor_order_id == saleor.id, (order.order_id, row.state, row.reason_code)
+            assert row.saleor_total_amount is not None, order.order_id  # also when linked after a re-install
+            assert Decimal(row.saleor_total_amount) == saleor.total.gross.amount, order.order_id
         if status is FulfillmentStatus.CANCELLED:
             events = {e.type for e in saleor.events}
             assert saleor.status == "CANCELED" or "NOTE_ADDED" in events, order.order_id

@@ -8,10 +8,11 @@ from sqlalchemy import select, update
 
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.pii.audit_expiry import AUDIT_EXPIRY_KIND, PII_AUDIT_RETENTION
 from saleor_asc_app.pii.retention import facts_from_order
 from saleor_asc_app.pii.schedule import PURGE_KIND, purge_job_key
 from saleor_asc_app.pii.services import vault_of
-from saleor_asc_app.pii.tables import PiiRecord
+from saleor_asc_app.pii.tables import PiiRecord, PurgeReason
 from tests.pii.amazon_orders import order
 from tests.pii.harness import PiiEnv
 
@@ -159,3 +160,45 @@ async def test_uninstalling_purges_the_tenants_buyer_data_at_once(env: PiiEnv) -
         jobs = (await session.execute(select(Job.installation_id).where(Job.kind == PURGE_KIND))).scalars().all()
     assert kept == ["111-2000000-0000022"]
     assert jobs == [env.other.installation_id]
+
+
+async def test_uninstalling_keeps_the_pii_audit_trail_for_the_retention_period_then_purges_it(env: PiiEnv) -> None:
+    """Amazon's DPP asks for logs of access to PII to be kept: the audit rows (which hold no buyer data) outlive
+    APP_DELETED by PII_AUDIT_RETENTION, then a job deletes them; the other tenant's rows are untouched."""
+    group = env.tenant.demo.groups["amazon-pii-viewers"]
+    await env.configure(env.tenant, pii_permission_group_id=group.id)
+    amazon = order("111-2000000-0000031", tag="CNRYAUDKEP", created=env.clock.now())
+    saleor_order_id, _ = await env.import_order(env.tenant, amazon)
+    await env.import_order(env.other, order("111-2000000-0000032", tag="CNRYOTHERT", created=env.clock.now()))
+    member = env.tenant.token("pii.viewer@example.com")
+    assert (await env.post("/api/pii/reveal", {"orderId": saleor_order_id}, token=member)).status_code == 200
+    async with env.state.sessionmaker() as session, session.begin():
+        await vault_of(env.state).purge(
+            session, env.other.installation_id, "111-2000000-0000032", reason=PurgeReason.MANUAL, now=env.clock.now()
+        )
+    trail = [(r.action, r.outcome, r.amazon_order_id) for r in await env.audit_rows()]
+    assert ("reveal", "allowed", amazon.order_id) in trail
+    other_trail = await env.audit_rows(env.other)
+    assert other_trail
+
+    env.tenant.saleor.delete_app(env.tenant.app)
+    [response] = await env.tenant.saleor.deliver_pending(env.client)
+    assert response.status_code == 200
+    uninstalled = env.clock.now()
+    assert await env.records() == []  # the buyer data goes at once
+    kept = await env.audit_rows()
+    assert [(r.action, r.outcome, r.amazon_order_id) for r in kept] == trail
+    for row in kept:  # no buyer data in what is kept
+        values = " ".join(str(v) for v in (row.message, row.detail, row.user_email, row.fields, row.reason))
+        assert "CNRYAUDKEP" not in values
+
+    env.clock.set(uninstalled + PII_AUDIT_RETENTION - DAY)
+    await env.base.worker().run_until_idle()
+    assert len(await env.audit_rows()) == len(trail)
+    env.clock.set(uninstalled + PII_AUDIT_RETENTION)
+    await env.base.worker().run_until_idle()
+    assert await env.audit_rows() == []
+    assert len(await env.audit_rows(env.other)) == len(other_trail)
+    async with env.state.sessionmaker() as session:
+        left = (await session.execute(select(Job).where(Job.kind == AUDIT_EXPIRY_KIND))).scalars().all()
+    assert [j.status for j in left] in ([], [JobStatus.SUCCEEDED.value])

@@ -158,6 +158,7 @@ async def test_query_fields_named_errors_are_not_mutation_errors() -> None:
                 "status": "UNFULFILLED",
                 "created": "2026-01-01T00:00:00+00:00",
                 "channel": {"id": "Q2g6MQ==", "slug": "c", "currencyCode": "USD"},
+                "total": {"gross": {"amount": 12.5}},
                 "metadata": [],
                 "errors": [{"code": "X"}],
             }

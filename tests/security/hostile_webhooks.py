@@ -23,6 +23,9 @@ from tests.security.conftest import Store, TwoStores
 _IMPOSTORS: list[SigningKey] = []
 
 
+UNCHECKABLE_KEY_STATUS = 503  # with error code SIGNATURE_NOT_CHECKABLE_YET
+
+
 def impostor(rng: random.Random) -> SigningKey:
     while len(_IMPOSTORS) < 3:
         _IMPOSTORS.append(SigningKey())
@@ -39,6 +42,12 @@ class HostileRequest:
     method: str = "POST"
     chunked: bool = False  # send the body without content-length, in chunks
     expected: set[int] = field(default_factory=lambda: set(range(400, 500)))
+
+    def unknown_kid(self) -> HostileRequest:
+        """Signed with a key id not in the JWKS: refused once the JWKS was fetched for it, else 503 (JWKS
+        refetches are rationed; a new key id may be Saleor's rotated key, which must be retried, not dropped)."""
+        self.expected = set(range(400, 500)) | {UNCHECKABLE_KEY_STATUS}
+        return self
 
     def __str__(self) -> str:
         return f"{self.category}: {self.detail} → {self.method} {self.path}"
@@ -179,14 +188,15 @@ class Generator:
             signature = key.sign_detached(body)
         else:
             signature = self.stores.b.saleor.sign_webhook(body)
-        return self._signed("wrong key", kind, definition, body, saleor_signature=signature)
+        case = self._signed("wrong key", kind, definition, body, saleor_signature=signature)
+        return case if kind == "impostor key, Saleor's kid" else case.unknown_kid()
 
     def retired_key(self, definition: WebhookDefinition) -> HostileRequest:
         body = self._body()
         return self._signed(
             "rotated key", "signed with A's retired key", definition, body,
             saleor_signature=self.stores.retired_key.sign_detached(body),
-        )  # fmt: skip
+        ).unknown_kid()  # fmt: skip
 
     def malformed_signature(self, definition: WebhookDefinition) -> HostileRequest:
         body = self._body()
@@ -239,7 +249,8 @@ class Generator:
         )
         if kind == "B's signature, A's api url":
             body = self._body()
-            return self._signed("other tenant", kind, definition, body, saleor_signature=b.saleor.sign_webhook(body))
+            signature = b.saleor.sign_webhook(body)
+            return self._signed("other tenant", kind, definition, body, saleor_signature=signature).unknown_kid()
         if kind == "A's signature, B's api url":
             body = self._body()
             return self._signed("other tenant", kind, definition, body, saleor_api_url=b.saleor.api_url)

@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.tables import StoredConfiguration
 from saleor_asc_app.db.models import Installation, WebhookEvent
+from saleor_asc_app.installations import JWKS_REFETCH_BURST, JWKS_REFETCH_INTERVAL_SECONDS
 from saleor_asc_app.jobs.models import Job
+from saleor_asc_app.pii.audit_expiry import AUDIT_EXPIRY_KIND
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
 from saleor_asc_app.webhooks.registry import WebhookDefinition, WebhookRegistry
 from saleor_asc_app.wiring import default_job_registry
@@ -171,12 +174,66 @@ async def test_rotated_key_is_accepted_after_one_jwks_refetch(hooked: AppEnv) ->
 async def test_forged_signatures_do_not_cause_refetch_storms(hooked: AppEnv) -> None:
     body = json.dumps(cancellation(hooked)).encode()
     before = hooked.jwks_fetches()
+    statuses = set()
     for _ in range(20):
         headers = signed_request(hooked, body, saleor_signature=SigningKey().sign_detached(body))
-        assert (
-            await hooked.client.post("/api/webhooks/order-cancelled", content=body, headers=headers)
-        ).status_code == 401
-    assert hooked.jwks_fetches() <= before + 1
+        response = await hooked.client.post("/api/webhooks/order-cancelled", content=body, headers=headers)
+        statuses.add(response.status_code)
+    # The first unknown keys are looked up and refused; once the ration is spent, new keys cannot be looked up
+    # yet, so they are not refused but answered 503.
+    assert statuses == {401, 503}
+    assert hooked.jwks_fetches() == before + JWKS_REFETCH_BURST
+    assert await stored(hooked) == (0, 0)
+
+
+async def test_a_forged_kid_repeated_is_refused_without_refetching(hooked: AppEnv) -> None:
+    body = json.dumps(cancellation(hooked)).encode()
+    before = hooked.jwks_fetches()
+    for _ in range(5):
+        headers = signed_request(hooked, body, saleor_signature=_with_kid(hooked, body, "nope"))
+        response = await hooked.client.post("/api/webhooks/order-cancelled", content=body, headers=headers)
+        assert response.status_code == 401
+    assert hooked.jwks_fetches() == before + 1
+
+
+async def test_key_rotated_while_refetches_are_rationed_is_retried_not_refused(
+    database_url: str, tmp_path: Path, saleor: SaleorDouble
+) -> None:
+    """Someone sends unknown kids until JWKS refetches are rationed; Saleor rotates its key seconds later. Its
+    webhook cannot be checked yet: the answer is 503, which Saleor retries (after 10 s, 20 s, 40 s...), never a 4xx
+    that would drop it. The retry after the rationing interval is stored."""
+    registry = WebhookRegistry([APP_DELETED, ORDER_CANCELLED])
+    clock = VirtualClock()
+    async with app_env(
+        database_url, tmp_path, saleor=saleor, clock=clock, webhooks=registry, jobs=default_job_registry(registry)
+    ) as env:
+        await env.install()
+        body = json.dumps(cancellation(env)).encode()
+        for n in range(JWKS_REFETCH_BURST):
+            forged = signed_request(env, body, saleor_signature=_with_kid(env, body, f"nope-{n}"))
+            response = await env.client.post("/api/webhooks/order-cancelled", content=body, headers=forged)
+            assert response.status_code == 401
+        clock.advance(5)
+        env.saleor.rotate_key()
+        response = await env.saleor.deliver(env.client, "ORDER_CANCELLED", cancellation(env))
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"] == str(int(JWKS_REFETCH_INTERVAL_SECONDS) - 5)
+        assert await stored(env) == (0, 0)
+        clock.advance(JWKS_REFETCH_INTERVAL_SECONDS)
+        response = await env.saleor.deliver(env.client, "ORDER_CANCELLED", cancellation(env))
+        assert response.status_code == 200, response.text
+        assert await stored(env) == (1, 1)
+
+
+async def test_key_rotated_just_after_a_forged_kid_is_fetched_at_once(hooked: AppEnv) -> None:
+    body = json.dumps(cancellation(hooked)).encode()
+    forged = signed_request(hooked, body, saleor_signature=_with_kid(hooked, body, "nope"))
+    response = await hooked.client.post("/api/webhooks/order-cancelled", content=body, headers=forged)
+    assert response.status_code == 401
+    hooked.saleor.rotate_key()
+    response = await hooked.saleor.deliver(hooked.client, "ORDER_CANCELLED", cancellation(hooked))
+    assert response.status_code == 200, response.text
+    assert await stored(hooked) == (1, 1)
 
 
 async def test_app_deleted_removes_the_installation_and_its_data(hooked: AppEnv) -> None:
@@ -189,5 +246,8 @@ async def test_app_deleted_removes_the_installation_and_its_data(hooked: AppEnv)
     [response] = await hooked.saleor.deliver_pending(hooked.client)
     assert response.status_code == 200, response.text
     async with hooked.state.sessionmaker() as session:
-        for table in (Installation, WebhookEvent, Job, StoredConfiguration):
+        for table in (Installation, WebhookEvent, StoredConfiguration):
             assert (await session.execute(select(func.count()).select_from(table))).scalar_one() == 0, table
+        # What is left: the job that deletes the PII audit trail once Amazon's retention period is over.
+        jobs = (await session.execute(select(Job.kind, Job.installation_id))).all()
+    assert [tuple(job) for job in jobs] == [(AUDIT_EXPIRY_KIND, None)]

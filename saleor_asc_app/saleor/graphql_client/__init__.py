@@ -162,6 +162,8 @@ from .order_by_external_reference import (
     OrderByExternalReference,
     OrderByExternalReferenceOrder,
     OrderByExternalReferenceOrderMetadata,
+    OrderByExternalReferenceOrderTotal,
+    OrderByExternalReferenceOrderTotalGross,
 )
 from .order_cancel import (
     OrderCancel,
@@ -365,6 +367,8 @@ __all__ = [
     "OrderByExternalReference",
     "OrderByExternalReferenceOrder",
     "OrderByExternalReferenceOrderMetadata",
+    "OrderByExternalReferenceOrderTotal",
+    "OrderByExternalReferenceOrderTotalGross",
     "OrderCancel",
     "OrderCancelOrderCancel",
     "OrderCancelOrderCancelErrors",

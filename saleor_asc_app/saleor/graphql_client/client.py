@@ -674,6 +674,11 @@ class Client(AsyncBaseClient):
             query OrderByExternalReference($externalReference: String!) {
               order(externalReference: $externalReference) {
                 ...OrderSummaryFields
+                total {
+                  gross {
+                    amount
+                  }
+                }
                 metadata {
                   ...MetadataFields
                 }

@@ -16,9 +16,19 @@ class OrderByExternalReference(BaseModel):
 
 
 class OrderByExternalReferenceOrder(OrderSummaryFields):
+    total: "OrderByExternalReferenceOrderTotal"
     metadata: list["OrderByExternalReferenceOrderMetadata"]
+
+
+class OrderByExternalReferenceOrderTotal(BaseModel):
+    gross: "OrderByExternalReferenceOrderTotalGross"
+
+
+class OrderByExternalReferenceOrderTotalGross(BaseModel):
+    amount: float
 
 
 OrderByExternalReferenceOrderMetadata = MetadataFields
 OrderByExternalReference.model_rebuild()
 OrderByExternalReferenceOrder.model_rebuild()
+OrderByExternalReferenceOrderTotal.model_rebuild()

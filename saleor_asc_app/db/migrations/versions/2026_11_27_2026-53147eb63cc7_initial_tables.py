@@ -433,12 +433,6 @@ def upgrade() -> None:
         sa.Column("client_ip", sa.String(length=64), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["installation_id"],
-            ["installation.id"],
-            name=op.f("fk_pii_audit_installation_id_installation"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pii_audit")),
     )
     with op.batch_alter_table("pii_audit", schema=None) as batch_op:
