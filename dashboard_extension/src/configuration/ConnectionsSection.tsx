@@ -5,15 +5,13 @@ import type { Api } from "../api";
 import { ConnectionActions, NewConnection } from "../authorization/ConnectionActions";
 import { useAuthorizations } from "../authorization/hooks";
 import { CheckboxField, SelectField, TextField } from "../components/fields";
+import { formatDate, formatTimeLeft } from "../format/dates";
 import { Card, FieldErrors, Section } from "../components/layout";
 import { connectionChip } from "./connection-chip";
 import { type ConnectionForm, marketplacesOf, newConnection, syncChannelMappings } from "./form";
 import type { SectionProps } from "./section-props";
 import { type AmazonConnection, REGIONS, type Region } from "./types";
 
-function formatDate(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }) : "";
-}
 
 export function ConnectionsSection(
   props: SectionProps & { saved: AmazonConnection[]; api: Api; onAuthorizationChanged: () => void },
@@ -75,8 +73,8 @@ export function ConnectionsSection(
                   </Text>
                 )}
                 {saved?.authorizationExpiresAt && (
-                  <Text size={2} color="default2">
-                    until {formatDate(saved.authorizationExpiresAt)}
+                  <Text size={2} color="default2" data-testid="connection-expiry">
+                    until {formatDate(saved.authorizationExpiresAt)} ({formatTimeLeft(saved.authorizationExpiresAt, new Date())})
                   </Text>
                 )}
               </Box>

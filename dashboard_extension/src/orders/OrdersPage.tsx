@@ -18,7 +18,9 @@ type Pending =
   | { kind: "replay" | "skip"; order: AmazonOrder }
   | { kind: "replayReason"; reason: ParkedReason };
 
-type Result = { tone: "info" | "critical"; text: string };
+/** `queued`: the notice says orders are queued for import; it goes once they are not any more (one order by id,
+ * or every queued order on the page). */
+type Result = { tone: "info" | "critical"; text: string; queued?: string | true };
 
 const NO_FILTERS: Filters = { state: "", marketplaceId: "", connectionId: "", search: "" };
 
@@ -30,6 +32,10 @@ function question(pending: Pending): string {
       : `Skip order ${id}? It will not be imported into Saleor (you can replay it later).`;
   }
   return `Try again all ${pending.reason.count} orders parked for: ${pending.reason.example ?? pending.reason.reasonCode}?`;
+}
+
+function stillQueued(queued: string | true, page: OrderPage): boolean {
+  return page.items.some((o) => o.state === "ready" && (queued === true || o.amazonOrderId === queued));
 }
 
 function message(error: unknown): string {
@@ -85,6 +91,12 @@ export function OrdersPage(props: { api: Api }) {
     return () => window.clearInterval(timer);
   }, [load, queued]);
 
+  // A "queued for import" notice goes once a page loaded after it shows the order(s) no longer queued.
+  useEffect(() => {
+    if (!page) return;
+    setResult((current) => (current?.queued && !stillQueued(current.queued, page) ? null : current));
+  }, [page]);
+
   const setFilter = (key: keyof Filters) => (value: string) => {
     setFilters((f) => ({ ...f, [key]: value }));
     setOffset(0);
@@ -99,10 +111,11 @@ export function OrdersPage(props: { api: Api }) {
           code: pending.reason.reasonCode,
           key: pending.reason.reasonKey,
         });
-        setResult({ tone: "info", text: `${data.replayParkedAmazonOrders} parked orders are queued for import.` });
+        setResult({ tone: "info", text: `${data.replayParkedAmazonOrders} parked orders are queued for import.`, queued: true });
       } else if (pending.kind === "replay") {
         await api(REPLAY_ORDER, { id: pending.order.amazonOrderId });
-        setResult({ tone: "info", text: `Order ${pending.order.amazonOrderId} is queued for import.` });
+        setResult({ tone: "info", text: `Order ${pending.order.amazonOrderId} is queued for import.`,
+          queued: pending.order.amazonOrderId });
       } else {
         await api(SKIP_ORDER, { id: pending.order.amazonOrderId });
         setResult({ tone: "info", text: `Order ${pending.order.amazonOrderId} is skipped.` });
