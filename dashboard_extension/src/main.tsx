@@ -1,4 +1,5 @@
 import "@saleor/macaw-ui/style";
+import "./fixes.css";
 
 import { AppBridge, AppBridgeProvider, useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Spinner, Text, ThemeProvider } from "@saleor/macaw-ui";
