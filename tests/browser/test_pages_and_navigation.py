@@ -66,6 +66,7 @@ def test_the_audit_trail_is_in_the_navigation_for_those_allowed_and_the_current_
 def test_unchecked_checkboxes_can_be_seen_in_both_themes(open_dashboard: OpenDashboard) -> None:
     for theme in ("dark", "light"):
         ui = DashboardPage(open_dashboard("/dashboard", theme=theme))
+        expect(ui.by_test_id("section-orders")).to_be_visible(timeout=30_000)
         unchecked = ui.frame.locator('[role="checkbox"][data-state="unchecked"]')
         expect(unchecked.first).to_be_visible()
         ratios = [unchecked.nth(i).evaluate(CONTRAST) for i in range(unchecked.count())]
@@ -134,10 +135,10 @@ def test_processing_errors_have_filters_pages_and_say_that_e_mail_is_not_configu
         expect(rows.first.get_by_test_id("error-meta")).to_have_text(
             "8560 · Mar 7, 2026, 09:34 AM UTC · not e-mailed: e-mail is not configured"
         )
-        ui.screenshot("processing-errors")
         ui.by_test_id("next-page").click()
         expect(ui.by_test_id("page-label")).to_have_text("26–31 of 31")
         expect(rows).to_have_count(6)
+        ui.screenshot("processing-errors")
         ui.choose(ui.by_test_id("filter-kind"), "Shipment")
         expect(ui.by_test_id("page-label")).to_have_text("1–1 of 1")
         expect(rows.first).to_contain_text("Order 114-1234567-7654321")

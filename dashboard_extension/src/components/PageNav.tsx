@@ -47,11 +47,11 @@ export function PageNav(props: { current: PageName }) {
             onClick={current ? undefined : () => open(link.path)}
             paddingX={3}
             paddingY={2}
-            backgroundColor="default1"
             borderWidth={0}
             cursor={current ? "auto" : "pointer"}
             style={{
               marginBottom: -1,
+              background: "transparent",
               borderBottom: `2px solid ${current ? "var(--mu-colors-border-accent1)" : "transparent"}`,
             }}
           >

@@ -52,10 +52,9 @@ export function ConnectionsSection(
       {form.connections.map((connection, index) => {
         const path = `connections.${index}`;
         const saved = props.saved.find((c) => c.id === connection.id);
-        const state = connectionChip(
-          saved?.state,
-          authorizations.data?.connections.find((c) => c.id === connection.id),
-        );
+        const authorization = authorizations.data?.connections.find((c) => c.id === connection.id);
+        const state = connectionChip(saved?.state, authorization);
+        const counting = authorization?.state === "CONNECTED" || authorization?.state === "EXPIRING";
         const regionMarketplaces = marketplacesOf(connection.region, props.marketplaces);
         return (
           <Card key={connection.key} testId={`connection-${index}`}>
@@ -74,7 +73,8 @@ export function ConnectionsSection(
                 )}
                 {saved?.authorizationExpiresAt && (
                   <Text size={2} color="default2" data-testid="connection-expiry">
-                    until {formatDate(saved.authorizationExpiresAt)} ({formatTimeLeft(saved.authorizationExpiresAt, new Date())})
+                    until {formatDate(saved.authorizationExpiresAt)}
+                    {counting && ` (${formatTimeLeft(saved.authorizationExpiresAt, new Date())})`}
                   </Text>
                 )}
               </Box>

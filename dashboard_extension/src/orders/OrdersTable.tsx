@@ -11,9 +11,9 @@ const CELL = { paddingY: 2, paddingRight: 3 } as const;
 export const COLUMNS: { title: string; width: string }[] = [
   { title: "Amazon order", width: "22%" },
   { title: "Marketplace", width: "12%" },
-  { title: "Ordered", width: "14%" },
+  { title: "Ordered", width: "16%" },
   { title: "Total", width: "10%" },
-  { title: "State", width: "20%" },
+  { title: "State", width: "18%" },
   { title: "Saleor order", width: "13%" },
   { title: "", width: "9%" },
 ];

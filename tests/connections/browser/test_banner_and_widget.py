@@ -170,7 +170,7 @@ def test_banner_counts_down_and_re_authorizes(
     email = ui.by_test_id("outbox-email")
     expect(email.get_by_test_id("outbox-state")).to_have_text("Failed")
     expect(email.get_by_test_id("outbox-error")).to_contain_text("451 4.3.0")
-    ui.screenshot("authorization-banner-light")
+    ui.screenshot("authorization-banner-light", max_height=1000)  # the banner and the first connection
     email.get_by_test_id("outbox-retry").click()
     expect(email.get_by_test_id("outbox-state")).to_have_text("Sending")  # queued again for the worker
 
@@ -243,4 +243,4 @@ def test_homepage_widget_shows_every_connection_to_any_staff_user(
     expect(eu.get_by_test_id("widget-state")).to_have_text("Revoked")
     expect(eu).to_contain_text("Order import is paused.")
     expect(ui.by_test_id("authorization-banner")).to_have_count(0)  # the widget is compact: no page banner
-    ui.screenshot("home-widget")
+    ui.screenshot("home-widget", width=440)  # a column of the dashboard's home page
