@@ -16,6 +16,7 @@ from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import ActionState, OutgoingAction
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job
+from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.testing.saleor_double.models import Order as SaleorOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
@@ -67,6 +68,28 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
         await engine.dispose()
 
 
+async def _link(live: LiveApp, database_url: str, saleor_order_id: str) -> None:
+    """The Amazon order the Saleor order was imported from: the widget offers Amazon actions only for those."""
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            installation = await get_by_url(session, live.saleor.api_url)
+            assert installation is not None
+            session.add(
+                AmazonOrder(
+                    installation_id=installation.id,
+                    connection_id="conn-na",
+                    amazon_order_id=AMAZON_ORDER_ID,
+                    marketplace_id="ATVPDKIKX0DER",
+                    fulfillment_channel="MFN",
+                    state="imported",
+                    saleor_order_id=saleor_order_id,
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
 async def _states(database_url: str) -> tuple[list[str], int]:
     engine = create_engine(database_url)
     try:
@@ -82,7 +105,9 @@ async def _states(database_url: str) -> tuple[list[str], int]:
 def widget(tmp_path: Path) -> Iterator[tuple[LiveApp, str, str]]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.sqlite3'}"
     with live_app(database_url, tmp_path) as live:
-        yield live, database_url, run_on_own_loop(_prepare(live, database_url))
+        order_id = run_on_own_loop(_prepare(live, database_url))
+        run_on_own_loop(_link(live, database_url, order_id))
+        yield live, database_url, order_id
 
 
 def test_the_order_widget_shows_actions_and_staff_retry_a_refused_one(

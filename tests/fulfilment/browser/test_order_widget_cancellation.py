@@ -12,33 +12,10 @@ from sqlalchemy import select
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import OutgoingAction
-from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.orders.tables import AmazonOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
-from tests.fulfilment.browser.test_order_widget_actions import AMAZON_ORDER_ID, _prepare
-
-
-async def _link(live: LiveApp, database_url: str, saleor_order_id: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            installation = await get_by_url(session, live.saleor.api_url)
-            assert installation is not None
-            session.add(
-                AmazonOrder(
-                    installation_id=installation.id,
-                    connection_id="conn-na",
-                    amazon_order_id=AMAZON_ORDER_ID,
-                    marketplace_id="ATVPDKIKX0DER",
-                    fulfillment_channel="MFN",
-                    state="imported",
-                    saleor_order_id=saleor_order_id,
-                )
-            )
-    finally:
-        await engine.dispose()
+from tests.fulfilment.browser.test_order_widget_actions import _link, _prepare
 
 
 async def _cancel_actions(database_url: str) -> tuple[list[tuple[str, str | None]], int]:

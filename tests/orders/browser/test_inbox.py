@@ -147,6 +147,7 @@ def test_staff_replay_a_parked_order_after_adding_its_sku(
         # The app's worker imports it; the page follows and shows the link to the Saleor order.
         expect(row.get_by_test_id("order-state")).to_have_text("Imported", timeout=30_000)
         expect(ui.by_test_id("action-result")).to_have_count(0)  # "queued for import" is no longer true
+        assert ui.by_test_id("orders-table").evaluate(widths) == all_rows  # the reason went; the columns stay
         saleor_order = live.saleor.state.order_by_external_reference(parked_id)
         assert saleor_order is not None
         link = row.get_by_test_id("saleor-link")
