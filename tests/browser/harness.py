@@ -144,7 +144,8 @@ class DashboardHost:
 
 def host_page(iframe_url: str, token: str) -> str:
     """The dashboard's side of App Bridge: the iframe, the handshake with a signed token on load and on
-    `notifyReady`, a `response` for every action, and hooks the test uses to send `tokenRefresh` and `theme`."""
+    `notifyReady`, a `response` for every action, and hooks the test uses to send `tokenRefresh`, `theme` and
+    `localeChanged`."""
     frame_origin = httpx.URL(iframe_url)
     origin = f"{frame_origin.scheme}://{frame_origin.host}:{frame_origin.port}"
     return f"""<!doctype html>
@@ -174,5 +175,6 @@ def host_page(iframe_url: str, token: str) -> str:
   }});
   window.refreshToken = (token) => {{ window.dashboard.token = token; send("tokenRefresh", {{ token }}); }};
   window.setTheme = (theme) => send("theme", {{ theme }});
+  window.setLocale = (locale) => send("localeChanged", {{ locale }});
 </script>
 </body></html>"""

@@ -154,5 +154,7 @@ def test_processing_errors_have_filters_pages_and_say_that_e_mail_is_not_configu
     try:
         ui = DashboardPage(page)
         expect(ui.by_test_id("error-meta").first).to_contain_text("7. März 2026, 09:34 UTC")
+        page.evaluate("window.setLocale('fr')")  # the staff user switches the dashboard's language
+        expect(ui.by_test_id("error-meta").first).to_contain_text("7 mars 2026, 09:34 UTC")
     finally:
         page.context.close()
