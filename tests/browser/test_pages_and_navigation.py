@@ -14,10 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
-from saleor_asc_app.processing_errors.record import record_error
-from saleor_asc_app.processing_errors.tables import ErrorSource
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, run_on_own_loop
+from tests.processing_errors.samples import record_sample_errors
 
 OpenDashboard = Callable[..., Page]
 
@@ -96,17 +95,9 @@ async def _record_errors(database_url: str, api_url: str) -> None:
         async with create_sessionmaker(engine)() as session, session.begin():
             installation = await get_by_url(session, api_url)
             assert installation is not None
-            for i in range(30):
-                await record_error(
-                    session, installation.id, source=ErrorSource.FEED, reference=f"feed-{i}", code="8560",
-                    message=f"SKU MUG-{i:02d} does not exist in the Amazon catalogue.", dedupe_key=f"feed:{i}",
-                    now=FIRST_ERROR_AT + timedelta(minutes=i), sku=f"MUG-{i:02d}",
-                )  # fmt: skip
-            await record_error(
-                session, installation.id, source=ErrorSource.SHIPMENT, reference="action-1", code="InvalidInput",
-                message="Carrier code is invalid.", dedupe_key="ship:1", now=FIRST_ERROR_AT - timedelta(days=1),
-                amazon_order_id="114-1234567-7654321",
-            )  # fmt: skip
+            await record_sample_errors(
+                session, installation.id, feeds_from=FIRST_ERROR_AT, shipment_at=FIRST_ERROR_AT - timedelta(days=1)
+            )
     finally:
         await engine.dispose()
 

@@ -8,11 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from saleor_asc_app.processing_errors.record import record_error
-from saleor_asc_app.processing_errors.tables import ErrorSource
 from tests.fulfilment.harness import fulfilment_env
 from tests.notifications.smtp_server import smtp_server
 from tests.orders.harness import OrdersEnv
+from tests.processing_errors.samples import record_sample_errors
 
 PAGE = """query Page($filter: ProcessingErrorFilter, $first: Int!, $offset: Int!) {
   processingErrorPage(filter: $filter, first: $first, offset: $offset) {
@@ -36,17 +35,9 @@ async def gql(env: OrdersEnv, query: str, variables: dict[str, Any] | None = Non
 async def seed(env: OrdersEnv) -> None:
     start = env.clock.now()
     async with env.state.sessionmaker() as session, session.begin():
-        for i in range(30):
-            await record_error(
-                session, env.installation_id, source=ErrorSource.FEED, reference=f"feed-{i}", code="8560",
-                message=f"SKU MUG-{i:02d} does not exist in the Amazon catalogue.", dedupe_key=f"feed:{i}",
-                now=start + timedelta(seconds=i), sku=f"MUG-{i:02d}",
-            )  # fmt: skip
-        await record_error(
-            session, env.installation_id, source=ErrorSource.SHIPMENT, reference="action-1", code="InvalidInput",
-            message="Carrier code is invalid.", dedupe_key="ship:1", now=start + timedelta(minutes=5),
-            amazon_order_id="114-1234567-7654321",
-        )  # fmt: skip
+        await record_sample_errors(
+            session, env.installation_id, feeds_from=start, shipment_at=start + timedelta(hours=1)
+        )
 
 
 async def page(env: OrdersEnv, first: int = 25, offset: int = 0, **where: Any) -> dict[str, Any]:

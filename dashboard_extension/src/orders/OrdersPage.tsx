@@ -6,6 +6,7 @@ import type { Api } from "../api";
 import { useCurrentToken } from "../bridge";
 import { SelectField, TextField } from "../components/fields";
 import { Notice } from "../components/layout";
+import { useWhenTypingPauses } from "../components/typing";
 import { hasPermission } from "../token";
 import { filterInput, PAGE_SIZE, pageLabel, STATE_LABELS, STATES } from "./format";
 import { ImportsChart } from "./ImportsChart";
@@ -75,14 +76,10 @@ export function OrdersPage(props: { api: Api }) {
     void load();
   }, [load]);
 
-  // The search applies once typing pauses.
-  useEffect(() => {
-    const timer = window.setTimeout(() => {
-      setFilters((f) => (f.search === search ? f : { ...f, search }));
-      setOffset(0);
-    }, 300);
-    return () => window.clearTimeout(timer);
-  }, [search]);
+  useWhenTypingPauses(search, (value) => {
+    setFilters((f) => (f.search === value ? f : { ...f, search: value }));
+    setOffset(0);
+  });
 
   // Queued orders are imported by the worker within seconds: follow them closely, otherwise refresh now and then.
   const queued = page?.items.some((o) => o.state === "ready") ?? false;

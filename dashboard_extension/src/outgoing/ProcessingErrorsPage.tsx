@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Api } from "../api";
 import { SelectField, TextField } from "../components/fields";
 import { Notice } from "../components/layout";
+import { useWhenTypingPauses } from "../components/typing";
 import { formatDateTime } from "../format/dates";
 
 export type ProcessingError = {
@@ -91,14 +92,10 @@ export function ProcessingErrorsPage(props: { api: Api }) {
     void load();
   }, [load]);
 
-  // The search applies once typing pauses.
-  useEffect(() => {
-    const timer = window.setTimeout(() => {
-      setFilters((f) => (f.search === search ? f : { ...f, search }));
-      setOffset(0);
-    }, 300);
-    return () => window.clearTimeout(timer);
-  }, [search]);
+  useWhenTypingPauses(search, (value) => {
+    setFilters((f) => (f.search === value ? f : { ...f, search: value }));
+    setOffset(0);
+  });
 
   return (
     <Box padding={8} display="flex" flexDirection="column" gap={4} data-testid="processing-errors-page">
