@@ -1,4 +1,5 @@
 import "@saleor/macaw-ui/style";
+import "./fixes.css";
 
 import { AppBridge, AppBridgeProvider, useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Spinner, Text, ThemeProvider } from "@saleor/macaw-ui";
@@ -18,6 +19,8 @@ import { OutgoingActions } from "./outgoing/OutgoingActions";
 import { ProcessingErrorsPage } from "./outgoing/ProcessingErrorsPage";
 import { OrderWidget } from "./pii/OrderWidget";
 import { type PageName, pageFor } from "./routes";
+import { setDisplayLocale } from "./format/dates";
+import { OutsideDashboard } from "./pages/OutsideDashboard";
 
 function Page() {
   const { appBridge } = useAppBridge();
@@ -31,12 +34,13 @@ function Page() {
       </Box>
     );
   }
+  setDisplayLocale(bridgeState.locale);
   const name = pageFor(window.location.pathname);
   if (name === "homeWidget") return <HomeWidget api={api} />;
   return (
     <>
       {name !== "orderWidget" && <AuthorizationBanner api={api} />}
-      {(name === "configuration" || name === "orders" || name === "processingErrors") && <PageNav current={name} />}
+      {name !== "orderWidget" && name !== "notFound" && <PageNav current={name} />}
       <PageContent name={name} api={api} />
     </>
   );
@@ -57,32 +61,13 @@ function PageContent(props: { name: PageName; api: Api }) {
     case "orderWidget": {
       const orderId = new URLSearchParams(window.location.search).get("orderId");
       return (
-        <>
-          <OrderWidget appBridge={appBridge!} />
-          {orderId && (
-            <Box paddingX={4} paddingBottom={4}>
-              <OutgoingActions api={api} saleorOrderId={orderId} />
-            </Box>
-          )}
-        </>
+        <OrderWidget appBridge={appBridge!}
+          amazonActions={orderId && <OutgoingActions api={api} saleorOrderId={orderId} />} />
       );
     }
     default:
       return <Placeholder title="Page not found" />;
   }
-}
-
-function OutsideDashboard() {
-  return (
-    <Box padding={8} data-testid="outside-dashboard">
-      <Text as="h1" size={6} fontWeight="bold">
-        Amazon Seller Central
-      </Text>
-      <Text as="p" size={3}>
-        Open this page from the Saleor dashboard (Apps → Amazon Seller Central).
-      </Text>
-    </Box>
-  );
 }
 
 const initialTheme = new URLSearchParams(window.location.search).get("theme") === "dark" ? "defaultDark" : "defaultLight";

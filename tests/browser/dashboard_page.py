@@ -33,12 +33,17 @@ class DashboardPage:
         actions: list[dict[str, Any]] = json.loads(self.page.evaluate("JSON.stringify(window.dashboard.actions)"))
         return [a["payload"] for a in actions if a["type"] == kind]
 
-    def screenshot(self, name: str) -> None:
-        """A full-length picture of the app's page: the iframe is grown to its content first."""
+    def screenshot(self, name: str, *, max_height: int | None = None, width: int = 1280) -> None:
+        """A full-length picture of the app's page: the iframe is fitted to its content first (the page's own
+        height, not the host's tall iframe)."""
         app_frame = next(f for f in self.page.frames if f.url.startswith("http://127.0.0.1"))
-        height = int(app_frame.evaluate("document.documentElement.scrollHeight"))
+        if width != 1280:
+            self.page.set_viewport_size({"width": width, "height": 900})
+            self.page.wait_for_timeout(200)  # narrower: the content reflows before it is measured
+        height = int(app_frame.evaluate("document.getElementById('root').scrollHeight")) + 16
+        height = min(height, max_height) if max_height else height
         self.page.evaluate(f"document.getElementById('app').style.height = '{height}px'")
-        self.page.set_viewport_size({"width": 1280, "height": height})
+        self.page.set_viewport_size({"width": width, "height": height})
         self.page.wait_for_timeout(200)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

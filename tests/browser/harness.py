@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 import time
@@ -39,7 +40,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# Where the browser tests leave their pictures; scripts/screenshots points it elsewhere to refresh the README's.
+SCREENSHOTS = Path(
+    os.environ.get("ASC_SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+)
 
 
 def free_port() -> int:
@@ -140,7 +144,8 @@ class DashboardHost:
 
 def host_page(iframe_url: str, token: str) -> str:
     """The dashboard's side of App Bridge: the iframe, the handshake with a signed token on load and on
-    `notifyReady`, a `response` for every action, and hooks the test uses to send `tokenRefresh` and `theme`."""
+    `notifyReady`, a `response` for every action, and hooks the test uses to send `tokenRefresh`, `theme` and
+    `localeChanged`."""
     frame_origin = httpx.URL(iframe_url)
     origin = f"{frame_origin.scheme}://{frame_origin.host}:{frame_origin.port}"
     return f"""<!doctype html>
@@ -170,5 +175,6 @@ def host_page(iframe_url: str, token: str) -> str:
   }});
   window.refreshToken = (token) => {{ window.dashboard.token = token; send("tokenRefresh", {{ token }}); }};
   window.setTheme = (theme) => send("theme", {{ theme }});
+  window.setLocale = (locale) => send("localeChanged", {{ locale }});
 </script>
 </body></html>"""

@@ -4,7 +4,8 @@ import { useState } from "react";
 
 import type { Api } from "../api";
 import { Notice } from "../components/layout";
-import { authorizationOutcome, describeSeller, formatCountdown, formatDate } from "./countdown";
+import { formatDate, formatTimeLeft } from "../format/dates";
+import { authorizationOutcome, describeSeller } from "./countdown";
 import { startAuthorization, useAuthorizations, useNow } from "./hooks";
 import type { ConnectionAuthorization } from "./types";
 
@@ -15,8 +16,8 @@ function headline(c: ConnectionAuthorization, now: Date): { text: string; countd
   switch (c.state) {
     case "EXPIRING":
       return {
-        text: `Amazon authorization of ${who} expires on ${c.expiresAt ? formatDate(c.expiresAt) : "?"}, in`,
-        countdown: c.expiresAt ? formatCountdown(c.expiresAt, now) : null,
+        text: `Amazon authorization of ${who} expires on ${c.expiresAt ? formatDate(c.expiresAt) : "?"}:`,
+        countdown: c.expiresAt ? formatTimeLeft(c.expiresAt, now) : null,
       };
     case "EXPIRED":
       return {

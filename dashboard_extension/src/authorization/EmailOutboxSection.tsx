@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import type { Api } from "../api";
 import { Section } from "../components/layout";
+import { formatDateTime } from "../format/dates";
 
 type NotificationEmail = {
   id: string;
@@ -77,7 +78,7 @@ export function EmailOutboxSection(props: { api: Api }) {
           <Box display="flex" flexDirection="column" gap={1}>
             <Text size={3}>{email.subject}</Text>
             <Text size={2} color="default2">
-              {new Date(email.createdAt).toLocaleString()} · {email.recipientCount} recipient(s) · {email.attempts} attempt(s)
+              {formatDateTime(email.createdAt)} · {email.recipientCount} recipient(s) · {email.attempts} attempt(s)
             </Text>
             {email.lastError && email.state !== "sent" && (
               <Text size={2} color="critical1" data-testid="outbox-error">

@@ -1,7 +1,8 @@
 import { Box, Chip, Spinner, Text } from "@saleor/macaw-ui";
 
 import type { Api } from "../api";
-import { describeSeller, formatCountdown } from "./countdown";
+import { formatTimeLeft } from "../format/dates";
+import { describeSeller } from "./countdown";
 import { useAuthorizations, useNow } from "./hooks";
 import { AUTHORIZATION_STATES as STATES } from "./states";
 
@@ -37,7 +38,7 @@ export function HomeWidget(props: { api: Api }) {
             </Box>
             {c.expiresAt && (c.state === "CONNECTED" || c.state === "EXPIRING") && (
               <Text size={2} color="default2" data-testid="widget-countdown">
-                Re-authorize within {formatCountdown(c.expiresAt, now)}
+                Re-authorize soon: {formatTimeLeft(c.expiresAt, now)}
               </Text>
             )}
             {c.paused && (

@@ -1,19 +1,3 @@
-/** "9 days 4 hours", "5 hours 12 minutes", "3 minutes": the time left until `expiresAt`, as a person reads it. */
-export function formatCountdown(expiresAt: string | Date, now: Date): string {
-  const end = typeof expiresAt === "string" ? new Date(expiresAt) : expiresAt;
-  const totalMinutes = Math.max(0, Math.floor((end.getTime() - now.getTime()) / 60_000));
-  const days = Math.floor(totalMinutes / 1440);
-  const hours = Math.floor((totalMinutes % 1440) / 60);
-  const minutes = totalMinutes % 60;
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  if (days > 0) return hours > 0 ? `${unit(days, "day")} ${unit(hours, "hour")}` : unit(days, "day");
-  if (hours > 0) return minutes > 0 ? `${unit(hours, "hour")} ${unit(minutes, "minute")}` : unit(hours, "hour");
-  return unit(minutes, "minute");
-}
-
-export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
-}
 
 const REGION_NAMES: Record<string, string> = { NA: "North America", EU: "Europe", FE: "Far East" };
 

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { type Api, ApiError } from "../api";
 import { Notice } from "../components/layout";
+import { formatTime } from "../format/dates";
 import { useCurrentToken } from "../bridge";
 import { hasPermission } from "../token";
 import { EmailOutboxSection } from "../authorization/EmailOutboxSection";
@@ -116,7 +117,7 @@ export function ConfigurationPage(props: { api: Api }) {
       setErrors({});
       setData({ ...data, configuration });
       setForm(formFromConfiguration(configuration));
-      setSavedAt(new Date().toLocaleTimeString());
+      setSavedAt(formatTime(new Date()));
       notify("success", "Configuration saved");
     } catch (error) {
       const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);

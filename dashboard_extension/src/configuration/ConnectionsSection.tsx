@@ -5,15 +5,13 @@ import type { Api } from "../api";
 import { ConnectionActions, NewConnection } from "../authorization/ConnectionActions";
 import { useAuthorizations } from "../authorization/hooks";
 import { CheckboxField, SelectField, TextField } from "../components/fields";
+import { formatDate, formatTimeLeft } from "../format/dates";
 import { Card, FieldErrors, Section } from "../components/layout";
 import { connectionChip } from "./connection-chip";
 import { type ConnectionForm, marketplacesOf, newConnection, syncChannelMappings } from "./form";
 import type { SectionProps } from "./section-props";
 import { type AmazonConnection, REGIONS, type Region } from "./types";
 
-function formatDate(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }) : "";
-}
 
 export function ConnectionsSection(
   props: SectionProps & { saved: AmazonConnection[]; api: Api; onAuthorizationChanged: () => void },
@@ -54,10 +52,9 @@ export function ConnectionsSection(
       {form.connections.map((connection, index) => {
         const path = `connections.${index}`;
         const saved = props.saved.find((c) => c.id === connection.id);
-        const state = connectionChip(
-          saved?.state,
-          authorizations.data?.connections.find((c) => c.id === connection.id),
-        );
+        const authorization = authorizations.data?.connections.find((c) => c.id === connection.id);
+        const state = connectionChip(saved?.state, authorization);
+        const counting = authorization?.state === "CONNECTED" || authorization?.state === "EXPIRING";
         const regionMarketplaces = marketplacesOf(connection.region, props.marketplaces);
         return (
           <Card key={connection.key} testId={`connection-${index}`}>
@@ -75,8 +72,9 @@ export function ConnectionsSection(
                   </Text>
                 )}
                 {saved?.authorizationExpiresAt && (
-                  <Text size={2} color="default2">
+                  <Text size={2} color="default2" data-testid="connection-expiry">
                     until {formatDate(saved.authorizationExpiresAt)}
+                    {counting && ` (${formatTimeLeft(saved.authorizationExpiresAt, new Date())})`}
                   </Text>
                 )}
               </Box>

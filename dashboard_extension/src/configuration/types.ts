@@ -1,4 +1,6 @@
 /** Shapes of the app's GraphQL API (saleor_asc_app/dashboard/types.py). */
+import { amazonLabel } from "../format/labels";
+
 export type Region = "NA" | "EU" | "FE";
 export type FulfillmentChannels = "MFN" | "AFN" | "BOTH";
 export type ServiceLevel =
@@ -15,14 +17,14 @@ export type RecipientKind = "STAFF_USER" | "EMAIL";
 export type ConnectionState = "NOT_AUTHORIZED" | "AUTHORIZED" | "EXPIRING_SOON" | "EXPIRED";
 
 export const SERVICE_LEVELS: { value: ServiceLevel; label: string }[] = [
-  { value: "STANDARD", label: "Standard" },
-  { value: "EXPEDITED", label: "Expedited" },
-  { value: "FREE_ECONOMY", label: "FreeEconomy" },
-  { value: "NEXT_DAY", label: "NextDay" },
-  { value: "SAME_DAY", label: "SameDay" },
-  { value: "SECOND_DAY", label: "SecondDay" },
-  { value: "SCHEDULED", label: "Scheduled" },
-  { value: "PRIORITY", label: "Priority" },
+  { value: "STANDARD", label: amazonLabel("serviceLevel", "Standard") },
+  { value: "EXPEDITED", label: amazonLabel("serviceLevel", "Expedited") },
+  { value: "FREE_ECONOMY", label: amazonLabel("serviceLevel", "FreeEconomy") },
+  { value: "NEXT_DAY", label: amazonLabel("serviceLevel", "NextDay") },
+  { value: "SAME_DAY", label: amazonLabel("serviceLevel", "SameDay") },
+  { value: "SECOND_DAY", label: amazonLabel("serviceLevel", "SecondDay") },
+  { value: "SCHEDULED", label: amazonLabel("serviceLevel", "Scheduled") },
+  { value: "PRIORITY", label: amazonLabel("serviceLevel", "Priority") },
 ];
 
 export const REGIONS: { value: Region; label: string }[] = [

@@ -1,10 +1,14 @@
 import { Box, Text } from "@saleor/macaw-ui";
 
+import { formatDate } from "../format/dates";
 import { chartBars } from "./format";
 import type { DailyImports } from "./types";
 
 const WIDTH = 300;
 const HEIGHT = 60;
+
+/** A day of the chart ("2026-03-07", a UTC calendar day) in the one date format of the pages. */
+const dayLabel = (day: string | undefined) => (day ? formatDate(`${day}T00:00:00Z`, "UTC") : "");
 
 /** Orders imported per day over the last 30 days: plain SVG bars, each with its day and count as a tooltip. */
 export function ImportsChart(props: { days: DailyImports[] }) {
@@ -22,16 +26,16 @@ export function ImportsChart(props: { days: DailyImports[] }) {
         {bars.map((bar) => (
           <rect key={bar.day} data-testid="imports-bar" data-count={bar.count} x={bar.x} y={bar.y} width={bar.width}
             height={bar.height} fill="currentColor" fillOpacity={0.6}>
-            <title>{`${bar.day}: ${bar.count}`}</title>
+            <title>{`${dayLabel(bar.day)}: ${bar.count}`}</title>
           </rect>
         ))}
       </svg>
       <Box display="flex" justifyContent="space-between" style={{ width: WIDTH }}>
         <Text size={1} color="default2">
-          {first}
+          {dayLabel(first)}
         </Text>
         <Text size={1} color="default2">
-          {last}
+          {dayLabel(last)}
         </Text>
       </Box>
     </Box>

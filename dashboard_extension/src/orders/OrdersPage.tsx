@@ -6,6 +6,7 @@ import type { Api } from "../api";
 import { useCurrentToken } from "../bridge";
 import { SelectField, TextField } from "../components/fields";
 import { Notice } from "../components/layout";
+import { useWhenTypingPauses } from "../components/typing";
 import { hasPermission } from "../token";
 import { filterInput, PAGE_SIZE, pageLabel, STATE_LABELS, STATES } from "./format";
 import { ImportsChart } from "./ImportsChart";
@@ -18,7 +19,9 @@ type Pending =
   | { kind: "replay" | "skip"; order: AmazonOrder }
   | { kind: "replayReason"; reason: ParkedReason };
 
-type Result = { tone: "info" | "critical"; text: string };
+/** `queued`: the notice says orders are queued for import; it goes once they are not any more (one order by id,
+ * or every queued order on the page). */
+type Result = { tone: "info" | "critical"; text: string; queued?: string | true };
 
 const NO_FILTERS: Filters = { state: "", marketplaceId: "", connectionId: "", search: "" };
 
@@ -30,6 +33,10 @@ function question(pending: Pending): string {
       : `Skip order ${id}? It will not be imported into Saleor (you can replay it later).`;
   }
   return `Try again all ${pending.reason.count} orders parked for: ${pending.reason.example ?? pending.reason.reasonCode}?`;
+}
+
+function stillQueued(queued: string | true, page: OrderPage): boolean {
+  return page.items.some((o) => o.state === "ready" && (queued === true || o.amazonOrderId === queued));
 }
 
 function message(error: unknown): string {
@@ -69,14 +76,10 @@ export function OrdersPage(props: { api: Api }) {
     void load();
   }, [load]);
 
-  // The search applies once typing pauses.
-  useEffect(() => {
-    const timer = window.setTimeout(() => {
-      setFilters((f) => (f.search === search ? f : { ...f, search }));
-      setOffset(0);
-    }, 300);
-    return () => window.clearTimeout(timer);
-  }, [search]);
+  useWhenTypingPauses(search, (value) => {
+    setFilters((f) => (f.search === value ? f : { ...f, search: value }));
+    setOffset(0);
+  });
 
   // Queued orders are imported by the worker within seconds: follow them closely, otherwise refresh now and then.
   const queued = page?.items.some((o) => o.state === "ready") ?? false;
@@ -84,6 +87,12 @@ export function OrdersPage(props: { api: Api }) {
     const timer = window.setInterval(() => void load(), queued ? 2000 : 30000);
     return () => window.clearInterval(timer);
   }, [load, queued]);
+
+  // A "queued for import" notice goes once a page loaded after it shows the order(s) no longer queued.
+  useEffect(() => {
+    if (!page) return;
+    setResult((current) => (current?.queued && !stillQueued(current.queued, page) ? null : current));
+  }, [page]);
 
   const setFilter = (key: keyof Filters) => (value: string) => {
     setFilters((f) => ({ ...f, [key]: value }));
@@ -99,10 +108,11 @@ export function OrdersPage(props: { api: Api }) {
           code: pending.reason.reasonCode,
           key: pending.reason.reasonKey,
         });
-        setResult({ tone: "info", text: `${data.replayParkedAmazonOrders} parked orders are queued for import.` });
+        setResult({ tone: "info", text: `${data.replayParkedAmazonOrders} parked orders are queued for import.`, queued: true });
       } else if (pending.kind === "replay") {
         await api(REPLAY_ORDER, { id: pending.order.amazonOrderId });
-        setResult({ tone: "info", text: `Order ${pending.order.amazonOrderId} is queued for import.` });
+        setResult({ tone: "info", text: `Order ${pending.order.amazonOrderId} is queued for import.`,
+          queued: pending.order.amazonOrderId });
       } else {
         await api(SKIP_ORDER, { id: pending.order.amazonOrderId });
         setResult({ tone: "info", text: `Order ${pending.order.amazonOrderId} is skipped.` });

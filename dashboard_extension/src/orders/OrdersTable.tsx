@@ -1,12 +1,25 @@
 import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
 
+import { formatDateTime } from "../format/dates";
+import { amazonLabel } from "../format/labels";
 import { formatMoney, STATE_LABELS, STATE_TONES } from "./format";
 import type { AmazonOrder } from "./types";
 
 const CELL = { paddingY: 2, paddingRight: 3 } as const;
 
+/** Fixed column widths: the table keeps its layout whatever the rows on the page hold (filters, paging, refresh). */
+export const COLUMNS: { title: string; width: string }[] = [
+  { title: "Amazon order", width: "22%" },
+  { title: "Marketplace", width: "12%" },
+  { title: "Ordered", width: "16%" },
+  { title: "Total", width: "10%" },
+  { title: "State", width: "18%" },
+  { title: "Saleor order", width: "13%" },
+  { title: "", width: "9%" },
+];
+
 function Cell(props: { children: React.ReactNode; testId?: string; wrap?: boolean }) {
-  const style = props.wrap ? { verticalAlign: "top", maxWidth: "28rem" } : { verticalAlign: "top", whiteSpace: "nowrap" };
+  const style = { verticalAlign: "top", overflowWrap: "anywhere" } as const;
   return (
     <Box as="td" {...CELL} style={style} data-testid={props.testId}>
       {props.children}
@@ -23,10 +36,15 @@ export function OrdersTable(props: {
   onSkip: (order: AmazonOrder) => void;
 }) {
   return (
-    <Box as="table" width="100%" data-testid="orders-table" style={{ borderCollapse: "collapse" }}>
+    <Box as="table" width="100%" data-testid="orders-table" style={{ borderCollapse: "collapse", tableLayout: "fixed" }}>
+      <colgroup>
+        {COLUMNS.map((column) => (
+          <col key={column.title} style={{ width: column.width }} />
+        ))}
+      </colgroup>
       <thead>
         <tr>
-          {["Amazon order", "Marketplace", "Ordered", "Total", "State", "Saleor order", ""].map((title) => (
+          {COLUMNS.map(({ title }) => (
             <Box as="th" key={title} {...CELL} textAlign="left">
               <Text size={2} color="default2">
                 {title}
@@ -43,15 +61,15 @@ export function OrdersTable(props: {
               <Text size={3} fontWeight="bold" data-testid="amazon-order-id">
                 {order.amazonOrderId}
               </Text>
-              <Text as="p" size={1} color="default2" style={{ whiteSpace: "normal" }}>
-                {order.fulfillmentChannel === "AFN" ? "Fulfilled by Amazon" : "Fulfilled by you"} · Amazon: {order.amazonStatus}
+              <Text as="p" size={1} color="default2">
+                {amazonLabel("fulfillmentChannel", order.fulfillmentChannel)} · Amazon: {amazonLabel("orderStatus", order.amazonStatus)}
               </Text>
             </Cell>
             <Cell>
               <Text size={2}>{order.marketplace}</Text>
             </Cell>
             <Cell>
-              <Text size={2}>{order.orderedAt ? new Date(order.orderedAt).toLocaleString() : "—"}</Text>
+              <Text size={2}>{formatDateTime(order.orderedAt)}</Text>
             </Cell>
             <Cell testId="order-total">
               <Text size={2}>{formatMoney(order.totalAmount, order.currency)}</Text>
@@ -85,7 +103,7 @@ export function OrdersTable(props: {
                   </Button>
                   {order.importedAt && (
                     <Text as="p" size={1} color="default2">
-                      imported {new Date(order.importedAt).toLocaleString()}
+                      imported {formatDateTime(order.importedAt)}
                     </Text>
                   )}
                 </>
@@ -97,7 +115,7 @@ export function OrdersTable(props: {
             </Cell>
             <Cell>
               {props.canManage && (
-                <Box display="flex" gap={2} justifyContent="flex-end">
+                <Box display="flex" gap={2} justifyContent="flex-end" flexWrap="wrap">
                   {order.canReplay && (
                     <Button variant="secondary" size="small" disabled={props.busy} data-testid="replay"
                       onClick={() => props.onReplay(order)}>

@@ -1,11 +1,12 @@
 import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
 
 import { Card } from "../components/layout";
+import { formatDateTime } from "../format/dates";
 import { backfillProgress, freshness, STATE_LABELS } from "./format";
 import type { ParkedReason, SellerStatus } from "./types";
 
 function when(value: string | null): string {
-  return value ? new Date(value).toLocaleString() : "never";
+  return value ? formatDateTime(value) : "never";
 }
 
 /** One card per seller: freshness, last successful sync, backfill, and per marketplace the counts by state. */

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import type { Api } from "../api";
 import { CheckboxField, SelectField } from "../components/fields";
+import AMAZON_LABELS from "../format/amazon-labels.json";
 import { CarrierConfirmation } from "./CarrierConfirmation";
 
 export type OutgoingAction = {
@@ -42,13 +43,7 @@ const SEND_CANCELLATION = `mutation SendAmazonCancellation($order: String!, $rea
   sendAmazonCancellation(saleorOrderId: $order, reason: $reason, orderItemIds: $items) { id } }`;
 
 /** The cancellation reasons (sent to Amazon as the order acknowledgement feed's codes). */
-export const CANCEL_REASON_LABELS: Record<string, string> = {
-  NO_INVENTORY: "No inventory",
-  BUYER_CANCELLED: "Buyer cancelled",
-  SHIPPING_ADDRESS_UNDELIVERABLE: "Shipping address undeliverable",
-  CUSTOMER_EXCHANGE: "Customer exchange",
-  PRICING_ERROR: "Pricing error",
-};
+export const CANCEL_REASON_LABELS: Record<string, string> = AMAZON_LABELS.cancelReason;
 
 /** Staff may send (or re-send with another reason) a cancellation that Amazon has not accepted yet; once the
  * whole order's cancellation is on its way, nothing more can be cancelled. */

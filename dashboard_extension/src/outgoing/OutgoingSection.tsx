@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Api } from "../api";
 import { SelectField, TextField } from "../components/fields";
 import { Section } from "../components/layout";
+import { amazonChoices } from "../format/labels";
 
 type CarrierMapping = { shippingMethod: string; carrierCode: string; carrierName: string | null };
 
@@ -123,7 +124,7 @@ export function OutgoingSection(props: { api: Api; readOnly: boolean; onSaved: (
         </Box>
       )}
       <SelectField label="Default cancellation reason" value={reason}
-        choices={outgoing.cancelReasons.map((r) => ({ value: r, label: r }))} onChange={setReason} disabled={props.readOnly}
+        choices={amazonChoices("cancelReason", outgoing.cancelReasons)} onChange={setReason} disabled={props.readOnly}
         helperText="Sent to Amazon when an order is cancelled in Saleor and staff chose no reason in the order widget; orders the buyer asked to cancel are sent as BUYER_CANCELLED." />
       <TextField label="Processing-error e-mails at most every (minutes)" type="number" value={minutes} onChange={setMinutes} />
       {message && (

@@ -7,7 +7,8 @@ import { SelectField, TextField } from "../components/fields";
 import { Notice } from "../components/layout";
 import { hasPermission } from "../token";
 import { createPiiApi } from "./api";
-import { FIELD_LABELS, formatDate } from "./format";
+import { formatDateTime } from "../format/dates";
+import { FIELD_LABELS } from "./format";
 import type { AuditEntry, AuditFilters } from "./types";
 
 const PAGE = 50;
@@ -134,7 +135,7 @@ export function AuditPage(props: { appBridge: AppBridge }) {
             <Box as="table" width="100%" style={{ borderCollapse: "collapse" }} data-testid="audit-table">
               <thead>
                 <tr>
-                  {["When (UTC)", "Action", "Outcome", "User", "Order", "Data", "IP address"].map((h) => (
+                  {["When", "Action", "Outcome", "User", "Order", "Data", "IP address"].map((h) => (
                     <th key={h} style={th}>
                       <Text size={2} fontWeight="bold">
                         {h}
@@ -147,7 +148,7 @@ export function AuditPage(props: { appBridge: AppBridge }) {
                 {entries.map((entry) => (
                   <tr key={entry.id} data-testid="audit-row">
                     <td style={td}>
-                      <Text size={2}>{formatDate(entry.occurredAt, true)}</Text>
+                      <Text size={2}>{formatDateTime(entry.occurredAt)}</Text>
                     </td>
                     <td style={td}>
                       <Text size={2}>{label(ACTIONS, entry.action)}</Text>

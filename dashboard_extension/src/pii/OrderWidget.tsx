@@ -4,7 +4,9 @@ import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 
 import { Notice } from "../components/layout";
 import { createPiiApi } from "./api";
-import { addressLines, CHANNEL_LABELS, formatDate, IMPORT_STATES, PURGE_REASONS } from "./format";
+import { formatDate } from "../format/dates";
+import { amazonLabel } from "../format/labels";
+import { addressLines, IMPORT_STATES, PURGE_REASONS } from "./format";
 import { PackingSlip } from "./PackingSlip";
 import type { BuyerData, OrderWidgetData, PackingSlip as Slip, RevealResult } from "./types";
 
@@ -75,8 +77,9 @@ function BuyerDetails(props: { data: BuyerData }) {
 }
 
 /** The order widget (ORDER_DETAILS_WIDGETS): Amazon facts for any staff user; buyer details and the packing slip only
- * for the "View Amazon PII" group, each view recorded by the app. */
-export function OrderWidget(props: { appBridge: AppBridge }) {
+ * for the "View Amazon PII" group, each view recorded by the app. `amazonActions` (what is sent to Amazon for the
+ * order) shows only once the order is known to have come from Amazon. */
+export function OrderWidget(props: { appBridge: AppBridge; amazonActions?: ReactNode }) {
   const api = useMemo(() => createPiiApi(props.appBridge), [props.appBridge]);
   const orderId = new URLSearchParams(window.location.search).get("orderId");
   const rootRef = useRef<HTMLDivElement>(null);
@@ -117,7 +120,7 @@ export function OrderWidget(props: { appBridge: AppBridge }) {
   } else if (data && !data.order) {
     body = (
       <Text size={2} color="default2" data-testid="not-amazon">
-        This order was not imported from Amazon.
+        This order did not come from Amazon: there is nothing to show or send to Amazon for it.
       </Text>
     );
   } else if (data?.order) {
@@ -129,8 +132,8 @@ export function OrderWidget(props: { appBridge: AppBridge }) {
             {order.amazonOrderId}
           </Fact>
           <Fact label="Marketplace">{order.marketplace || order.marketplaceId}</Fact>
-          <Fact label="Fulfilled by">{CHANNEL_LABELS[order.fulfillmentChannel] ?? order.fulfillmentChannel}</Fact>
-          <Fact label="Amazon status">{order.amazonStatus || "—"}</Fact>
+          <Fact label="Fulfilled by">{amazonLabel("fulfillmentChannel", order.fulfillmentChannel)}</Fact>
+          <Fact label="Amazon status">{amazonLabel("orderStatus", order.amazonStatus)}</Fact>
           <Fact label="Import" testId="fact-import">
             {IMPORT_STATES[order.importState] ?? order.importState}
           </Fact>
@@ -196,6 +199,11 @@ export function OrderWidget(props: { appBridge: AppBridge }) {
           )}
           {slip && <PackingSlip slip={slip} onClose={() => setSlip(null)} />}
         </Box>
+        {props.amazonActions && (
+          <Box borderTopStyle="solid" borderTopWidth={1} borderColor="default1" paddingTop={3}>
+            {props.amazonActions}
+          </Box>
+        )}
       </Box>
     );
   }

@@ -1,6 +1,7 @@
 import { Box, Button } from "@saleor/macaw-ui";
 
-import { addressLines, formatDate } from "./format";
+import { formatDate } from "../format/dates";
+import { addressLines } from "./format";
 import type { PackingSlip as Slip } from "./types";
 
 /** Only the slip is printed: the rest of the widget is hidden on paper. */

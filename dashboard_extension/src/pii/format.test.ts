@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { addressLines, formatDate } from "./format";
+import { addressLines } from "./format";
 import type { Address } from "./types";
 
 const address: Address = {
@@ -34,13 +34,5 @@ describe("addressLines", () => {
 
   it("gives nothing for no address", () => {
     expect(addressLines(null)).toEqual([]);
-  });
-});
-
-describe("formatDate", () => {
-  it("writes UTC dates and keeps unknown ones visible", () => {
-    expect(formatDate("2026-03-07T09:00:00+00:00")).toBe("7 Mar 2026");
-    expect(formatDate(null)).toBe("—");
-    expect(formatDate("not a date")).toBe("not a date");
   });
 });

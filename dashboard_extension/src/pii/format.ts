@@ -1,21 +1,5 @@
 import type { Address } from "./types";
 
-/** Dates as the staff user's browser writes them, in UTC (Amazon's dates are UTC). */
-export function formatDate(value: string | null | undefined, withTime = false): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  return date.toLocaleString("en-GB", {
-    timeZone: "UTC",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    ...(withTime ? { hour: "2-digit", minute: "2-digit", timeZoneName: "short" } : {}),
-  });
-}
-
-export const CHANNEL_LABELS: Record<string, string> = { MFN: "Seller (MFN)", AFN: "Amazon (FBA)" };
-
 export const IMPORT_STATES: Record<string, string> = {
   waiting: "Waiting for Amazon",
   ready: "Queued for import",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -20,7 +21,7 @@ AMAZON_ORDER_ID = "111-7000000-0000042"
 REFUSAL = 'The tracking number "12345" does not fit the format of UPS tracking numbers.'
 
 
-async def _prepare(live: LiveApp, database_url: str) -> str:
+async def _prepare(live: LiveApp, database_url: str, amazon_order: dict[str, Any] | None = None) -> str:
     return await order_with_actions(
         live,
         database_url,
@@ -38,6 +39,7 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
                 [("confirmed", "1Z999AA10123456784", None), ("refused", "12345", REFUSAL)], start=1
             )
         ],
+        amazon_order,
     )
 
 
@@ -56,7 +58,8 @@ async def _states(database_url: str) -> tuple[list[str], int]:
 def widget(tmp_path: Path) -> Iterator[tuple[LiveApp, str, str]]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.sqlite3'}"
     with live_app(database_url, tmp_path) as live:
-        yield live, database_url, run_on_own_loop(_prepare(live, database_url))
+        order_id = run_on_own_loop(_prepare(live, database_url))
+        yield live, database_url, order_id
 
 
 def test_the_order_widget_shows_actions_and_staff_retry_a_refused_one(

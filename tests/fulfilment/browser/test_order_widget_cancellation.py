@@ -14,46 +14,20 @@ from sqlalchemy import select
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import OutgoingAction
-from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.orders.tables import AmazonOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
 from tests.fulfilment.browser.test_order_widget_actions import AMAZON_ORDER_ID, _prepare
 
 ITEMS = (("11111111111111", "SKU-MUG"), ("22222222222222", "SKU-CAP"))
-
-
-async def _link(live: LiveApp, database_url: str, saleor_order_id: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            installation = await get_by_url(session, live.saleor.api_url)
-            assert installation is not None
-            session.add(
-                AmazonOrder(
-                    installation_id=installation.id,
-                    connection_id="conn-na",
-                    amazon_order_id=AMAZON_ORDER_ID,
-                    marketplace_id="ATVPDKIKX0DER",
-                    fulfillment_channel="MFN",
-                    state="imported",
-                    saleor_order_id=saleor_order_id,
-                    order_json={
-                        "orderId": AMAZON_ORDER_ID,
-                        "createdTime": "2026-03-01T10:00:00Z",
-                        "lastUpdatedTime": "2026-03-01T10:00:00Z",
-                        "salesChannel": {"channelName": "Amazon.com"},
-                        "orderItems": [
-                            {"orderItemId": item, "quantityOrdered": 1, "product": {"sellerSku": sku}}
-                            for item, sku in ITEMS
-                        ],
-                    },
-                    line_map=[{"item": item, "index": n, "ratio": 1} for n, (item, _) in enumerate(ITEMS)],
-                )
-            )
-    finally:
-        await engine.dispose()
+ORDER_JSON = {
+    "orderId": AMAZON_ORDER_ID,
+    "createdTime": "2026-03-01T10:00:00Z",
+    "lastUpdatedTime": "2026-03-01T10:00:00Z",
+    "salesChannel": {"channelName": "Amazon.com"},
+    "orderItems": [{"orderItemId": item, "quantityOrdered": 1, "product": {"sellerSku": sku}} for item, sku in ITEMS],
+}
+LINE_MAP = [{"item": item, "index": n, "ratio": 1} for n, (item, _) in enumerate(ITEMS)]
 
 
 async def _cancel_actions(database_url: str) -> tuple[list[tuple[str, str | None, list[dict[str, str]]]], int]:
@@ -72,8 +46,7 @@ async def _cancel_actions(database_url: str) -> tuple[list[tuple[str, str | None
 def widget(tmp_path: Path) -> Iterator[tuple[LiveApp, str, str]]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.sqlite3'}"
     with live_app(database_url, tmp_path) as live:
-        order_id = run_on_own_loop(_prepare(live, database_url))
-        run_on_own_loop(_link(live, database_url, order_id))
+        order_id = run_on_own_loop(_prepare(live, database_url, {"order_json": ORDER_JSON, "line_map": LINE_MAP}))
         yield live, database_url, order_id
 
 

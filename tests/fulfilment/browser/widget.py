@@ -15,13 +15,18 @@ from sqlalchemy import select
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.installations import get_by_url
+from saleor_asc_app.orders.tables import AmazonOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page
 from tests.doubles.saleor_double.models import Order as SaleorOrder
 
 
-async def order_with_actions(live: LiveApp, database_url: str, actions: list[dict[str, Any]]) -> str:
-    """A FULFILLED order of the amazon-us channel with these shipment actions (columns over the defaults)."""
+async def order_with_actions(
+    live: LiveApp, database_url: str, actions: list[dict[str, Any]], amazon_order: dict[str, Any] | None = None
+) -> str:
+    """A FULFILLED order of the amazon-us channel, imported from the Amazon order its actions name (the widget offers
+    Amazon actions only for those; `amazon_order` columns over the defaults), with these actions (columns over the
+    defaults)."""
     engine = create_engine(database_url)
     try:
         double = live.saleor.state
@@ -43,6 +48,12 @@ async def order_with_actions(live: LiveApp, database_url: str, actions: list[dic
                     "created_at": now, "updated_at": now,
                 }  # fmt: skip
                 session.add(OutgoingAction(**{**defaults, **columns}))
+            imported: dict[str, Any] = {
+                "installation_id": installation.id, "connection_id": "conn-na",
+                "amazon_order_id": actions[0]["amazon_order_id"], "marketplace_id": "ATVPDKIKX0DER",
+                "fulfillment_channel": "MFN", "state": "imported", "saleor_order_id": order.id,
+            }  # fmt: skip
+            session.add(AmazonOrder(**{**imported, **(amazon_order or {})}))
         return order.id
     finally:
         await engine.dispose()

@@ -114,6 +114,7 @@ def test_staff_replay_a_parked_order_after_adding_its_sku(
         for order in prepared.imported:
             other = ui.frame.locator(f'[data-testid="order-row"][data-order-id="{order.order_id}"]')
             expect(other.get_by_test_id("order-state")).to_have_text("Imported")
+            expect(other).to_contain_text("Fulfilled by you (MFN) · Amazon: Unshipped")  # labels, not codes
             expect(other.get_by_test_id("replay")).to_have_count(0)
         status = ui.by_test_id("sync-conn-na")
         expect(status).to_contain_text(f"Seller {SELLERS['conn-na'][1]} · NA")
@@ -121,9 +122,13 @@ def test_staff_replay_a_parked_order_after_adding_its_sku(
         expect(ui.by_test_id("imports-chart")).to_contain_text("last 30 days: 2 orders")
         expect(ui.by_test_id("parked-reason")).to_contain_text("1 ×")
 
-        # The state filter narrows the list to the parked order; clearing it shows all again.
+        # The state filter narrows the list to the parked order; clearing it shows all again. The columns keep
+        # their width whatever the rows hold.
+        widths = "t => [...t.querySelectorAll('th')].map(th => Math.round(th.getBoundingClientRect().width))"
+        all_rows = ui.by_test_id("orders-table").evaluate(widths)
         ui.choose(ui.by_test_id("filter-state"), "Parked")
         expect(ui.by_test_id("order-row")).to_have_count(1)
+        assert ui.by_test_id("orders-table").evaluate(widths) == all_rows
         ui.choose(ui.by_test_id("filter-state"), "All states")
         expect(ui.by_test_id("order-row")).to_have_count(3)
         ui.screenshot("orders-inbox-parked")
@@ -141,6 +146,8 @@ def test_staff_replay_a_parked_order_after_adding_its_sku(
 
         # The app's worker imports it; the page follows and shows the link to the Saleor order.
         expect(row.get_by_test_id("order-state")).to_have_text("Imported", timeout=30_000)
+        expect(ui.by_test_id("action-result")).to_have_count(0)  # "queued for import" is no longer true
+        assert ui.by_test_id("orders-table").evaluate(widths) == all_rows  # the reason went; the columns stay
         saleor_order = live.saleor.state.order_by_external_reference(parked_id)
         assert saleor_order is not None
         link = row.get_by_test_id("saleor-link")

@@ -247,3 +247,36 @@ def test_the_audit_page_lists_views_and_exports_csv(widget_app: WidgetApp, open_
     ui.by_test_id("apply-filters").click()
     expect(ui.by_test_id("audit-row")).to_have_count(2)
     assert [a for a, _, _ in run_on_own_loop(_audit(widget_app.database_url))] == ["reveal", "export"]
+
+
+def _saleor_order(live: LiveApp) -> str:
+    """An order placed in Saleor itself (not imported from Amazon)."""
+    double = live.saleor.state
+    channel = double.channel_by_slug("amazon-us")
+    assert channel is not None
+    now = datetime.now(UTC).replace(microsecond=0)
+    saleor_order = SaleorOrder(pk=double.new_uuid(), number=double.next_order_number(), channel_pk=channel.pk,
+                               status="UNFULFILLED", created=now, updated_at=now, currency="USD")  # fmt: skip
+    double.orders[saleor_order.pk] = saleor_order
+    return saleor_order.id
+
+
+def test_an_order_not_from_amazon_says_so_and_offers_no_amazon_action(widget_app: WidgetApp, open_page) -> None:  # type: ignore[no-untyped-def]
+    order_id = _saleor_order(widget_app.live)
+    page = open_page(widget_app.live, "/dashboard/widgets/order", "admin@example.com", query=f"&orderId={order_id}")
+    ui = DashboardPage(page)
+    expect(ui.by_test_id("not-amazon")).to_have_text(
+        "This order did not come from Amazon: there is nothing to show or send to Amazon for it."
+    )
+    expect(ui.by_test_id("outgoing-actions")).to_have_count(0)
+    expect(ui.by_test_id("send-cancellation")).to_have_count(0)
+    expect(ui.frame.locator("button")).to_have_count(0)
+    widget_screenshot(ui, "order-widget-not-from-amazon")
+
+    # The Amazon order's widget, by contrast, offers what can be sent to Amazon below its facts, in human labels.
+    amazon = DashboardPage(open_page(widget_app.live, "/dashboard/widgets/order", "admin@example.com",
+                                     query=f"&orderId={widget_app.saleor_order_id}"))  # fmt: skip
+    expect(amazon.by_test_id("amazon-facts")).to_contain_text("Unshipped")
+    expect(amazon.by_test_id("amazon-facts")).to_contain_text("Fulfilled by you (MFN)")
+    expect(amazon.by_test_id("send-cancellation")).to_be_visible()
+    widget_screenshot(amazon, "order-widget-amazon-order")
