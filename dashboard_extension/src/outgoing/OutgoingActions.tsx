@@ -76,8 +76,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
   const load = useCallback(async () => {
     try {
       const result = await api<{ amazonOutgoingActions: OutgoingAction[] }>(ACTIONS_QUERY, { order: saleorOrderId });
-      setActions(result.amazonOutgoingActions);
-      setError(null);
+      setActions(result.amazonOutgoingActions); // an error of the action that led here stays shown
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -87,6 +86,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
   }, [load]);
   const [reason, setReason] = useState("NO_INVENTORY");
   const sendCancellation = async () => {
+    setError(null);
     try {
       await api(SEND_CANCELLATION, { order: saleorOrderId, reason });
     } catch (e) {
@@ -95,6 +95,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
     await load();
   };
   const retry = async (id: string) => {
+    setError(null);
     try {
       await api(RETRY, { id });
     } catch (e) {
@@ -108,7 +109,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
         Sent to Amazon
       </Text>
       {error && (
-        <Text size={2} color="critical1">
+        <Text size={2} color="critical1" data-testid="outgoing-error">
           {error}
         </Text>
       )}
