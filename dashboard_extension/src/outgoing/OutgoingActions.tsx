@@ -105,8 +105,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
         { order: saleorOrderId },
       );
       setActions(result.amazonOutgoingActions);
-      setItems(result.amazonOrderItems);
-      setError(null);
+      setItems(result.amazonOrderItems); // an error of the action that led here stays shown
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -116,6 +115,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
   }, [load]);
   const [reason, setReason] = useState("NO_INVENTORY");
   const sendCancellation = async () => {
+    setError(null);
     try {
       await api(SEND_CANCELLATION, { order: saleorOrderId, reason, items: chosen.length ? chosen : null });
       setChosen([]);
@@ -125,6 +125,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
     await load();
   };
   const retry = async (id: string) => {
+    setError(null);
     try {
       await api(RETRY, { id });
     } catch (e) {
@@ -138,7 +139,7 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
         Sent to Amazon
       </Text>
       {error && (
-        <Text size={2} color="critical1">
+        <Text size={2} color="critical1" data-testid="outgoing-error">
           {error}
         </Text>
       )}

@@ -280,3 +280,15 @@ def test_an_order_not_from_amazon_says_so_and_offers_no_amazon_action(widget_app
     expect(amazon.by_test_id("amazon-facts")).to_contain_text("Fulfilled by you (MFN)")
     expect(amazon.by_test_id("send-cancellation")).to_be_visible()
     widget_screenshot(amazon, "order-widget-amazon-order")
+
+
+def test_a_refused_amazon_action_shows_why(widget_app: WidgetApp, open_page) -> None:  # type: ignore[no-untyped-def]
+    live = widget_app.live
+    live.saleor.add_staff("catalogue@example.com", ["MANAGE_PRODUCTS"])  # staff, but may not manage orders
+    page = open_page(live, "/dashboard/widgets/order", "catalogue@example.com",
+                     query=f"&orderId={widget_app.saleor_order_id}")  # fmt: skip
+    ui = DashboardPage(page)
+    ui.by_test_id("send-cancellation").click()
+    # The app refuses; the widget says so (it used to clear the message when it reloaded the list).
+    expect(ui.by_test_id("outgoing-error")).to_contain_text("needs the MANAGE_ORDERS permission")
+    expect(ui.by_test_id("outgoing-action")).to_have_count(0)
