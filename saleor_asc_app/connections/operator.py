@@ -5,10 +5,10 @@ MANAGE_APPS staff from 30 days ahead."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from saleor_asc_app.connections.messages import days_left
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.settings import Settings
 
@@ -30,7 +30,8 @@ class ClientSecretExpiry:
         if self.expired:
             return f"The app's LWA client secret expired on {when}: rotate it and set ASC_LWA_CLIENT_SECRET."
         return (
-            f"The app's LWA client secret expires on {when} ({self.days_left} day(s) left): rotate it in the "
+            f"The app's LWA client secret expires on {when} ({self.days_left} day{'' if self.days_left == 1 else 's'} "
+            "left): rotate it in the "
             "Amazon Developer Console and update ASC_LWA_CLIENT_SECRET and ASC_LWA_CLIENT_SECRET_EXPIRES_AT."
         )
 
@@ -54,8 +55,9 @@ def client_secret_expiry(settings: Settings, now: datetime) -> ClientSecretExpir
     if expires_at is None:
         return None
     remaining = expires_at - now
-    days = max(0, math.ceil(remaining.total_seconds() / 86400))
-    return ClientSecretExpiry(expires_at, days, warn=remaining <= WARN_AHEAD, expired=remaining <= timedelta(0))
+    return ClientSecretExpiry(
+        expires_at, days_left(expires_at, now), warn=remaining <= WARN_AHEAD, expired=remaining <= timedelta(0)
+    )
 
 
 def log_client_secret_warning(settings: Settings, now: datetime) -> ClientSecretExpiry | None:
