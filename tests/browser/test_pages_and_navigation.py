@@ -128,6 +128,9 @@ def test_processing_errors_have_filters_pages_and_say_that_e_mail_is_not_configu
         )
         ui.by_test_id("next-page").click()
         expect(ui.by_test_id("page-label")).to_have_text("26–31 of 31")
+        # The search box's pause timer (300 ms) must not send staff back to the first page once it fires.
+        page.wait_for_timeout(600)
+        expect(ui.by_test_id("page-label")).to_have_text("26–31 of 31")
         expect(rows).to_have_count(6)
         ui.screenshot("processing-errors")
         ui.choose(ui.by_test_id("filter-kind"), "Shipment")
