@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from saleor_asc_app.db.base import utcnow
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.installations import delete_installation
 from saleor_asc_app.logging import get_logger
@@ -15,7 +16,11 @@ log = get_logger(__name__)
 
 
 async def on_app_deleted(session: AsyncSession, installation: Installation, payload: dict[str, Any]) -> None:
-    """The app was removed from Saleor: forget the installation and everything stored for it (cascades)."""
+    """The app was removed from Saleor: forget the installation and everything stored for it (cascades); its push
+    subscriptions are handed to jobs that delete them at Amazon."""
+    from saleor_asc_app.push.subscriptions import hand_over_on_uninstall
+
+    await hand_over_on_uninstall(session, installation.id, now=utcnow())
     await delete_installation(session, installation.id)
     log.info("installation removed after APP_DELETED", saleor_api_url=installation.saleor_api_url)
 

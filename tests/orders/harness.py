@@ -249,6 +249,7 @@ async def orders_env(
     registry: JobRegistry | None = None,
     amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     saleor_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    **settings_overrides: Any,
 ) -> AsyncIterator[OrdersEnv]:
     clock = clock or VirtualClock(START)
     simulator = simulator or make_simulator(clock)
@@ -262,6 +263,7 @@ async def orders_env(
         jobs=registry,
         lwa_client_id=app.client_id,
         lwa_client_secret=app.client_secret,
+        **settings_overrides,
     ) as env:
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
         if amazon_transport is not None:
