@@ -68,25 +68,35 @@ class PushConsumer:
 
     def client(self) -> Any:
         """An aiobotocore SQS client context (credentials the usual AWS way)."""
+        from aiobotocore.config import AioConfig
         from aiobotocore.session import get_session
 
-        return get_session().create_client("sqs", region_name=self.region, endpoint_url=self.endpoint)
+        config = AioConfig(
+            connect_timeout=5, read_timeout=self.wait_seconds + 10, retries={"max_attempts": 2, "mode": "standard"}
+        )
+        return get_session().create_client("sqs", region_name=self.region, endpoint_url=self.endpoint, config=config)
 
     async def run(self) -> None:
         log.info("push consumer started", region=self.region)
         while not self._stopping.is_set():
-            try:
-                async with self.client() as sqs:
-                    while not self._stopping.is_set():
-                        await self.receive_once(sqs)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.stats.errors += 1
-                log.warning("push queue unreachable", error=type(exc).__name__)
-                await self._health(error=f"{type(exc).__name__}: the queue could not be reached")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), ERROR_PAUSE)
+            async with self.client() as sqs:
+                while not self._stopping.is_set():
+                    if await self.poll_once(sqs) is None:
+                        break  # a new client after the pause
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), ERROR_PAUSE)
+
+    async def poll_once(self, sqs: Any) -> int | None:
+        """One receive and its messages; None when the queue could not be reached (recorded in ``push_health``)."""
+        try:
+            return await self.receive_once(sqs)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.stats.errors += 1
+            log.warning("push queue unreachable", error=type(exc).__name__)
+            await self._health(error=f"{type(exc).__name__}: the queue could not be reached")
+            return None
 
     async def receive_once(self, sqs: Any) -> int:
         """One long poll and the messages it brought; returns how many messages were handled."""

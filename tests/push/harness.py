@@ -42,24 +42,16 @@ class PushEnv:
                     registry.register(kind)
         return Worker(state.queue, registry, state, self.orders.clock, concurrency=2)
 
-    async def drain(self) -> int:
-        """Receive until the queue has nothing visible; returns the messages handled."""
+    async def drain(self) -> int | None:
+        """Receive until the queue has nothing visible; returns the messages handled (None: queue unreachable)."""
         handled = 0
         while True:
-            answer = await self.sqs.receive_message(
-                QueueUrl=self.queue.url,
-                MaxNumberOfMessages=10,
-                WaitTimeSeconds=0,
-                VisibilityTimeout=self.consumer.visibility,
-                AttributeNames=["ApproximateReceiveCount"],
-            )
-            messages = answer.get("Messages", [])
-            if not messages:
+            got = await self.consumer.poll_once(self.sqs)
+            if got is None:
+                return None
+            if got == 0:
                 return handled
-            for message in messages:
-                if await self.consumer.handle(message):
-                    await self.sqs.delete_message(QueueUrl=self.queue.url, ReceiptHandle=message["ReceiptHandle"])
-                    handled += 1
+            handled += got
 
     async def deliver_due(self) -> int:
         simulator = self.simulator
