@@ -29,7 +29,7 @@ from saleor_asc_app.amazon.models.notifications import (
 )
 from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.orders.tables import AmazonOrder, SyncCursor
-from saleor_asc_app.push.tables import PushDeadLetter, PushReceipt
+from saleor_asc_app.push.tables import PushDeadLetter, PushReceipt, PushSubscription
 
 FETCH_KIND = "orders.push_fetch"
 PENDING_STATUSES = ("Pending", "PendingAvailability")
@@ -90,11 +90,7 @@ async def _order_change(
     trigger = change.OrderChangeTrigger
     changed_at = (trigger.TimeOfOrderChange if trigger else None) or notification.EventTime
     status = change.Summary.OrderStatus if change.Summary else None
-    connections = (
-        await session.execute(
-            select(SyncCursor.installation_id, SyncCursor.connection_id).where(SyncCursor.seller_id == change.SellerId)
-        )
-    ).all()
+    connections = await connections_of(session, change.SellerId)
     if not connections:
         result.unmatched = True
         return result
@@ -147,6 +143,16 @@ async def _order_change(
     return result
 
 
+async def connections_of(session: AsyncSession, seller_id: str) -> list[tuple[uuid.UUID, str]]:
+    """Every (installation, connection) of the seller: subscribed ones, and those the sync knows."""
+    subscribed = select(PushSubscription.installation_id, PushSubscription.connection_id).where(
+        PushSubscription.seller_id == seller_id
+    )
+    synced = select(SyncCursor.installation_id, SyncCursor.connection_id).where(SyncCursor.seller_id == seller_id)
+    rows = (await session.execute(subscribed.union(synced))).all()
+    return sorted({(installation_id, connection_id) for installation_id, connection_id in rows}, key=str)
+
+
 async def _receipt(session: AsyncSession, row: dict[str, object]) -> bool:
     dialect = session.get_bind().dialect.name
     insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -173,13 +179,7 @@ async def dead_letter(
     one can be read from the message), else for none. Returns the rows written."""
     installations: list[uuid.UUID | None] = []
     if seller_id:
-        installations = list(
-            (
-                await session.execute(
-                    select(SyncCursor.installation_id).where(SyncCursor.seller_id == seller_id).distinct()
-                )
-            ).scalars()
-        )
+        installations = sorted({i for i, _ in await connections_of(session, seller_id)}, key=str)
     for installation_id in installations or [None]:
         await session.execute(
             insert(PushDeadLetter).values(
