@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,13 @@ log = get_logger(__name__)
 WAIT_SECONDS = 10  # SQS long poll (at most 20)
 VISIBILITY_SECONDS = 60  # a message a worker took and did not delete comes back after this
 ERROR_PAUSE = 5.0
+
+
+@functools.cache
+def _session() -> Any:
+    from aiobotocore.session import get_session
+
+    return get_session()
 
 
 def queue_region(queue_url: str) -> str:
@@ -69,12 +77,11 @@ class PushConsumer:
     def client(self) -> Any:
         """An aiobotocore SQS client context (credentials the usual AWS way)."""
         from aiobotocore.config import AioConfig
-        from aiobotocore.session import get_session
 
         config = AioConfig(
             connect_timeout=5, read_timeout=self.wait_seconds + 10, retries={"max_attempts": 2, "mode": "standard"}
         )
-        return get_session().create_client("sqs", region_name=self.region, endpoint_url=self.endpoint, config=config)
+        return _session().create_client("sqs", region_name=self.region, endpoint_url=self.endpoint, config=config)
 
     async def run(self) -> None:
         log.info("push consumer started", region=self.region)

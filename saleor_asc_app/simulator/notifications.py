@@ -13,6 +13,7 @@ allow. Like Amazon, the simulator does not retry a notification the queue refuse
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import random
 import uuid
@@ -260,19 +261,33 @@ class NotificationCenter:
         return due
 
 
+def _config() -> Any:
+    from aiobotocore.config import AioConfig
+
+    return AioConfig(connect_timeout=2, read_timeout=10, retries={"max_attempts": 1, "mode": "standard"})
+
+
+@functools.cache
+def _session() -> Any:
+    """One aiobotocore session per process: it caches the service models, so a client per delivery is cheap."""
+    from aiobotocore.session import get_session
+
+    return get_session()
+
+
 async def deliver(center: NotificationCenter, due: list[Pending]) -> int:
     """Send due notifications to their SQS queues (the queue URL is looked up from the ARN's account and name)."""
     if not due:
         return 0
-    from aiobotocore.session import get_session
-
-    session = get_session()
+    session = _session()
     sent = 0
     by_region: dict[str, list[Pending]] = {}
     for item in due:
         by_region.setdefault(item.arn.split(":")[3], []).append(item)
     for region, items in by_region.items():
-        async with session.create_client("sqs", region_name=region, endpoint_url=center.sqs_endpoint_url) as sqs:
+        async with session.create_client(
+            "sqs", region_name=region, endpoint_url=center.sqs_endpoint_url, config=_config()
+        ) as sqs:
             urls: dict[str, str] = {}
             for item in items:
                 _, _, _, _, account, name = item.arn.split(":", 5)
