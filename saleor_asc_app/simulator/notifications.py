@@ -151,6 +151,10 @@ class NotificationCenter:
         self.subscriptions[subscription.subscription_id] = subscription
         return subscription
 
+    def drop_seller(self, seller_id: str) -> None:
+        for subscription_id in [k for k, v in self.subscriptions.items() if v.seller_id == seller_id]:
+            del self.subscriptions[subscription_id]
+
     # --- what gets sent ---------------------------------------------------------------------------
 
     def observe_orders(self, orders: Iterable[SimOrder], now: datetime) -> int:

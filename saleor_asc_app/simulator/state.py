@@ -251,6 +251,7 @@ class SimulatorState:
         """The seller revoked the app (or 365 days passed): LWA answers invalid_grant."""
         account = self.seller(seller)
         account.revoked = True
+        self.notifications.drop_seller(account.seller_id)  # a revoked seller's subscriptions end with it
         for token in [t for t in self.tokens.values() if t.seller_id == account.seller_id]:
             del self.tokens[token.token]
 
