@@ -55,6 +55,8 @@ def parse(body: str) -> Notification:
         data = json.loads(body)
     except ValueError:
         raise Poison("the message body is not JSON") from None
+    if isinstance(data, dict) and "NotificationType" not in data and "notificationType" in data:
+        data = _pascal_envelope(data)  # feed and report notifications spell the envelope in camelCase
     try:
         notification = Notification.model_validate(data)
         if notification.NotificationType == ORDER_CHANGE:
@@ -67,6 +69,17 @@ def parse(body: str) -> Notification:
     return notification
 
 
+def _pascal_envelope(data: dict[str, object]) -> dict[str, object]:
+    def pascal(key: str) -> str:
+        return key[:1].upper() + key[1:]
+
+    out = {pascal(k): v for k, v in data.items()}
+    metadata = out.get("NotificationMetadata")
+    if isinstance(metadata, dict):
+        out["NotificationMetadata"] = {pascal(k): v for k, v in metadata.items()}
+    return out
+
+
 def fetch_unique_key(installation_id: uuid.UUID, connection_id: str, order_id: str, changed_at: datetime) -> str:
     return f"push-fetch:{installation_id}:{connection_id}:{order_id}:{changed_at.isoformat()}"
 
@@ -76,7 +89,7 @@ async def apply(session: AsyncSession, notification: Notification, *, now: datet
     if isinstance(notification, OrderChangeNotification):
         return await _order_change(session, notification, result, now=now)
     if notification.NotificationType in (FEED_PROCESSING_FINISHED, REPORT_PROCESSING_FINISHED):
-        result.unmatched = True  # feeds and reports still finish by polling (see the README of push)
+        result.unmatched = True  # understood, not acted on: feeds and reports still finish by polling
         return result
     result.unmatched = True
     return result

@@ -143,3 +143,13 @@ async def _sleep_real(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+def test_feed_notifications_in_camel_case_are_understood_not_poison() -> None:
+    """Feed and report notifications spell their envelope in camelCase (Amazon's own example)."""
+    from saleor_asc_app.push import intake
+
+    schema = json.loads((amazon_contracts() / "FeedProcessingFinishedNotification.json").read_text())
+    notification = intake.parse(json.dumps(schema["examples"][0]))
+    assert notification.NotificationType == "FEED_PROCESSING_FINISHED"
+    assert notification.NotificationMetadata.NotificationId == "d0e9e693-c3ad-4373-979f-ed4ec98dd746"
