@@ -8,9 +8,11 @@ stateful handler. Answers carry `x-amzn-RequestId` and `x-amzn-RateLimit-Limit`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -35,6 +37,7 @@ from saleor_asc_app.simulator.handlers import (
     sellers,
 )
 from saleor_asc_app.simulator.http import Call, Query, SimError, error_body, error_response, json_response
+from saleor_asc_app.simulator.notifications import run_delivery
 from saleor_asc_app.simulator.rules import ModelOperation
 from saleor_asc_app.simulator.sandbox import SandboxCases
 from saleor_asc_app.simulator.state import SellerAccount, SimulatorState
@@ -219,8 +222,11 @@ def create_simulator_app(
     *,
     admin_token: str | None = None,
     sandbox_cases: SandboxCases | None = None,
+    deliver_notifications: bool = False,
 ) -> Starlette:
-    """The simulator. Pass a `VirtualClock` (directly or inside `state`) to run in virtual time."""
+    """The simulator. Pass a `VirtualClock` (directly or inside `state`) to run in virtual time. With
+    ``deliver_notifications`` a background task sends the Notifications API's notifications to their SQS queues
+    (``state.notifications.sqs_endpoint_url``) while the app runs."""
     if state is None:
         state = SimulatorState(clock)
     elif clock is not None:
@@ -236,7 +242,19 @@ def create_simulator_app(
         Mount("/sandbox", routes=[_route(op, handler, sandbox=True) for op, handler in served]),
         *spapi,
     ]
-    app = Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_delivery(state.notifications, state)) if deliver_notifications else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.simulator = state
     app.state.sandbox_cases = sandbox_cases or SandboxCases.bundled()
     return app

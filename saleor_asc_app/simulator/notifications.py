@@ -151,6 +151,12 @@ class NotificationCenter:
         self.subscriptions[subscription.subscription_id] = subscription
         return subscription
 
+    def baseline(self, orders: Iterable[SimOrder], now: datetime) -> None:
+        """A new subscription hears of changes from now on, not of every order that already exists."""
+        for order in orders:
+            if order.created <= now:
+                self._order_status[order.order_id] = _ORDER_STATUS[order.status(now)]
+
     def drop_seller(self, seller_id: str) -> None:
         for subscription_id in [k for k, v in self.subscriptions.items() if v.seller_id == seller_id]:
             del self.subscriptions[subscription_id]
@@ -308,7 +314,7 @@ async def deliver(center: NotificationCenter, due: list[Pending]) -> int:
     return sent
 
 
-async def run_delivery(center: NotificationCenter, state: Any, *, interval: float = 0.1) -> None:
+async def run_delivery(center: NotificationCenter, state: Any, *, interval: float = 0.25) -> None:
     """Watch the simulator's orders and deliver what is due, every ``interval`` real seconds, until cancelled."""
     while True:
         now = state.now()

@@ -64,6 +64,8 @@ async def create_subscription(call: Call) -> Response:
     subscription = center.subscribe(
         call.seller.seller_id, notification_type, body["payloadVersion"], body["destinationId"], directive
     )
+    if notification_type == ORDER_CHANGE:
+        center.baseline(call.seller.orders.values(), call.now)
     return json_response({"payload": subscription.wire()})
 
 
