@@ -21,6 +21,7 @@ from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.manifest import manifest
 from saleor_asc_app.metrics import metrics_route
+from saleor_asc_app.push.consumer import start_consumer, stop_consumer
 from saleor_asc_app.register import register
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState, build_state
@@ -73,14 +74,17 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         task: asyncio.Task[None] | None = None
         worker: Worker | None = None
+        consumer = None
         if start_worker:
             await ensure_sweep(state)
             worker = build_worker(state)
             state.extras["wake_worker"] = worker.wake
             task = asyncio.create_task(worker.run())
+            consumer = start_consumer(state)
         try:
             yield
         finally:
+            await stop_consumer(consumer)
             if worker is not None and task is not None:
                 worker.stop()
                 await task

@@ -141,6 +141,7 @@ def worker() -> None:
     """Run background jobs only (for deployments that scale workers separately)."""
     from saleor_asc_app.app import build_worker
     from saleor_asc_app.connections.checks import ensure_sweep
+    from saleor_asc_app.push.consumer import start_consumer, stop_consumer
     from saleor_asc_app.state import build_state
 
     settings = _settings()
@@ -154,9 +155,11 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, worker.stop)
+        consumer = start_consumer(state)  # the SQS consumer of push, when a queue is configured
         try:
             await worker.run()
         finally:
+            await stop_consumer(consumer)
             await state.aclose()
 
     asyncio.run(run())

@@ -19,6 +19,7 @@ from saleor_asc_app.db.models import Installation
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.notifications.tables import EmailOutbox, EmailState
+from saleor_asc_app.push.metrics import push_metrics
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState
 
@@ -93,6 +94,7 @@ async def metrics(request: Request) -> Response:
         )
         jobs = dict((await session.execute(select(Job.status, func.count()).group_by(Job.status))).all())
         installations = (await session.execute(select(func.count()).select_from(Installation))).scalar_one()
+        push = await push_metrics(session, state.settings, state.clock.now())
     out.metric(
         "asc_amazon_connections",
         "gauge",
@@ -112,4 +114,23 @@ async def metrics(request: Request) -> Response:
         [({"status": s.value}, float(jobs.get(s.value, 0))) for s in JobStatus],
     )
     out.metric("asc_installations", "gauge", "Saleor stores that installed the app.", [({}, float(installations))])
+    out.metric(
+        "asc_push_connections",
+        "gauge",
+        "Amazon connections by push state (subscribed: notifications bring orders; degraded: polling at full speed).",
+        [({"state": k}, float(v)) for k, v in push.states.items()],
+    )
+    out.metric(
+        "asc_push_notifications_total",
+        "counter",
+        "Order notifications applied, by outcome (fetch: one getOrder; stale, waiting: no Amazon call).",
+        [({"outcome": k}, float(v)) for k, v in push.outcomes.items()],
+    )
+    out.metric(
+        "asc_push_missed_orders_total",
+        "counter",
+        "Order changes the catch-up sweep found that no notification had brought.",
+        [({}, float(push.missed))],
+    )
+    out.metric("asc_push_dead_letters", "gauge", "Queue messages set aside unhandled.", [({}, float(push.dead))])
     return Response(out.text(), media_type=CONTENT_TYPE, headers={"cache-control": "no-store"})

@@ -70,6 +70,25 @@ class Settings(BaseSettings):
         "order acknowledgement feed; whole orders only.",
     )
 
+    # Push: Amazon's Notifications API delivers to one SQS queue the operator owns (AWS credentials come the
+    # usual AWS way: environment, shared config files, instance role). Empty queue URL: polling only.
+    push_queue_url: str = Field(default="", description="SQS queue URL Amazon's notifications are delivered to.")
+    push_queue_region: str = Field(default="", description="AWS region of the queue; empty: taken from its URL.")
+    push_sqs_endpoint: str = Field(
+        default="", description="SQS endpoint instead of AWS's (an SQS-compatible server, for tests)."
+    )
+    push_quiet_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="No notification for this long (or the queue unreachable) marks push degraded: full-speed polling.",
+    )
+    push_catch_up_seconds: float = Field(
+        default=900.0, gt=0, description="While push is healthy, the order sync runs only this often (the safety net)."
+    )
+    push_max_receives: int = Field(
+        default=5, gt=0, description="A message received this often without being handled goes to the dead letters."
+    )
+
     # E-mail
     smtp_host: str = ""
     smtp_port: int = Field(default=587, gt=0, lt=65536)
@@ -111,6 +130,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def push_enabled(self) -> bool:
+        return bool(self.push_queue_url)
 
     @property
     def demo_mode(self) -> bool:

@@ -15,6 +15,7 @@ from saleor_asc_app.notifications.jobs import notification_job_kinds
 from saleor_asc_app.orders.jobs import order_job_kinds
 from saleor_asc_app.pii.purge import pii_job_kinds
 from saleor_asc_app.processing_errors.digest import processing_error_job_kinds
+from saleor_asc_app.push.jobs import push_job_kinds
 from saleor_asc_app.webhooks.lifecycle import APP_DELETED
 from saleor_asc_app.webhooks.processing import webhook_job_kind
 from saleor_asc_app.webhooks.registry import WebhookRegistry
@@ -29,7 +30,7 @@ def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
     registry.register(webhook_job_kind(webhooks))
     for kind in [*connection_job_kinds(), *notification_job_kinds()]:
         registry.register(kind)
-    for kind in order_job_kinds():
+    for kind in [*order_job_kinds(), *push_job_kinds()]:
         registry.register(kind)
     for kind in pii_job_kinds():
         registry.register(kind)

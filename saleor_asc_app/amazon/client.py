@@ -15,7 +15,7 @@ import httpx
 from saleor_asc_app.amazon import operations as ops
 from saleor_asc_app.amazon.credentials import SellerCredentials
 from saleor_asc_app.amazon.documents import DocumentTransfer, decode_text, parse_order_tracking_report
-from saleor_asc_app.amazon.errors import MalformedResponse
+from saleor_asc_app.amazon.errors import MalformedResponse, NotFound
 from saleor_asc_app.amazon.lwa import LwaClient
 from saleor_asc_app.amazon.models.cancellation import CancelReason, cancel_order_body
 from saleor_asc_app.amazon.models.feeds import (
@@ -35,6 +35,18 @@ from saleor_asc_app.amazon.models.listings import (
     ListingsItem,
     ListingsItemPatchRequest,
     ListingsItemSubmissionResponse,
+)
+from saleor_asc_app.amazon.models.notifications import (
+    CreateDestinationRequest,
+    CreateDestinationResponse,
+    CreateSubscriptionRequest,
+    Destination,
+    DestinationResource,
+    GetDestinationsResponse,
+    ProcessingDirective,
+    SqsResource,
+    Subscription,
+    SubscriptionResponse,
 )
 from saleor_asc_app.amazon.models.order_acknowledgement import CONTENT_TYPE as ACK_CONTENT_TYPE
 from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE, CancellationRow, cancellation_feed
@@ -517,3 +529,64 @@ class SpApiClient:
             token = page.pagination.next_token if page.pagination else None
             if not token:
                 return
+
+    # --- Notifications v1 -------------------------------------------------------------------------
+    # getDestinations, createDestination and deleteSubscriptionById are grantless (the transport asks LWA for a
+    # ``sellingpartnerapi::notifications`` token); the subscription reads and createSubscription act for the seller.
+
+    async def get_destinations(self) -> list[Destination]:
+        response = await self._transport.call_model(ops.GET_DESTINATIONS, GetDestinationsResponse)
+        return list(response.payload or ())
+
+    async def create_destination(self, name: str, queue_arn: str) -> Destination:
+        body = CreateDestinationRequest(
+            name=name, resource_specification=DestinationResource(sqs=SqsResource(arn=queue_arn))
+        )
+        response = await self._transport.call_model(ops.CREATE_DESTINATION, CreateDestinationResponse, body=body)
+        if response.payload is None:
+            raise MalformedResponse("MalformedResponse", "createDestination answered no destination", 200, None)
+        return response.payload
+
+    async def get_subscription(self, notification_type: str, payload_version: str = "1.0") -> Subscription | None:
+        """The seller's subscription to ``notification_type``, or None (Amazon answers 404)."""
+        try:
+            response = await self._transport.call_model(
+                ops.GET_SUBSCRIPTION,
+                SubscriptionResponse,
+                path={"notificationType": notification_type},
+                query={"payloadVersion": payload_version},
+            )
+        except NotFound:
+            return None
+        return response.payload
+
+    async def create_subscription(
+        self,
+        notification_type: str,
+        destination_id: str,
+        *,
+        payload_version: str = "1.0",
+        processing_directive: ProcessingDirective | None = None,
+    ) -> Subscription:
+        body = CreateSubscriptionRequest(
+            payload_version=payload_version, destination_id=destination_id, processing_directive=processing_directive
+        )
+        response = await self._transport.call_model(
+            ops.CREATE_SUBSCRIPTION, SubscriptionResponse, path={"notificationType": notification_type}, body=body
+        )
+        if response.payload is None:
+            raise MalformedResponse("MalformedResponse", "createSubscription answered no subscription", 200, None)
+        return response.payload
+
+    async def delete_subscription(self, notification_type: str, subscription_id: str) -> None:
+        def ignore(_response: SpApiResponse) -> None:
+            return None
+
+        try:
+            await self._transport.call(
+                ops.DELETE_SUBSCRIPTION_BY_ID,
+                path={"notificationType": notification_type, "subscriptionId": subscription_id},
+                parse=ignore,
+            )
+        except NotFound:
+            return None  # already gone

@@ -40,6 +40,25 @@ GET_REPORT_DOCUMENT = Operation(
 PATCH_LISTINGS_ITEM = Operation("patchListingsItem", "PATCH", "/listings/2021-08-01/items/{sellerId}/{sku}", 5.0, 5)
 SEARCH_LISTINGS_ITEMS = Operation("searchListingsItems", "GET", "/listings/2021-08-01/items/{sellerId}", 5.0, 5)
 GET_INVENTORY_SUMMARIES = Operation("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", 2.0, 2)
+_NOTIFY = "sellingpartnerapi::notifications"
+GET_DESTINATIONS = Operation(
+    "getDestinations", "GET", "/notifications/v1/destinations", 1.0, 5, grantless_scope=_NOTIFY
+)
+CREATE_DESTINATION = Operation(
+    "createDestination", "POST", "/notifications/v1/destinations", 1.0, 5, idempotent=False, grantless_scope=_NOTIFY
+)
+GET_SUBSCRIPTION = Operation("getSubscription", "GET", "/notifications/v1/subscriptions/{notificationType}", 1.0, 5)
+CREATE_SUBSCRIPTION = Operation(
+    "createSubscription", "POST", "/notifications/v1/subscriptions/{notificationType}", 1.0, 5, idempotent=False
+)
+DELETE_SUBSCRIPTION_BY_ID = Operation(
+    "deleteSubscriptionById",
+    "DELETE",
+    "/notifications/v1/subscriptions/{notificationType}/{subscriptionId}",
+    1.0,
+    5,
+    grantless_scope=_NOTIFY,
+)
 
 # cancelOrder (Orders v2026-01-01) is NOT in the copied models: Amazon added it to the Orders model and removed it
 # again (absent at the contracts' snapshot); its reference page remains
@@ -65,6 +84,11 @@ OPERATIONS: dict[str, Operation] = {
         PATCH_LISTINGS_ITEM,
         SEARCH_LISTINGS_ITEMS,
         GET_INVENTORY_SUMMARIES,
+        GET_DESTINATIONS,
+        CREATE_DESTINATION,
+        GET_SUBSCRIPTION,
+        CREATE_SUBSCRIPTION,
+        DELETE_SUBSCRIPTION_BY_ID,
     )
 }
 

@@ -51,3 +51,4 @@ from saleor_asc_app.notifications import tables as _notification_tables  # noqa:
 from saleor_asc_app.orders import tables as _order_tables  # noqa: E402, F401
 from saleor_asc_app.pii import tables as _pii_tables  # noqa: E402, F401
 from saleor_asc_app.processing_errors import tables as _processing_error_tables  # noqa: E402, F401
+from saleor_asc_app.push import tables as _push_tables  # noqa: E402, F401

@@ -63,6 +63,21 @@ class AmazonAccess:
             rng=self.rng,
         )
 
+    def application_client(self, region: str) -> SpApiClient:
+        """A client for the application's grantless operations in a region (no seller: the refresh token is unused,
+        the transport asks LWA for a client-credentials token with the operation's scope)."""
+        endpoint: Region | str = self._endpoint_override or Region(region)
+        return SpApiClient(
+            SellerCredentials.of(f"application:{region}", ""),
+            endpoint,
+            self.http,
+            self.clock,
+            lwa=self.lwa,
+            rate_limiter=self.limiter,
+            retry=self.retry,
+            rng=self.rng,
+        )
+
     def wait_time(self, seller_id: str, operation: Operation) -> float:
         """Seconds until the seller's bucket for ``operation`` has a token (0: call now), without taking one.
 

@@ -28,6 +28,8 @@ from saleor_asc_app.orders.money import OrderMoney, format_amount, reconcile
 from saleor_asc_app.orders.schedule import enqueue_writer
 from saleor_asc_app.orders.store import JsonText, load_order
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, ImportCount, OrderState, SyncCursor
+from saleor_asc_app.push.health import connection_status
+from saleor_asc_app.push.tables import PushDeadLetter
 
 MAX_PAGE = 200
 CHART_DAYS = 30
@@ -126,6 +128,18 @@ class BackfillProgress:
 
 
 @strawberry.type
+class PushSyncStatus:
+    """Order notifications for the connection (``push/health.py``)."""
+
+    state: str  # subscribed | degraded | off
+    reason: str | None
+    last_notification_at: datetime | None
+    freshness_seconds: int | None  # age of the newest Amazon change imported into Saleor
+    missed: int  # changes the catch-up sweep found that no notification brought
+    dead_letters: int  # queue messages about this store set aside unhandled
+
+
+@strawberry.type
 class SellerSyncStatus:
     connection_id: str
     seller_id: str
@@ -140,6 +154,7 @@ class SellerSyncStatus:
     orders_seen: int
     marketplaces: list[MarketplaceSyncStatus]
     backfill: BackfillProgress | None
+    push: PushSyncStatus | None = None
 
 
 @strawberry.type
@@ -328,6 +343,37 @@ def _backfill_out(row: Backfill | None) -> BackfillProgress | None:
     )  # fmt: skip
 
 
+async def _push_status(
+    ctx: DashboardContext, session: AsyncSession, connection_id: str, now: datetime
+) -> PushSyncStatus:
+    status = await connection_status(session, ctx.settings, ctx.installation_id, connection_id, now=now)
+    newest = (
+        await session.execute(
+            select(func.max(AmazonOrder.amazon_updated_at)).where(
+                AmazonOrder.installation_id == ctx.installation_id,
+                AmazonOrder.connection_id == connection_id,
+                AmazonOrder.saleor_order_id.is_not(None),
+            )
+        )
+    ).scalar_one_or_none()
+    newest = _utc(newest)
+    dead = (
+        await session.execute(
+            select(func.count())
+            .select_from(PushDeadLetter)
+            .where(PushDeadLetter.installation_id == ctx.installation_id)
+        )
+    ).scalar_one()
+    return PushSyncStatus(
+        state=status.state.value,
+        reason=status.reason,
+        last_notification_at=_utc(status.last_notification_at),
+        freshness_seconds=max(0, int((now - newest).total_seconds())) if newest else None,
+        missed=status.missed,
+        dead_letters=int(dead),
+    )
+
+
 async def resolve_sync_status(info: Info[Any, Any]) -> AmazonOrderSyncStatus:
     ctx = _ctx(info)
     now = ctx.clock.now()
@@ -359,6 +405,10 @@ async def resolve_sync_status(info: Info[Any, Any]) -> AmazonOrderSyncStatus:
                 .order_by(func.count().desc(), AmazonOrder.reason_code, AmazonOrder.reason_key)
             )
         ).all()
+        pushes = {
+            cid: await _push_status(ctx, session, cid, now)
+            for cid in {c.id for c in loaded.config.connections} | set(cursors)
+        }
     configured = {c.id: c for c in loaded.config.connections}
     connection_ids = list(configured) + sorted(
         ({cid for cid, _ in counts.by_market} | set(cursors) | set(backfills)) - set(configured)
@@ -393,6 +443,7 @@ async def resolve_sync_status(info: Info[Any, Any]) -> AmazonOrderSyncStatus:
                     for m in markets
                 ],
                 backfill=_backfill_out(backfills.get(cid)),
+                push=pushes.get(cid),
             )
         )
     per_day = {day if isinstance(day, date) else date.fromisoformat(str(day)): int(n or 0) for day, n in daily}

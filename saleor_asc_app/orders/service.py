@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.orders import replay
 from saleor_asc_app.orders.schedule import enqueue_writer, ensure_sync_jobs
 from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.push.subscriptions import enqueue_reconcile
 
 
 async def configuration_saved(
@@ -20,6 +21,7 @@ async def configuration_saved(
     configuration parked or skipped (a new SKU mapping replays the orders parked for its SKU)."""
     await ensure_sync_jobs(session, installation_id, authorized_connection_ids, now=now)
     await enqueue_writer(session, installation_id, now=now)
+    await enqueue_reconcile(session, installation_id, now=now)  # push subscriptions follow the connections
 
 
 async def replay_order(

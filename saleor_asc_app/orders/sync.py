@@ -5,7 +5,10 @@ marketplaces in its region.
 searchOrders allows a burst of 20 calls, then one per 180 s, and every page is a call. A run pages as long as the
 seller's bucket has tokens (the burst catches up a backlog), stores each page (and where paging stands) in one
 transaction, and then reschedules itself for the moment the next token exists: at the steady 180 s cadence an
-Amazon change reaches Saleor within about 2–5 minutes. A job never sleeps on the rate limit while holding a worker,
+Amazon change reaches Saleor within about 2–5 minutes. While push is healthy (``push/health.py``: ORDER_CHANGE
+notifications bring each change within seconds) the sync is the safety net: a catch-up sweep every
+``ASC_PUSH_CATCH_UP_SECONDS`` that counts what push missed; when push degrades it is back at full speed within a
+minute. A job never sleeps on the rate limit while holding a worker,
 so sellers of all tenants take turns by ``run_after``.
 """
 
@@ -43,6 +46,7 @@ from saleor_asc_app.orders.replay import has_candidates
 from saleor_asc_app.orders.schedule import enqueue_writer
 from saleor_asc_app.orders.store import store_orders
 from saleor_asc_app.orders.tables import SyncCursor
+from saleor_asc_app.push.health import connection_status, count_missed
 from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
@@ -61,6 +65,7 @@ REPLAY_CHECK = timedelta(minutes=10)
 # the burst of 20 ends a run first, but a seller granted a higher rate (x-amzn-RateLimit-Limit) would otherwise page
 # a large backlog in one run past the job's timeout, and hold a worker while other tenants wait.
 MAX_PAGES_PER_RUN = 25
+PUSH_RECHECK = 60.0  # while push is healthy the sync wakes this often to look at push health (no Amazon call)
 
 
 @dataclass
@@ -146,6 +151,14 @@ async def sync_connection(
             return outcome
         seller_id = connection.seller_id
         interval = steady_interval(state, seller_id)
+        push = await connection_status(session, state.settings, installation_id, connection.id, now=clock.now())
+        sweeping = push.healthy  # push brings the changes: this run is the catch-up sweep (safety net)
+        if sweeping and cursor.window_start is None:
+            wait = _catch_up_wait(state, cursor, clock.now())
+            if wait > 0:
+                outcome.next_in = wait
+                cursor.next_run_at = clock.now() + timedelta(seconds=wait)
+                return outcome
         outcome.next_in = _plan_window(cursor, clock.now(), access.wait_time(seller_id, ops.SEARCH_ORDERS), interval)
         if outcome.next_in is not None:
             cursor.next_run_at = clock.now() + timedelta(seconds=outcome.next_in)
@@ -173,6 +186,8 @@ async def sync_connection(
                 if page is None:
                     row.window_start = row.window_end = row.next_token = None
                 else:
+                    if sweeping:
+                        await count_missed(session, installation_id, connection_id, page.orders)
                     stored = await store_orders(
                         session,
                         installation_id=installation_id,
@@ -221,6 +236,14 @@ async def sync_connection(
             _note_error(await _cursor(session, installation_id, connection_id), str(exc), clock.now(), delay)
         outcome.next_in = delay
         return outcome
+
+
+def _catch_up_wait(state: AppState, cursor: SyncCursor, now: datetime) -> float:
+    """While push is healthy: seconds until the next catch-up sweep is due, at most ``PUSH_RECHECK`` (push health is
+    looked at again then, so a degraded push brings full-speed polling back within that)."""
+    since = cursor.last_success_at or cursor.started_at
+    due = timedelta(seconds=state.settings.push_catch_up_seconds) - (now - since)
+    return min(max(due.total_seconds(), 0.0), PUSH_RECHECK) if due.total_seconds() > 0 else 0.0
 
 
 def _plan_window(cursor: SyncCursor, now: datetime, wait: float, interval: float) -> float | None:

@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from saleor_asc_app.simulator.app import create_simulator_app
+from saleor_asc_app.simulator.notifications import DeliveryOptions
 from saleor_asc_app.simulator.state import SimulatorState
 
 
@@ -93,6 +94,14 @@ def build_parser(prog: str = "python -m saleor_asc_app.simulator") -> argparse.A
         help="inject a fault for the seller: KIND[:COUNT[:OPERATION]], e.g. server_error:3:searchOrders "
         "(no COUNT: until cleared through /_simulator)",
     )
+    parser.add_argument(
+        "--sqs-endpoint",
+        help="deliver Notifications API notifications to SQS queues at this endpoint (an SQS-compatible server)",
+    )
+    parser.add_argument("--notify-delay", type=float, default=0.0, help="seconds before a notification is sent")
+    parser.add_argument("--notify-jitter", type=float, default=0.0, help="up to this many seconds more, at random")
+    parser.add_argument("--notify-duplicates", type=float, default=0.0, help="share of notifications sent twice")
+    parser.add_argument("--notify-reorder", action="store_true", help="send due notifications in shuffled order")
     return parser
 
 
@@ -109,7 +118,20 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m saleor_asc_ap
         f"{len(seller.orders)} orders, LWA at /auth/o2/token",
         file=sys.stderr,
     )
-    uvicorn.run(create_simulator_app(state, admin_token=args.admin_token), host=args.host, port=args.port)
+    deliver = bool(args.sqs_endpoint)
+    if deliver:
+        state.notifications.sqs_endpoint_url = args.sqs_endpoint
+        state.notifications.configure(
+            DeliveryOptions(
+                delay_seconds=args.notify_delay,
+                jitter_seconds=args.notify_jitter,
+                duplicate_share=args.notify_duplicates,
+                reorder=args.notify_reorder,
+                seed=args.seed,
+            )
+        )
+    app = create_simulator_app(state, admin_token=args.admin_token, deliver_notifications=deliver)
+    uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 

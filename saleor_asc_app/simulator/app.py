@@ -8,9 +8,11 @@ stateful handler. Answers carry `x-amzn-RequestId` and `x-amzn-RateLimit-Limit`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -29,14 +31,16 @@ from saleor_asc_app.simulator.handlers import (
     inventory,
     listings,
     lwa,
+    notifications,
     orders,
     reports,
     sellers,
 )
 from saleor_asc_app.simulator.http import Call, Query, SimError, error_body, error_response, json_response
+from saleor_asc_app.simulator.notifications import run_delivery
 from saleor_asc_app.simulator.rules import ModelOperation
 from saleor_asc_app.simulator.sandbox import SandboxCases
-from saleor_asc_app.simulator.state import SimulatorState
+from saleor_asc_app.simulator.state import SellerAccount, SimulatorState
 
 Handler = Callable[[Call], Awaitable[Response]]
 
@@ -56,7 +60,18 @@ _HANDLERS: dict[str, Handler] = {
     "patchListingsItem": listings.patch_listings_item,
     "searchListingsItems": listings.search_listings_items,
     "getInventorySummaries": inventory.get_inventory_summaries,
+    "getDestinations": notifications.get_destinations,
+    "createDestination": notifications.create_destination,
+    "getSubscription": notifications.get_subscription,
+    "createSubscription": notifications.create_subscription,
+    "deleteSubscriptionById": notifications.delete_subscription_by_id,
 }
+
+NOTIFICATIONS_SCOPE = "sellingpartnerapi::notifications"
+# Grantless calls have no seller: their rate limits and handlers see this account of the application.
+APPLICATION = SellerAccount(
+    seller_id="application", marketplace_ids=[], roles=set(), store_name="", refresh_tokens=set(), catalog={}
+)
 
 
 async def _dispatch(request: Request, operation: ModelOperation, handler: Handler, sandbox_path: bool) -> Response:
@@ -78,7 +93,19 @@ async def _dispatch(request: Request, operation: ModelOperation, handler: Handle
     grant = state.check_access_token(token)
     if isinstance(grant, str):
         return error_response(SimError(403, "Unauthorized", "Access to requested resource is denied.", grant), headers)
-    if grant.seller_id is None or grant.seller_id not in state.sellers:
+    if operation.grantless:
+        if grant.scope != NOTIFICATIONS_SCOPE:
+            return error_response(
+                SimError(
+                    403,
+                    "Unauthorized",
+                    "Access to requested resource is denied.",
+                    "This operation needs a grantless token with the sellingpartnerapi::notifications scope.",
+                ),
+                headers,
+            )
+        seller = APPLICATION  # grantless calls act for the application, not a seller
+    elif grant.seller_id is None or grant.seller_id not in state.sellers:
         return error_response(
             SimError(
                 403,
@@ -88,7 +115,8 @@ async def _dispatch(request: Request, operation: ModelOperation, handler: Handle
             ),
             headers,
         )
-    seller = state.sellers[grant.seller_id]
+    else:
+        seller = state.sellers[grant.seller_id]
     sandbox = sandbox_path or request.headers.get("host", "").startswith("sandbox.")
 
     allowed, limit = state.take_token(seller.seller_id, operation.operation_id, sandbox=sandbox)
@@ -194,8 +222,11 @@ def create_simulator_app(
     *,
     admin_token: str | None = None,
     sandbox_cases: SandboxCases | None = None,
+    deliver_notifications: bool = False,
 ) -> Starlette:
-    """The simulator. Pass a `VirtualClock` (directly or inside `state`) to run in virtual time."""
+    """The simulator. Pass a `VirtualClock` (directly or inside `state`) to run in virtual time. With
+    ``deliver_notifications`` a background task sends the Notifications API's notifications to their SQS queues
+    (``state.notifications.sqs_endpoint_url``) while the app runs."""
     if state is None:
         state = SimulatorState(clock)
     elif clock is not None:
@@ -211,7 +242,19 @@ def create_simulator_app(
         Mount("/sandbox", routes=[_route(op, handler, sandbox=True) for op, handler in served]),
         *spapi,
     ]
-    app = Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_delivery(state.notifications, state)) if deliver_notifications else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.simulator = state
     app.state.sandbox_cases = sandbox_cases or SandboxCases.bundled()
     return app

@@ -26,6 +26,11 @@ IMPLEMENTED: tuple[tuple[str, str], ...] = (
     ("listingsItems_2021-08-01.json", "patchListingsItem"),
     ("listingsItems_2021-08-01.json", "searchListingsItems"),
     ("fbaInventory.json", "getInventorySummaries"),
+    ("notifications.json", "getDestinations"),
+    ("notifications.json", "createDestination"),
+    ("notifications.json", "getSubscription"),
+    ("notifications.json", "createSubscription"),
+    ("notifications.json", "deleteSubscriptionById"),
 )
 
 CANCEL_ORDER = ModelOperation(

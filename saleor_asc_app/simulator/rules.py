@@ -66,6 +66,8 @@ def extract_rules(models_dir: Path, files: Iterable[str]) -> dict[str, Any]:
                     "rate": plan[0] if plan else None,
                     "burst": plan[1] if plan else None,
                 }
+                if "grantless" in operation.get("description", "").lower():
+                    entry["grantless"] = True
                 body = next((p for p in operation.get("parameters", []) if p.get("in") == "body"), None)
                 if body is not None:
                     entry["body"] = {
@@ -77,16 +79,51 @@ def extract_rules(models_dir: Path, files: Iterable[str]) -> dict[str, Any]:
     return {"source": "Amazon's SP-API models (operation descriptions and body parameters)", "operations": operations}
 
 
-def _strict(schema: Any) -> Any:
-    """The schema with ``additionalProperties: false`` on every object that lists properties and says nothing else."""
+def _strict(schema: Any, definitions: Mapping[str, Any] | None = None) -> Any:
+    """The schema with ``additionalProperties: false`` on every object that lists properties and says nothing else.
+
+    An ``allOf`` of objects (Notifications' ``EventFilter``: aggregation, marketplace and order-change filters plus
+    its type) allows the union of its parts' properties: the parts are inlined without the restriction and the
+    restriction is put on the whole, which then lists every part's properties."""
+    definitions = (
+        definitions if definitions is not None else (schema.get("definitions", {}) if isinstance(schema, dict) else {})
+    )
     if isinstance(schema, dict):
-        strict = {key: _strict(value) for key, value in schema.items()}
+        if "allOf" in schema:
+            parts = [_loose(part, definitions) for part in schema["allOf"]]
+            merged = {key: _strict(value, definitions) for key, value in schema.items() if key != "allOf"}
+            names: dict[str, Any] = {}
+            for part in parts:
+                names.update({name: {} for name in part.get("properties", {})})
+            merged["allOf"] = [_strict_inside(part, definitions) for part in parts]
+            if names and "additionalProperties" not in merged:
+                merged["properties"] = {**names, **merged.get("properties", {})}
+                merged["additionalProperties"] = False
+            return merged
+        strict = {key: _strict(value, definitions) for key, value in schema.items()}
         if "properties" in strict and "additionalProperties" not in strict:
             strict["additionalProperties"] = False
         return strict
     if isinstance(schema, list):
-        return [_strict(item) for item in schema]
+        return [_strict(item, definitions) for item in schema]
     return schema
+
+
+def _loose(part: Any, definitions: Mapping[str, Any]) -> Any:
+    """An ``allOf`` part with its ``$ref`` resolved (one level), to be merged without the restriction."""
+    if isinstance(part, dict) and set(part) == {"$ref"}:
+        return copy.deepcopy(definitions.get(part["$ref"].rsplit("/", 1)[-1], {}))
+    return copy.deepcopy(part)
+
+
+def _strict_inside(part: Any, definitions: Mapping[str, Any]) -> Any:
+    """The part's own properties stay strict; the part itself accepts its siblings' properties."""
+    if not isinstance(part, dict):
+        return part
+    inner = {key: _strict(value, definitions) for key, value in part.items() if key != "properties"}
+    if "properties" in part:
+        inner["properties"] = {name: _strict(value, definitions) for name, value in part["properties"].items()}
+    return inner
 
 
 @dataclass(frozen=True)
@@ -99,6 +136,7 @@ class ModelOperation:
     burst: int | None
     body_required: bool
     body_validator: Draft4Validator | None
+    grantless: bool = False  # called with a grantless (client-credentials) token, for the application
 
     @property
     def key(self) -> str:
@@ -134,6 +172,7 @@ class ModelRules:
                 burst=entry["burst"],
                 body_required=bool(body and body["required"]),
                 body_validator=validator,
+                grantless=bool(entry.get("grantless")),
             )
 
     @classmethod

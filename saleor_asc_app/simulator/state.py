@@ -19,6 +19,7 @@ from saleor_asc_app.simulator.catalog import Product, build_catalog
 from saleor_asc_app.simulator.disclosure import Role
 from saleor_asc_app.simulator.faults import FaultBook, FaultKind, FaultRule
 from saleor_asc_app.simulator.generator import GenerationOptions, OrderGenerator
+from saleor_asc_app.simulator.notifications import NotificationCenter
 from saleor_asc_app.simulator.operations import SANDBOX_BURST, SANDBOX_RATE, implemented
 from saleor_asc_app.simulator.orders import Shipment, SimOrder
 from saleor_asc_app.simulator.rules import ModelOperation, ModelRules
@@ -184,6 +185,7 @@ class SimulatorState:
         self.faults = FaultBook()
         self.stats = Stats()
         self.buckets: dict[tuple[str, str], TokenBucket] = {}
+        self.notifications = NotificationCenter(self.app.application_id)
         self.consent_seller_id: str | None = None  # who approves consent; default: first seller
         self.timeout_seconds = 120.0  # how long a TIMEOUT fault keeps the caller waiting
         self.feed_processing_seconds = 60.0
@@ -251,6 +253,7 @@ class SimulatorState:
         """The seller revoked the app (or 365 days passed): LWA answers invalid_grant."""
         account = self.seller(seller)
         account.revoked = True
+        self.notifications.drop_seller(account.seller_id)  # a revoked seller's subscriptions end with it
         for token in [t for t in self.tokens.values() if t.seller_id == account.seller_id]:
             del self.tokens[token.token]
 

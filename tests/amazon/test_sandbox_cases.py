@@ -21,6 +21,13 @@ from saleor_asc_app.amazon.models.listings import (
     ListingsItemPatchRequest,
     ListingsItemSubmissionResponse,
 )
+from saleor_asc_app.amazon.models.notifications import (
+    CreateDestinationResponse,
+    EventFilter,
+    GetDestinationsResponse,
+    ProcessingDirective,
+    SubscriptionResponse,
+)
 from saleor_asc_app.amazon.models.orders import GetOrderResponse, IncludedData, SearchOrdersResponse
 from saleor_asc_app.amazon.models.reports import Report, ReportDocument
 from saleor_asc_app.amazon.models.sellers import GetMarketplaceParticipationsResponse
@@ -150,7 +157,47 @@ def _typed_call(client: SpApiClient, case: SandboxCase) -> Callable[[], Awaitabl
             )
 
         return search_listings
+    notification = _notification_call(client, name)
+    if notification is not None:
+        return notification
     raise AssertionError(f"no typed call for {name}")
+
+
+def _notification_call(client: SpApiClient, name: str) -> Callable[[], Awaitable[BaseModel | None]] | None:
+    """Notifications API: Amazon's static cases take any parameters, so the calls the app makes are sent."""
+    directive = ProcessingDirective(
+        event_filter=EventFilter(event_filter_type="ORDER_CHANGE", order_change_types=["OrderStatusChange"])
+    )
+
+    async def destinations() -> BaseModel:
+        return GetDestinationsResponse(payload=await client.get_destinations())
+
+    async def create_destination() -> BaseModel:
+        return CreateDestinationResponse(
+            payload=await client.create_destination("SQSDestination", "arn:aws:sqs:us-east-2:444455556666:queue1")
+        )
+
+    async def subscription() -> BaseModel:
+        return SubscriptionResponse(payload=await client.get_subscription("ORDER_CHANGE"))
+
+    async def subscribe() -> BaseModel:
+        made = await client.create_subscription(
+            "ORDER_CHANGE", "TEST_CASE_200_DESTINATION_ID", processing_directive=directive
+        )
+        return SubscriptionResponse(payload=made)
+
+    async def unsubscribe() -> BaseModel:
+        await client.delete_subscription("ORDER_CHANGE", "TEST_CASE_200_SUBSCRIPTION_ID")
+        return SubscriptionResponse()
+
+    calls: dict[str, Callable[[], Awaitable[BaseModel | None]]] = {
+        "getDestinations": destinations,
+        "createDestination": create_destination,
+        "getSubscription": subscription,
+        "createSubscription": subscribe,
+        "deleteSubscriptionById": unsubscribe,
+    }
+    return calls.get(name)
 
 
 class CreateFeedResponseShape(BaseModel):
@@ -227,4 +274,4 @@ def test_every_implemented_operation_with_static_cases_is_covered() -> None:
     with_cases = {c.operation for c in CASES}
     # FBA inventory has only a dynamic sandbox in Amazon's model.
     assert with_cases == set(ops.OPERATIONS) - {"getInventorySummaries"}
-    assert len(CASES) == 31
+    assert len(CASES) == 36

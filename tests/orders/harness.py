@@ -259,6 +259,7 @@ async def orders_env(
     amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     saleor_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     demo_mode: bool = False,
+    **settings_overrides: Any,
 ) -> AsyncIterator[OrdersEnv]:
     """``demo_mode``: no LWA credentials, so the app runs its own simulator (``env.simulator`` is that one, with no
     seller until a connection's first request)."""
@@ -267,7 +268,9 @@ async def orders_env(
     double, demo = saleor or make_saleor(clock)
     app = simulator.app
     credentials = {} if demo_mode else {"lwa_client_id": app.client_id, "lwa_client_secret": app.client_secret}
-    async with app_env(database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials) as env:
+    async with app_env(
+        database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials, **settings_overrides
+    ) as env:
         if demo_mode:
             access = amazon_access(env.state)
             assert isinstance(access, DemoAmazonAccess)

@@ -1,6 +1,6 @@
 """Extracting the `x-amzn-api-sandbox` static cases of the implemented operations from Amazon's models into the
-simulator's `sandbox_cases.json`. Regenerate it with `python -m tests.simulator.extract_sandbox_cases` (from the
-repository root; the models are `contracts/amazon/`)."""
+simulator's `sandbox_cases.json`, and the model rules into `model_rules.json`. Regenerate both with
+`python -m tests.simulator.extract_sandbox_cases` (from the repository root; the models are `contracts/amazon/`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from saleor_asc_app.amazon.operations import OPERATIONS
+from saleor_asc_app.simulator.rules import RULES_FILE, extract_rules
 from saleor_asc_app.simulator.sandbox import CASES_FILE
 from tests.contracts import amazon_contracts
 
@@ -20,6 +21,7 @@ MODEL_FILES: tuple[str, ...] = (
     "reports_2021-06-30.json",
     "listingsItems_2021-08-01.json",
     "fbaInventory.json",
+    "notifications.json",
 )
 
 
@@ -56,6 +58,8 @@ def extract_cases(models_dir: Path) -> dict[str, Any]:
 
 
 def main() -> int:
+    rules = extract_rules(amazon_contracts(), MODEL_FILES)
+    RULES_FILE.write_text(json.dumps(rules, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     data = extract_cases(amazon_contracts())
     CASES_FILE.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     total = sum(len(op["cases"]) for op in data["operations"].values())

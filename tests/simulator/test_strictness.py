@@ -138,3 +138,18 @@ def test_the_simulator_takes_its_limits_from_the_models_not_from_the_app() -> No
 
 def test_bundled_model_rules_match_the_models() -> None:
     assert json.loads(RULES_FILE.read_text()) == json.loads(json.dumps(extract_rules(CONTRACTS, MODEL_FILES)))
+
+
+def test_an_all_of_body_takes_the_union_of_its_parts_and_nothing_else() -> None:
+    """Notifications' EventFilter is an allOf of filters: a body using several parts is valid, as Amazon takes it;
+    a misspelled field or a value outside an enum is still refused."""
+    subscribe = ModelRules.bundled().get("notifications.json", "createSubscription")
+
+    def body(event_filter: dict[str, Any]) -> dict[str, Any]:
+        return {"payloadVersion": "1.0", "destinationId": "d", "processingDirective": {"eventFilter": event_filter}}
+
+    both = {"eventFilterType": "ORDER_CHANGE", "orderChangeTypes": ["OrderStatusChange"], "marketplaceIds": ["X"]}
+    assert subscribe.body_problems(body(both)) == []
+    assert subscribe.body_problems(body({**both, "orderChangeType": ["OrderStatusChange"]}))
+    assert subscribe.body_problems(body({**both, "orderChangeTypes": ["Bogus"]}))
+    assert subscribe.body_problems(body({"orderChangeTypes": ["OrderStatusChange"]}))  # eventFilterType required

@@ -3,10 +3,26 @@ import { Box, Button, Chip, Text } from "@saleor/macaw-ui";
 import { Card } from "../components/layout";
 import { formatDateTime } from "../format/dates";
 import { backfillProgress, freshness, STATE_LABELS } from "./format";
-import type { ParkedReason, SellerStatus } from "./types";
+import type { ParkedReason, PushStatus, SellerStatus } from "./types";
 
 function when(value: string | null): string {
   return value ? formatDateTime(value) : "never";
+}
+
+const PUSH_LABELS = { subscribed: "Push: subscribed", degraded: "Push: degraded", off: "Push: off" };
+
+/** Order notifications: state (degraded means polling at full speed), last notification, freshness, dead letters. */
+function PushLine(props: { push: PushStatus }) {
+  const { push } = props;
+  const age = push.freshnessSeconds === null ? "nothing imported yet" : `newest imported change ${push.freshnessSeconds} s old`;
+  return (
+    <Text size={2} color={push.state === "degraded" ? "critical1" : "default2"} data-testid="push-status">
+      {PUSH_LABELS[push.state]}
+      {push.reason ? ` (${push.reason})` : ""} · last notification {when(push.lastNotificationAt)} · {age}
+      {push.missed ? ` · ${push.missed} found by the catch-up sweep` : ""}
+      {push.deadLetters ? ` · ${push.deadLetters} unreadable notifications set aside` : ""}
+    </Text>
+  );
 }
 
 /** One card per seller: freshness, last successful sync, backfill, and per marketplace the counts by state. */
@@ -43,6 +59,7 @@ export function SyncStatusCards(props: { sellers: SellerStatus[] }) {
                 Last sync failed ({when(seller.lastErrorAt)}): {seller.lastError}
               </Text>
             )}
+            {seller.push && <PushLine push={seller.push} />}
             {backfill && (
               <Text size={2} data-testid="backfill">
                 {backfill}

@@ -8,7 +8,8 @@ export const ORDERS_QUERY = `query AmazonOrders($filter: AmazonOrderFilter, $fir
 export const SYNC_STATUS_QUERY = `query AmazonOrderSyncStatus { amazonOrderSyncStatus { now
   sellers { connectionId sellerId region configured lastSuccessAt syncedUntil lagSeconds lastError lastErrorAt
     marketplaces { marketplaceId marketplace lastImportedAt counts { state count } }
-    backfill { status since until windowsDone windowsTotal ordersFound ordersFetched lastError } }
+    backfill { status since until windowsDone windowsTotal ordersFound ordersFetched lastError }
+    push { state reason lastNotificationAt freshnessSeconds missed deadLetters } }
   importsPerDay { day count }
   parkedReasons { reasonCode reasonKey example count } } }`;
 

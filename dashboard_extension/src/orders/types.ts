@@ -58,6 +58,16 @@ export type SellerStatus = {
   lastErrorAt: string | null;
   marketplaces: MarketplaceStatus[];
   backfill: Backfill | null;
+  push: PushStatus | null;
+};
+
+export type PushStatus = {
+  state: "subscribed" | "degraded" | "off";
+  reason: string | null;
+  lastNotificationAt: string | null;
+  freshnessSeconds: number | null;
+  missed: number;
+  deadLetters: number;
 };
 
 export type DailyImports = { day: string; count: number };
