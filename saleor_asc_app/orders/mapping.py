@@ -4,7 +4,8 @@ or the precise reason it cannot be imported. Pure: no I/O, no clock.
 The input honours every trap of ``../shared/reference/saleor.md`` §12: lines name ``variantId`` (never
 ``variantSku``), every line has a ``taxClassId`` and the delivery method a ``shippingTaxClassId``, the shipping
 method is one ``shop.availableShippingMethods`` listed for the channel, ``status`` is always sent, and amounts are
-strings with exactly the currency's decimals. No buyer data is in it: the addresses hold only a country.
+strings with exactly the currency's decimals. No buyer data is in it: the addresses are placeholders
+(``placeholder_address.py``) holding at most Amazon's non-PII city, region and country.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from saleor_asc_app.amazon.regions import UnknownMarketplace, marketplace
 from saleor_asc_app.configuration.model import AppConfiguration, ServiceLevel, SkuMatching
 from saleor_asc_app.orders.lifecycle import AFN, Decision, fulfillment_channel
 from saleor_asc_app.orders.money import LineMoney, MoneyProblem, OrderMoney, format_amount, reconcile
+from saleor_asc_app.orders.placeholder_address import placeholder_address
 from saleor_asc_app.orders.tables import OrderState
 from saleor_asc_app.saleor.graphql_client.enums import LanguageCodeEnum
 
@@ -233,8 +235,10 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
     fulfillments, packages_done, fulfilled = _fulfillments(order, resolved, warehouse_id, config)
     ordered = sum(entry["quantity"] for entry in line_inputs)
     status = "FULFILLED" if fulfilled == ordered else "PARTIALLY_FULFILLED" if fulfilled else "UNFULFILLED"
-    country = _country(order, marketplace_id)
-    placeholder = {"country": country, "skipValidation": True}
+    language = _language(marketplace_id)
+    delivery = order.recipient.delivery_address if order.recipient else None
+    city, region = (delivery.city, delivery.state_or_region) if delivery else (None, None)
+    placeholder = placeholder_address(_country(order, marketplace_id), language, city, region)
     data: dict[str, Any] = {
         "externalReference": order.order_id,
         "channel": slug,
@@ -244,7 +248,7 @@ def map_order(order: Order, config: AppConfiguration, catalog: CatalogSnapshot, 
         "billingAddress": dict(placeholder),
         "shippingAddress": dict(placeholder),
         "currency": money.currency,
-        "languageCode": _language(marketplace_id),
+        "languageCode": language,
         "displayGrossPrices": True,
         "metadata": _order_metadata(order, channel, level),
         "privateMetadata": _money_metadata(money),

@@ -9,12 +9,13 @@ import pytest
 
 from saleor_asc_app.saleor.errors import SaleorAuthError, SaleorGraphQLError, SaleorMutationError
 from saleor_asc_app.saleor.graphql_client.enums import (
+    CountryCode,
     DiscountValueTypeEnum,
     ErrorPolicyEnum,
     OrderBulkCreateErrorCode,
     StockUpdatePolicyEnum,
 )
-from saleor_asc_app.saleor.graphql_client.input_types import OrderDiscountCommonInput
+from saleor_asc_app.saleor.graphql_client.input_types import AddressInput, OrderDiscountCommonInput
 from tests.testing.conftest import Store
 from tests.testing.orders_input import line, order
 
@@ -148,7 +149,28 @@ async def test_invalid_address_is_rejected_by_i18n_rules(store: Store) -> None:
         update={"phone": "+1 206-266-1000 ext. 12345"}
     )
     result = await store.client().order_bulk_create([row, amazon_style], REJECT_ROWS, UPDATE)
-    assert _errors(result) == [[("billing_address.phone", "INVALID"), ("billing_address.postal_code", "INVALID")], []]
+    assert _errors(result) == [[("billing_address", "INVALID")], []]
+    assert result.order_bulk_create.results[0].errors[0].message == "Invalid billing address."  # type: ignore[index]
+
+
+async def test_skip_validation_still_requires_the_countrys_fields(store: Store) -> None:
+    """What a real Saleor answered the app's first country-only placeholder; the double used to accept it."""
+    country_only = AddressInput(country=CountryCode.US, skip_validation=True)
+    refused = order(store, "COUNTRY-ONLY", [line(store, "MUG-BLUE-350", 1, "12.00")])
+    refused.billing_address = refused.shipping_address = country_only
+    loose = order(store, "LOOSE", [line(store, "MUG-BLUE-350", 1, "12.00")])
+    loose.billing_address = loose.billing_address.model_copy(
+        update={"postal_code": "ABC", "phone": "1234", "country_area": "Nowhere", "skip_validation": True}
+    )
+    result = await store.client().order_bulk_create([refused, loose], REJECT_ROWS, UPDATE)
+    assert _errors(result) == [[("billing_address", "INVALID"), ("shipping_address", "INVALID")], []]
+    messages = [e.message for e in result.order_bulk_create.results[0].errors]  # type: ignore[union-attr]
+    assert messages == ["Invalid billing address.", "Invalid shipping address."]
+    created = store.double.state.order_by_external_reference("LOOSE")
+    assert created is not None and created.billing_address and created.shipping_address
+    billing, shipping = created.billing_address, created.shipping_address
+    assert (billing["postalCode"], billing["countryArea"], billing["city"]) == ("ABC", "Nowhere", "Seattle")
+    assert (shipping["city"], shipping["countryArea"]) == ("SEATTLE", "WA"), "a valid address is stored normalised"
 
 
 async def test_needs_manage_orders_import(store: Store) -> None:

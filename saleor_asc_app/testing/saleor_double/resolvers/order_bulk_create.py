@@ -10,6 +10,9 @@ Reproduced on purpose (see shared/contracts/saleor/recorded/README.md and refere
 - missing `status` crashes the whole call (`KeyError: 'status'`, `data.orderBulkCreate: null`);
 - an existing `externalReference` is a row error UNIQUE on `external_reference`; two rows with the same one in
   one call make the whole call fail (the database's unique constraint);
+- an address Saleor refuses (`addresses.py`; `skipValidation` still requires the country's required fields) is
+  one INVALID "Invalid billing address." on `billing_address` (critical) or "Invalid shipping address." on
+  `shipping_address`; accepted addresses are stored normalised, as Saleor stores them;
 - more than 50 orders are refused; `createdAt` more than 5 minutes ahead is FUTURE_DATE; the currency must be
   the channel's (INCORRECT_CURRENCY); a line's warehouse needs a stock row unless stockUpdatePolicy is SKIP.
 Error paths are snake_case, as Saleor writes them.
@@ -24,7 +27,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from saleor_asc_app.testing.saleor_double.addresses import address_errors
+from saleor_asc_app.testing.saleor_double.addresses import check_address
 from saleor_asc_app.testing.saleor_double.ids import InvalidGlobalId, from_global_id, pk_of
 from saleor_asc_app.testing.saleor_double.models import (
     Channel,
@@ -68,6 +71,8 @@ class Row:
     stock_moves: list[tuple[str, str, int, int]] = field(default_factory=list)  # variant, warehouse, alloc, deduct
     metadata: dict[str, str] = field(default_factory=dict)
     private_metadata: dict[str, str] = field(default_factory=dict)
+    billing_address: dict[str, Any] | None = None  # as Saleor stores them (normalised); None when refused
+    shipping_address: dict[str, Any] | None = None
 
     def error(self, path: str, code: str, message: str, *, critical: bool = False) -> None:
         self.errors.append({"path": path, "code": code, "message": message})
@@ -393,14 +398,18 @@ def _validate_row(row: Row, state: DoubleState, stock_policy: str, rejecting: bo
         _resolve_user(row, state)
         row.metadata = _check_metadata(row, data.get("metadata"), "metadata")
         row.private_metadata = _check_metadata(row, data.get("privateMetadata"), "private_metadata")
-        billing_problems = address_errors(data["billingAddress"], "billing_address")
-        for n, problem in enumerate(billing_problems, start=1):
-            row.error(problem["path"], problem["code"], problem["message"], critical=n == len(billing_problems))
+        row.billing_address = check_address(data["billingAddress"]).address
+        if row.billing_address is None:
+            row.error("billing_address", "INVALID", "Invalid billing address.")
         if data.get("shippingAddress") is not None:
-            for problem in address_errors(data["shippingAddress"], "shipping_address"):
-                row.error(problem["path"], problem["code"], problem["message"])
+            row.shipping_address = check_address(data["shippingAddress"]).address
+            if row.shipping_address is None:
+                row.error("shipping_address", "INVALID", "Invalid shipping address.")
         needs_shipping = any(line["isShippingRequired"] for line in data["lines"])
         _resolve_delivery(row, state, needs_shipping)
+        if row.billing_address is None:  # critical, but only once the delivery method was looked at
+            row.critical = True
+            raise StopRow
         for i, line in enumerate(data["lines"]):
             row.lines.append(_build_line(row, state, i, line, now))
         for i, note in enumerate(data.get("notes") or []):
@@ -431,8 +440,8 @@ def _create_order(context: Context, row: Row) -> Order:
         currency=row.channel.currency_code,
         external_reference=row.external_reference,
         user_email=row.user_email,
-        billing_address=dict(data["billingAddress"]),
-        shipping_address=dict(data["shippingAddress"]) if data.get("shippingAddress") else None,
+        billing_address=row.billing_address,
+        shipping_address=row.shipping_address,
         customer_note=data.get("customerNote") or "",
         shipping_method_pk=row.shipping_method_pk,
         collection_point_pk=row.collection_point_pk,
