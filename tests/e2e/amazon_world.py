@@ -18,6 +18,7 @@ from typing import Any
 
 import uvicorn
 
+from saleor_asc_app.amazon.models.orders import FulfillmentStatus
 from saleor_asc_app.simulator.app import create_simulator_app
 from saleor_asc_app.simulator.orders import SimOrder
 from saleor_asc_app.simulator.state import SimulatorState
@@ -82,8 +83,12 @@ def build_world(client_id: str, client_secret: str) -> tuple[SimulatorState, dic
             base = {**MFN_ONLY, **window, "marketplace_ids": [marketplace_id]}
             tag = f"{seed}-{index}"
             record(state.generate_orders(account, IMPORTED_PER_MARKETPLACE, f"mfn-{tag}", **base), "mfn", country)
-            if country in FBA_COUNTRIES:
-                record(state.generate_orders(account, 1, f"fba-{tag}", **(base | {"afn_share": 1.0})), "fba", country)
+            if country in FBA_COUNTRIES:  # shipped by Amazon's fulfilment centre: imported as fulfilled
+                fba = state.generate_orders(account, 1, f"fba-{tag}", **(base | {"afn_share": 1.0}))
+                for order in fba:
+                    order.pending_until = order.created
+                    state.advance_order(order.order_id, FulfillmentStatus.SHIPPED)
+                record(fba, "fba", country)
             if country == UNKNOWN_SKU_COUNTRY:
                 unknown = base | {"unknown_sku_share": 1.0, "multi_line_share": 0.0}
                 record(state.generate_orders(account, 1, f"unknown-{tag}", **unknown), "unknown-sku", country)

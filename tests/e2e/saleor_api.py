@@ -234,7 +234,7 @@ class StaffClient:
     def app_details(self, app_id: str) -> dict[str, Any]:
         query = """query($id: ID!) { app(id: $id) { id isActive permissions { code }
           webhooks { name isActive asyncEvents { eventType } syncEvents { eventType } }
-          extensions { label mountName: mount target } } }"""
+          extensions { label mountName targetName } } }"""
         return dict(self.call(query, {"id": app_id})["app"])
 
     def delete_app(self, app_id: str) -> None:

@@ -119,6 +119,11 @@ def test_install_by_manifest_url_and_configure_through_the_apps_api(world: World
     world.facts["pii_group"] = staff.create_group("Amazon PII viewers", [], [staff.user_id(staff.email)])
     sellers = world.amazon["sellers"]
     token = staff.dashboard_token(app_id)
+    # As on the configuration page: the shipping methods offered are the app's store options (Saleor's
+    # shop.availableShippingMethods per channel), chosen by name.
+    options = app_graphql(world, token, "query { storeOptions { shippingMethods { id name channelSlug } problems } }")
+    assert not options.get("errors"), options
+    offered = {(m["channelSlug"], m["name"]): m["id"] for m in options["data"]["storeOptions"]["shippingMethods"]}
     config = {
         "connections": [
             {
@@ -140,7 +145,7 @@ def test_install_by_manifest_url_and_configure_through_the_apps_api(world: World
             {
                 "channelSlug": slug,
                 "serviceLevel": level,
-                "shippingMethodId": catalogue.shipping_methods["express" if level == "NEXT_DAY" else "standard"],
+                "shippingMethodId": offered[(slug, "Express" if level == "NEXT_DAY" else "Standard")],
             }
             for slug, _, _, _ in CHANNELS
             for level in ("STANDARD", "EXPEDITED", "FREE_ECONOMY", "NEXT_DAY", "SAME_DAY", "SECOND_DAY")
@@ -148,10 +153,7 @@ def test_install_by_manifest_url_and_configure_through_the_apps_api(world: World
         "orderProcessing": {"fulfillmentChannels": "BOTH", "fbaOrdersAsFulfilled": True},
         "piiPermissionGroupId": world.facts["pii_group"],
         "outgoing": {
-            "carrierMappings": [
-                {"shippingMethod": catalogue.shipping_methods[key], "carrierCode": "UPS"}
-                for key in ("standard", "express")
-            ]
+            "carrierMappings": [{"shippingMethod": name, "carrierCode": "UPS"} for name in ("Standard", "Express")]
         },
     }
     body = app_graphql(world, token, SAVE, {"input": config, "expectedVersion": 0})
