@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@dataclass
+@dataclass(repr=False)  # holds refresh tokens and buyer data: a failing test must not print them
 class World:
     saleor: SaleorCore
     staff: StaffClient
@@ -56,6 +56,9 @@ class World:
     directory: Path
     services: Services
     facts: dict[str, Any] = field(default_factory=dict)  # what earlier steps learned (app id, catalogue, ...)
+
+    def __repr__(self) -> str:
+        return f"World(saleor={self.saleor.origin}, app={self.app_origin}, simulator={self.simulator_origin})"
 
     def amazon_skus(self) -> list[str]:
         """The simulator catalogue's SKUs (the same in every seller's catalogue)."""
