@@ -88,6 +88,8 @@ def build_world(client_id: str, client_secret: str) -> tuple[SimulatorState, dic
                 for order in fba:
                     order.pending_until = order.created
                     state.advance_order(order.order_id, FulfillmentStatus.SHIPPED)
+                    for shipment in order.shipments:  # shipped a minute after the order: in the first sync window
+                        shipment.at = order.created + timedelta(minutes=1)
                 record(fba, "fba", country)
             if country == UNKNOWN_SKU_COUNTRY:
                 unknown = base | {"unknown_sku_share": 1.0, "multi_line_share": 0.0}

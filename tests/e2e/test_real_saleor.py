@@ -150,7 +150,7 @@ def test_install_by_manifest_url_and_configure_through_the_apps_api(world: World
             for slug, _, _, _ in CHANNELS
             for level in ("STANDARD", "EXPEDITED", "FREE_ECONOMY", "NEXT_DAY", "SAME_DAY", "SECOND_DAY")
         ],
-        "orderProcessing": {"fulfillmentChannels": "BOTH", "fbaOrdersAsFulfilled": True},
+        "orderProcessing": {"fulfillmentChannels": "BOTH", "fbaOrdersAsFulfilled": True, "inventorySyncEnabled": True},
         "piiPermissionGroupId": world.facts["pii_group"],
         "outgoing": {
             "carrierMappings": [{"shippingMethod": name, "carrierCode": "UPS"} for name in ("Standard", "Express")]
@@ -269,17 +269,22 @@ def test_amazon_cancellation_cancels_the_saleor_order(world: World) -> None:
     say("cancelled at Amazon -> orderCancel in Saleor")
 
 
-def test_cancel_in_saleor_reaches_the_app(world: World) -> None:
+def test_cancel_in_saleor_cancels_at_amazon(world: World) -> None:
     imported = world.facts["imported"]
     target = next(o for o in orders_of(world, "mfn") if o["country"] == "CA")
     world.staff.cancel(imported[target["orderId"]]["id"])
+    query = "query($id: String!) { amazonOutgoingActions(amazonOrderId: $id) { kind state cancelReason message } }"
 
-    def handled() -> dict[str, Any] | None:
-        entry = inbox(world).get(target["orderId"])
-        return entry if entry and entry["state"] == "cancelled" else None
+    def cancelled() -> dict[str, Any] | None:
+        token = world.staff.dashboard_token(world.facts["app_id"])
+        body = app_graphql(world, token, query, {"id": target["orderId"]})
+        assert not body.get("errors"), body
+        actions = [a for a in body["data"]["amazonOutgoingActions"] if a["kind"] == "cancel"]
+        assert all(a["state"] not in ("failed", "refused") for a in actions), actions
+        return next((a for a in actions if a["state"] == "confirmed"), None)
 
-    entry = poll(handled, timeout=180, what="ORDER_CANCELLED from Saleor to reach the app")
-    say(f"cancelled in Saleor -> the app's inbox shows the order {entry['state']}")
+    action = poll(cancelled, timeout=180, what="ORDER_CANCELLED from Saleor to become a confirmed cancellation")
+    say(f"cancelled in Saleor -> cancellation confirmed at Amazon ({action['cancelReason']})")
 
 
 def test_buyer_data_revealed_to_the_group_and_refused_to_others(world: World) -> None:
@@ -324,6 +329,54 @@ def test_buyer_data_revealed_to_the_group_and_refused_to_others(world: World) ->
     outcomes = Counter((e.get("action"), e.get("outcome")) for e in audit.json().get("entries", []))
     assert outcomes[("reveal", "allowed")] >= 1 and outcomes[("reveal", "refused")] >= 1, outcomes
     say("buyer data: shown to the PII group's member, refused (403) to a staff user outside it; both audited")
+
+
+def test_stock_change_in_saleor_sends_a_listings_feed_to_every_marketplace(world: World) -> None:
+    catalogue = world.facts["catalogue"]
+    ordered = {sku for o in world.amazon["orders"] for sku in o["skus"]}
+    sku = next(s for s in world.amazon_skus() if s not in ordered)  # nothing allocated: available = stock
+    world.staff.call(
+        "mutation($v: ID!, $s: [StockInput!]!) { productVariantStocksUpdate(variantId: $v, stocks: $s) "
+        "{ errors { field message code } } }",
+        {"v": catalogue.variants[sku], "s": [{"warehouse": catalogue.warehouses["main"], "quantity": 7}]},
+    )
+    marketplaces = {
+        m: seller["sellerId"] for seller in world.amazon["sellers"].values() for m in seller["marketplaceIds"]
+    }
+
+    def quantities_sent() -> dict[str, int]:
+        """Marketplace -> the quantity of ``sku`` in the latest processed JSON_LISTINGS_FEED naming it."""
+        sent: dict[str, int] = {}
+        for seller_id in set(marketplaces.values()):
+            response = httpx.get(f"{world.simulator_origin}/_simulator/sellers/{seller_id}/feeds", timeout=10)
+            response.raise_for_status()
+            for feed in response.json():
+                if feed["feedType"] != "JSON_LISTINGS_FEED" or feed["status"] != "DONE":
+                    continue
+                document = httpx.get(
+                    f"{world.simulator_origin}/_simulator/documents/{feed['inputDocumentId']}", timeout=10
+                )
+                for message in document.json().get("messages", []):
+                    if message.get("sku") != sku:
+                        continue
+                    for patch in message.get("patches", []):
+                        for value in patch.get("value") or []:
+                            if isinstance(value, dict) and "quantity" in value:
+                                for marketplace_id in feed["marketplaceIds"]:
+                                    sent[marketplace_id] = int(value["quantity"])
+        return sent
+
+    try:
+        poll(
+            lambda: sent if all((sent := quantities_sent()).get(m) == 7 for m in marketplaces) else None,
+            timeout=300,
+            what=f"a listings feed with {sku} = 7 for all 8 marketplaces",
+            interval=5,
+        )
+    except TimeoutError:
+        print(f"{sku} sent so far (marketplace -> quantity): {quantities_sent()}")
+        raise
+    say(f"stock of {sku} set to 7 in Saleor -> JSON_LISTINGS_FEED with quantity 7 for all 8 marketplaces")
 
 
 def test_no_buyer_data_in_saleor_the_apps_database_or_any_log(world: World) -> None:
