@@ -105,18 +105,19 @@ def prepare(source: Path) -> Build:
         log(f"building Saleor's venv in {venv} (pip install, a few minutes; cached afterwards)")
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([find_python312(), "-m", "venv", str(venv)], check=True)
-        _install(venv, project, build / "pip.log")
+        _install(venv, project, build)
         (build / "ready").write_text(f"built in {time.monotonic() - started:.0f} s\n")
         log(f"Saleor's venv built in {time.monotonic() - started:.0f} s")
         return Build(project, venv)
 
 
-def _install(venv: Path, project: Path, log_path: Path) -> None:
+def _install(venv: Path, project: Path, build: Path) -> None:
     """Saleor's locked dependencies (``uv.lock``, exported by uv from PyPI), then Saleor itself without resolving:
     a plain ``pip install .`` backtracks for a long time over celery/kombu/redis ranges."""
     pip = [str(venv / "bin/pip"), "install", "-q"]
-    requirements = project.parent / "requirements.lock.txt"
-    dev_requirements = project.parent / "requirements-dev.lock.txt"
+    log_path = build / "pip.log"
+    requirements = build / "requirements.lock.txt"
+    dev_requirements = build / "requirements-dev.lock.txt"
     with log_path.open("w") as out:
 
         def run(argv: list[str], **kwargs: Any) -> None:
@@ -125,12 +126,12 @@ def _install(venv: Path, project: Path, log_path: Path) -> None:
 
         if (project / "uv.lock").exists():
             run([*pip, "uv"])
-            uv_export = ["export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "-o", str(requirements)]
-            run([str(venv / "bin/uv"), *uv_export], cwd=project)
+            uv_export = [str(venv / "bin/uv"), "export", "--frozen", "--no-hashes", "--no-emit-project"]
+            run([*uv_export, "--no-dev", "-o", str(requirements)], cwd=project)
             # Saleor imports two things its runtime lock lacks: pytest (its webhook plugin imports test fixtures
             # through saleor/core/utils/random_data.py) and pkg_resources (setuptools, imported by razorpay): add
             # them at the versions of Saleor's development lock.
-            run([str(venv / "bin/uv"), *uv_export[:-2], "--only-dev", "-o", str(dev_requirements)], cwd=project)
+            run([*uv_export, "--only-dev", "-o", str(dev_requirements)], cwd=project)
             missing = ("pytest==", "pluggy==", "iniconfig==", "setuptools==")
             dev_pins = [line for line in dev_requirements.read_text().splitlines() if line.startswith(missing)]
             requirements.write_text(requirements.read_text() + "\n".join(dev_pins) + "\n")
