@@ -44,6 +44,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+_capture: list[pytest.CaptureFixture[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _current_capture(capsys: pytest.CaptureFixture[str]) -> None:
+    _capture[:] = [capsys]
+
+
+def say(message: str) -> None:
+    """A line of what the suite checked (imports per country with both totals, canary hits, the tenant after
+    uninstall): shown in the run's output also when the test passes. Never a secret or buyer data."""
+    line = f"[e2e] {message}"
+    if _capture:
+        with _capture[-1].disabled():
+            print(line, flush=True)
+    else:
+        print(line, flush=True)
+
+
 @dataclass(repr=False)  # holds refresh tokens and buyer data: a failing test must not print them
 class World:
     saleor: SaleorCore

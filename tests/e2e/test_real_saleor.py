@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from saleor_asc_app.db.models import Base
-from tests.e2e.conftest import World, app_graphql
+from tests.e2e.conftest import World, app_graphql, say
 from tests.e2e.saleor_api import CHANNELS, StaffClient
 
 pytestmark = pytest.mark.e2e
@@ -52,10 +52,6 @@ def poll(get: Callable[[], T | None], *, timeout: float, what: str, interval: fl
             return value
         time.sleep(interval)
     raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def say(message: str) -> None:
-    print(f"[e2e] {message}")
 
 
 def orders_of(world: World, kind: str) -> list[dict[str, Any]]:
