@@ -150,7 +150,17 @@ async def feeds(request: Request) -> Response:
     except SimulatorError as exc:
         return _problem(str(exc), 404)
     return json_response(
-        [{"feedId": f.feed_id, "feedType": f.feed_type, "status": f.status, "report": f.report} for f in found]
+        [
+            {
+                "feedId": f.feed_id,
+                "feedType": f.feed_type,
+                "marketplaceIds": f.marketplace_ids,
+                "inputDocumentId": f.input_document_id,
+                "status": f.status,
+                "report": f.report,
+            }
+            for f in found
+        ]
     )
 
 
