@@ -96,13 +96,14 @@ def build_world(client_id: str, client_secret: str) -> tuple[SimulatorState, dic
                 record(state.generate_orders(account, 1, f"unknown-{tag}", **unknown), "unknown-sku", country)
                 cancelled = state.generate_orders(account, 1, f"cancel-{tag}", **base)
                 record(cancelled, "cancel-at-amazon", country)
-    # Only the SKUs of the FBA orders have stock in Amazon's fulfilment centres; the rest are merchant-fulfilled
-    # offers, so the app's stock feeds cover them (it leaves SKUs with FBA inventory to Amazon).
+    # Only the SKUs of the FBA orders are offered through Amazon's fulfilment centres; the rest are merchant-fulfilled
+    # offers only (no Amazon channel in their listings), so the app's stock feeds cover them (it leaves a listing
+    # that names an Amazon channel in a marketplace to Amazon there).
     fba_skus = {sku for order in world["orders"] if order["kind"] == "fba" for sku in order["skus"]}
     for account in state.sellers.values():
         for product in account.catalog.values():
             if product.sku not in fba_skus:
-                product.fba_quantity = dict.fromkeys(product.fba_quantity, 0)
+                product.fba_quantity = {}
     return state, world
 
 
