@@ -11,8 +11,10 @@ sleeps outside any transaction, so waiting for a token never holds a database co
 - `throttled` (a 429) empties the row's bucket: every worker waits for it to refill, not only the one throttled.
 
 Time is the injected clock's `now()` in epoch seconds, a scale all processes share (virtual clocks in tests and
-benchmarks move it together; real workers rely on synchronised host clocks, and the safety margin absorbs small
-differences). Rows are not tenant data (a seller id and numbers, shared by every installation connecting that
+benchmarks move it together; real workers rely on synchronised host clocks). The safety margin added to each wait
+(larger than the in-process limiter's: a process's delays between taking a token and sending add up across
+processes) shifts waits without lowering the rate. Amazon's header tells the rate, never the burst: the burst stays
+the usage plan's. Rows are not tenant data (a seller id and numbers, shared by every installation connecting that
 seller, as Amazon's limit is) and are not removed on uninstall.
 """
 
@@ -78,7 +80,7 @@ class SharedRateLimiter:
         clock: Clock,
         limits: Mapping[str, RateLimit] | None = None,
         *,
-        safety_margin: float = 0.05,
+        safety_margin: float = 0.25,
     ) -> None:
         if engine.dialect.name != "postgresql":
             raise ValueError("the shared rate budget needs PostgreSQL; one process on SQLite uses RateLimiter")

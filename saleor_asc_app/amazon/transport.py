@@ -213,6 +213,9 @@ class SpApiTransport:
             budget.attempts += 1
             error: SpApiError
             retry_ok = False
+            # A token request (LWA) between taking a rate token and sending would let Amazon's bucket start later
+            # than ours: have the access token first (cached after the first call), then take the rate token.
+            await self._token(operation)
             started_wait = self.clock.monotonic()
             await self.rate_limiter.acquire(self.seller_id, operation, region=self.rate_region)
             waited = self.clock.monotonic() - started_wait
