@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack
 
-from sqlalchemy import Insert, and_, func, or_, select, text, update
+from sqlalchemy import Insert, and_, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -129,7 +129,15 @@ class JobQueue:
             # inside a turn), so one tenant's backlog never holds every worker while the others wait.
             turn = (
                 func.row_number()
-                .over(partition_by=(Job.installation_id, Job.kind), order_by=(Job.priority.desc(), Job.run_after))
+                .over(
+                    partition_by=(Job.installation_id, Job.kind),
+                    # A job whose worker died comes back first (see expired_keys below).
+                    order_by=(
+                        case((Job.status == JobStatus.RUNNING.value, 0), else_=1),
+                        Job.priority.desc(),
+                        Job.run_after,
+                    ),
+                )
                 .label("turn")
             )
             candidates = select(Job.id, turn).where(
@@ -154,12 +162,21 @@ class JobQueue:
             chosen: list[uuid.UUID] = []
             dead: list[uuid.UUID] = []
             seen_keys: set[str] = set()
+            # A key whose running job lost its lease goes back to that job: leasing another job of the key would
+            # break the one-running-per-key index while the expired one still counts as running.
+            expired_keys = {
+                row.concurrency_key
+                for row in rows
+                if row.status == JobStatus.RUNNING.value and row.concurrency_key is not None
+            }
             for row in rows:
-                if row.status == JobStatus.RUNNING.value and row.attempts >= row.max_attempts:
+                expired = row.status == JobStatus.RUNNING.value
+                if expired and row.attempts >= row.max_attempts:
                     dead.append(row.id)  # its worker died on the last allowed attempt
+                    expired_keys.discard(row.concurrency_key)  # marked dead below, before any lease
                     continue
                 if row.concurrency_key is not None:
-                    if row.concurrency_key in seen_keys:
+                    if row.concurrency_key in seen_keys or (not expired and row.concurrency_key in expired_keys):
                         continue
                     seen_keys.add(row.concurrency_key)
                 chosen.append(row.id)

@@ -6,9 +6,11 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from saleor_asc_app.db.models import Installation
+from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.jobs.queue import JobQueue, enqueue
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -67,3 +69,28 @@ async def test_shipments_and_cancellations_go_before_backfill(sessionmaker: asyn
     first = {job.kind for job in await queue.claim("w", 2, now=now)}
     assert first == {"fulfilment.cancellation_feed", "fulfilment.send_action"}  # the oldest, backfill, waits
     assert [job.kind for job in await queue.claim("w", 2, now=now)] == ["orders.backfill"]
+
+
+async def test_a_job_whose_worker_died_is_taken_again_before_a_newer_one_of_its_key(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A writer run (one per installation: ``concurrency_key``) loses its worker after releasing its ``unique_key``
+    and a wake-up queued the next run behind it. Both are due once the lease ends; only the expired one can be
+    leased (the other would be a second running job of the key), so it must be the one taken, or the key's jobs
+    never run again."""
+    [installation] = await installations(sessionmaker, 1)
+    queue = JobQueue(sessionmaker, lease_seconds=60)
+    writer = {"installation_id": installation, "concurrency_key": "writer", "unique_key": "write"}
+    async with sessionmaker() as session, session.begin():
+        await enqueue(session, "orders.write", {}, now=T0, **writer)  # type: ignore[arg-type]
+    [lost] = await queue.claim("dies", 1, now=T0)
+    async with sessionmaker() as session, session.begin():
+        await session.execute(update(Job).where(Job.id == lost.id).values(unique_key=None))  # as the writer does
+        await enqueue(session, "orders.write", {}, now=T0, **writer)  # type: ignore[arg-type]
+        await enqueue(session, "orders.sync", {}, installation_id=installation, now=T0)
+    later = T0 + timedelta(minutes=2)
+    claimed = await queue.claim("alive", 3, now=later)
+    assert sorted((job.kind, job.id == lost.id) for job in claimed) == [("orders.sync", False), ("orders.write", True)]
+    await queue.complete(lost.id, "alive", now=later)
+    [queued] = await queue.claim("alive", 3, now=later)
+    assert queued.kind == "orders.write" and queued.id != lost.id
