@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saleor_asc_app.amazon import Region, SellerCredentials, SpApiClient
+from saleor_asc_app.amazon import operations as ops
 from saleor_asc_app.amazon.operations import GET_ORDER
 from saleor_asc_app.amazon.ratelimit import RateBudget, RateLimiter
 from saleor_asc_app.amazon.shared_budget import RateBudgetRow, SharedRateLimiter, rate_budget
@@ -151,7 +153,24 @@ async def test_buckets_are_per_seller_region_and_operation(two_engines: tuple[As
     assert await budget.acquire("A1", GET_ORDER, region=Region.EU.value) == 0.0
     assert await budget.acquire("A2", GET_ORDER, region=NA) == 0.0
     assert await budget.acquire("A1", "searchOrders", region=NA) == 0.0
-    assert await budget.wait_time("A1", GET_ORDER, region=NA) == pytest.approx(2.0)
+    assert await budget.wait_time("A1", GET_ORDER, region=NA) == pytest.approx(2.0, abs=0.01)
     started = clock.monotonic()
     await budget.acquire("A1", GET_ORDER, region=NA)
     assert clock.monotonic() - started == pytest.approx(2.0)
+
+
+@pytest.mark.postgres
+async def test_a_call_made_the_moment_wait_time_says_is_never_early(
+    two_engines: tuple[AsyncEngine, AsyncEngine], harness: Harness
+) -> None:
+    """The sync schedules its next page at `wait_time` and calls then: the shared row's epoch seconds are not as exact
+    as Amazon's count, so that call must not land a hair before the token exists (it did: a 429 per backlog)."""
+    seller = harness.state.add_seller("ATHEMOMENT")
+    day = timedelta(days=1)
+    harness.state.generate_orders(seller, 5, seed=1, start=harness.clock.now() - day, end=harness.clock.now())
+    budget = SharedRateLimiter(two_engines[0], harness.clock)
+    client = client_of(harness, seller, budget)
+    for _ in range(ops.SEARCH_ORDERS.burst + 5):
+        harness.clock.advance(await budget.wait_time(seller.seller_id, ops.SEARCH_ORDERS, region=NA))
+        await client.search_orders(created_after=harness.clock.now() - 2 * day)
+    assert harness.state.stats.total_throttled == 0
