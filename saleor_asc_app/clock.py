@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import weakref
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -40,7 +42,8 @@ class VirtualClock:
     When the event loop has nothing left to run and sleepers remain, the earliest sleeper's
     deadline becomes "now", so a simulated hour of rate-limited calls runs in milliseconds.
     Work in flight (an in-process HTTP exchange, a task about to run) is never skipped over:
-    time only jumps once the loop has been idle for several consecutive turns.
+    time only jumps once the loop has been idle for several consecutive turns, and never while work outside the loop
+    that the caller announced with `external_work` (a statement on a database server) is waiting for its answer.
     """
 
     # Consecutive idle loop turns required before jumping; the fallback turn count is for
@@ -54,6 +57,8 @@ class VirtualClock:
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._counter = itertools.count()
         self._waker: asyncio.Task[None] | None = None
+        self._external = 0
+        self._external_done: asyncio.Event | None = None
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self._elapsed)
@@ -78,6 +83,17 @@ class VirtualClock:
         heapq.heappush(self._sleepers, (self._elapsed + seconds, next(self._counter), future))
         self._ensure_waker(loop)
         await future
+
+    @contextlib.contextmanager
+    def external_work(self) -> Iterator[None]:
+        """Time stands still meanwhile: the loop is idle only because an answer from outside is on its way."""
+        self._external += 1
+        try:
+            yield
+        finally:
+            self._external -= 1
+            if not self._external and self._external_done is not None:
+                self._external_done.set()
 
     @property
     def pending_sleepers(self) -> int:
@@ -105,6 +121,11 @@ class VirtualClock:
             if not self._sleepers:
                 return
             await self._until_idle()
+            if self._external:
+                self._external_done = self._external_done or asyncio.Event()
+                self._external_done.clear()
+                await self._external_done.wait()
+                continue
             self._drop_cancelled()
             if not self._sleepers:
                 return
@@ -128,6 +149,11 @@ class VirtualClock:
                 return
             # Other clocks' wakers do not count as work, or two clocks would wait for each other.
             quiet = quiet + 1 if all(_is_waker(handle) for handle in ready) else 0
+
+
+def external_work(clock: Clock) -> contextlib.AbstractContextManager[None]:
+    """`VirtualClock.external_work` when the clock is virtual; nothing to do for the real one."""
+    return clock.external_work() if isinstance(clock, VirtualClock) else contextlib.nullcontext()
 
 
 _WAKERS: weakref.WeakSet[asyncio.Task[None]] = weakref.WeakSet()

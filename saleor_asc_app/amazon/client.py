@@ -1,6 +1,7 @@
 """`SpApiClient`: the typed operations the product uses, for one seller.
 
-Construct one per seller; share the `LwaClient` and the `RateLimiter` across all of them.
+Construct one per seller; share the `LwaClient` and the rate budget (`RateLimiter`, or `SharedRateLimiter`
+across processes) across all of them.
 Tests and demo mode pass an `httpx.AsyncClient(transport=httpx.ASGITransport(app=simulator))`.
 """
 
@@ -70,7 +71,7 @@ from saleor_asc_app.amazon.models.sellers import (
     MarketplaceParticipation,
 )
 from saleor_asc_app.amazon.models.shipments import ConfirmShipmentRequest
-from saleor_asc_app.amazon.ratelimit import RateLimiter
+from saleor_asc_app.amazon.ratelimit import RateBudget, RateLimiter
 from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.amazon.retry import RetryPolicy
 from saleor_asc_app.amazon.transport import DEFAULT_USER_AGENT, CallStats, SpApiResponse, SpApiTransport
@@ -79,6 +80,10 @@ from saleor_asc_app.clock import Clock
 # Amazon rejects window ends less than two minutes before the request.
 WINDOW_END_LAG = timedelta(minutes=2)
 SEARCH_IDENTIFIERS_MAX = 20  # searchListingsItems: identifiers (maxItems) and pageSize (maximum)
+
+
+def _region_label(endpoint: Region | str) -> str:
+    return endpoint.value if isinstance(endpoint, Region) else endpoint
 
 
 class SpApiClient:
@@ -90,7 +95,8 @@ class SpApiClient:
         clock: Clock,
         *,
         lwa: LwaClient,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: RateBudget | None = None,
+        rate_region: str | None = None,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         sandbox: bool = False,
@@ -115,6 +121,7 @@ class SpApiClient:
             rng=rng,
             user_agent=user_agent,
             request_timeout=request_timeout,
+            rate_region=rate_region if rate_region is not None else _region_label(endpoint),
         )
         self.documents = DocumentTransfer(http_client, clock, retry=retry, rng=rng)
 

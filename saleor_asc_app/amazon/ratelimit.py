@@ -3,12 +3,17 @@
 A bucket holds up to `burst` tokens and gains `rate` tokens a second; each request spends one.
 The client *reserves* a token before sending and sleeps until it exists, so concurrent callers
 queue in order instead of provoking 429s. The simulator uses the same bucket with `try_take`.
+
+Amazon's limits are per seller and application, so a bucket is keyed by seller, region and operation. `RateLimiter`
+keeps them in memory (one process: SQLite, tests); `amazon/shared_budget.py` keeps them in PostgreSQL so that every
+worker spends from one budget. Both satisfy `RateBudget`, which is what the transport uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from saleor_asc_app.amazon.operations import ALL_OPERATIONS, Operation
 from saleor_asc_app.clock import Clock
@@ -71,8 +76,55 @@ class RateLimit:
 DEFAULT_LIMITS: Mapping[str, RateLimit] = {name: RateLimit(op.rate, op.burst) for name, op in ALL_OPERATIONS.items()}
 
 
+class RateBudget(Protocol):
+    """What the transport needs from a limiter; `region` separates a seller's buckets in different regions."""
+
+    async def acquire(self, seller_id: str, operation: Operation | str, *, region: str = "") -> float:
+        """Reserve the next token and wait for it; return the seconds waited."""
+        ...
+
+    async def wait_time(self, seller_id: str, operation: Operation | str, *, region: str = "") -> float:
+        """Seconds until a token is free (0: call now), without taking one."""
+        ...
+
+    async def observe_rate(
+        self, seller_id: str, operation: Operation | str, header: str | None, *, region: str = ""
+    ) -> None:
+        """Apply a response's `x-amzn-RateLimit-Limit` (requests per second) to the bucket."""
+        ...
+
+    async def throttled(self, seller_id: str, operation: Operation | str, *, region: str = "") -> None:
+        """Amazon answered 429: nobody spends from this bucket until it refills."""
+        ...
+
+    def rate_of(self, seller_id: str, operation: Operation | str, *, region: str = "") -> float:
+        """The bucket's rate as last seen by this process."""
+        ...
+
+
+def limit_of(limits: Mapping[str, RateLimit], operation: Operation | str) -> RateLimit:
+    name = bucket_name(operation)
+    limit = limits.get(name)
+    if limit is None:
+        if isinstance(operation, str):
+            raise KeyError(f"no rate limit known for operation {name}")
+        limit = RateLimit(operation.rate, operation.burst)
+    return limit
+
+
+def parse_rate(header: str | None) -> float | None:
+    """The rate an `x-amzn-RateLimit-Limit` header gives, or None when absent or not a positive number."""
+    if not header:
+        return None
+    try:
+        rate = float(header)
+    except ValueError:
+        return None
+    return rate if rate > 0 and rate != float("inf") else None
+
+
 class RateLimiter:
-    """Client-side limiter shared by every client of the process (one per app, not per seller).
+    """In-memory limiter shared by every client of the process (one per app, not per seller).
 
     `safety_margin` seconds are added to every wait so that small clock differences with Amazon
     never turn a just-in-time request into a 429.
@@ -88,42 +140,37 @@ class RateLimiter:
         self._clock = clock
         self._limits = dict(DEFAULT_LIMITS if limits is None else limits)
         self._margin = safety_margin
-        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._buckets: dict[tuple[str, str, str], TokenBucket] = {}
 
-    def _bucket(self, seller_id: str, operation: Operation | str) -> TokenBucket:
-        name = operation if isinstance(operation, str) else operation.name
-        key = (seller_id, name)
+    def _bucket(self, seller_id: str, operation: Operation | str, region: str = "") -> TokenBucket:
+        key = (seller_id, region, bucket_name(operation))
         bucket = self._buckets.get(key)
         if bucket is None:
-            limit = self._limits.get(name)
-            if limit is None:
-                if isinstance(operation, str):
-                    raise KeyError(f"no rate limit known for operation {name}")
-                limit = RateLimit(operation.rate, operation.burst)
+            limit = limit_of(self._limits, operation)
             bucket = TokenBucket.full(limit.rate, limit.burst, self._clock.monotonic())
             self._buckets[key] = bucket
         return bucket
 
-    async def acquire(self, seller_id: str, operation: Operation | str) -> float:
+    async def acquire(self, seller_id: str, operation: Operation | str, *, region: str = "") -> float:
         """Wait for a token; return the seconds waited."""
-        bucket = self._bucket(seller_id, operation)
+        bucket = self._bucket(seller_id, operation, region)
         wait = bucket.reserve(self._clock.monotonic())
         if wait > 0:
             wait += self._margin
             await self._clock.sleep(wait)
         return wait
 
-    def observe_rate(self, seller_id: str, operation: Operation | str, header: str | None) -> None:
+    async def wait_time(self, seller_id: str, operation: Operation | str, *, region: str = "") -> float:
+        return self._bucket(seller_id, operation, region).seconds_until_token(self._clock.monotonic())
+
+    async def observe_rate(
+        self, seller_id: str, operation: Operation | str, header: str | None, *, region: str = ""
+    ) -> None:
         """Apply the `x-amzn-RateLimit-Limit` header (requests per second) of a response."""
-        if not header:
+        rate = parse_rate(header)
+        if rate is None:
             return
-        try:
-            rate = float(header)
-        except ValueError:
-            return
-        if rate <= 0:
-            return
-        bucket = self._bucket(seller_id, operation)
+        bucket = self._bucket(seller_id, operation, region)
         if abs(bucket.rate - rate) > 1e-12:
             bucket.refill(self._clock.monotonic())
             log.debug(
@@ -134,11 +181,11 @@ class RateLimiter:
             )
             bucket.rate = rate
 
-    def throttled(self, seller_id: str, operation: Operation | str) -> None:
-        self._bucket(seller_id, operation).drain(self._clock.monotonic())
+    async def throttled(self, seller_id: str, operation: Operation | str, *, region: str = "") -> None:
+        self._bucket(seller_id, operation, region).drain(self._clock.monotonic())
 
-    def rate_of(self, seller_id: str, operation: Operation | str) -> float:
-        return self._bucket(seller_id, operation).rate
+    def rate_of(self, seller_id: str, operation: Operation | str, *, region: str = "") -> float:
+        return self._bucket(seller_id, operation, region).rate
 
 
 def bucket_name(operation: Operation | str) -> str:

@@ -34,7 +34,7 @@ from saleor_asc_app.amazon.errors import (
 )
 from saleor_asc_app.amazon.lwa import LwaClient
 from saleor_asc_app.amazon.operations import Operation
-from saleor_asc_app.amazon.ratelimit import RateLimiter
+from saleor_asc_app.amazon.ratelimit import RateBudget
 from saleor_asc_app.amazon.retry import RetryBudget, RetryPolicy
 from saleor_asc_app.amazon.timeouts import with_timeout
 from saleor_asc_app.clock import Clock
@@ -147,13 +147,15 @@ class SpApiTransport:
         clock: Clock,
         *,
         lwa: LwaClient,
-        rate_limiter: RateLimiter,
+        rate_limiter: RateBudget,
         retry: RetryPolicy,
         rng: random.Random,
         user_agent: str,
         request_timeout: float,
+        rate_region: str = "",
     ) -> None:
         self.credentials = credentials
+        self.rate_region = rate_region  # with the seller id, which rate budget the calls spend from
         self.base_url = base_url.rstrip("/")
         self.http = http_client
         self.clock = clock
@@ -211,8 +213,11 @@ class SpApiTransport:
             budget.attempts += 1
             error: SpApiError
             retry_ok = False
+            # A token request (LWA) between taking a rate token and sending would let Amazon's bucket start later
+            # than ours: have the access token first (cached after the first call), then take the rate token.
+            await self._token(operation)
             started_wait = self.clock.monotonic()
-            await self.rate_limiter.acquire(self.seller_id, operation)
+            await self.rate_limiter.acquire(self.seller_id, operation, region=self.rate_region)
             waited = self.clock.monotonic() - started_wait
             budget.excluded += waited
             self.stats.rate_limit_wait += waited
@@ -244,8 +249,8 @@ class SpApiTransport:
             else:
                 request_id = response.headers.get("x-amzn-RequestId")
                 status = response.status_code
-                self.rate_limiter.observe_rate(
-                    self.seller_id, operation, response.headers.get("x-amzn-RateLimit-Limit")
+                await self.rate_limiter.observe_rate(
+                    self.seller_id, operation, response.headers.get("x-amzn-RateLimit-Limit"), region=self.rate_region
                 )
                 log.debug(
                     "spapi.response",
@@ -267,7 +272,7 @@ class SpApiTransport:
                     error = error_from_response(operation.name, status, response.content, request_id)
                     if status == 429:
                         self.stats.throttled += 1
-                        self.rate_limiter.throttled(self.seller_id, operation)
+                        await self.rate_limiter.throttled(self.seller_id, operation, region=self.rate_region)
                         retry_ok = True
                     elif status == 503:
                         retry_ok = True

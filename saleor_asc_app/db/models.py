@@ -42,6 +42,7 @@ class WebhookEvent(IdMixin, Base):
 
 
 # Feature tables: import every module that declares tables on Base, so migrations and create_all see them.
+from saleor_asc_app.amazon import shared_budget as _rate_budget_table  # noqa: E402, F401
 from saleor_asc_app.configuration import tables as _configuration_tables  # noqa: E402, F401
 from saleor_asc_app.connections import tables as _connection_tables  # noqa: E402, F401
 from saleor_asc_app.fulfilment import tables as _fulfilment_tables  # noqa: E402, F401

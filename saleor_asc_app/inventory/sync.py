@@ -358,7 +358,7 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
                 if allowed <= 0:
                     outcome.deferred = True  # JSON_LISTINGS_FEED's window for this region is full
                     break
-                wait = access.wait_time(connection.seller_id, CREATE_FEED)
+                wait = await access.wait_time(connection, CREATE_FEED)
                 if wait > 0:
                     raise RetryJob("waiting for createFeed's rate limit", delay=wait)
                 feed_id = await client.submit_listings_feed(quantity_feed(connection.seller_id, chunk), marketplace_ids)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack
 
-from sqlalchemy import Insert, and_, func, or_, select, text, update
+from sqlalchemy import Insert, and_, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from saleor_asc_app.jobs.models import ACTIVE_PREDICATE, Job, JobStatus
+from saleor_asc_app.jobs.priorities import priority_of
 
 MAX_ERROR_LENGTH = 2000
 BACKOFF_BASE_SECONDS = 5.0
@@ -59,7 +60,7 @@ def job_row(kind: str, payload: dict[str, Any] | None = None, **job: Unpack[JobO
         "run_after": job.get("run_after") or now,
         "unique_key": job.get("unique_key"),
         "concurrency_key": job.get("concurrency_key"),
-        "priority": job.get("priority", 0),
+        "priority": job.get("priority", priority_of(kind)),
         "max_attempts": job.get("max_attempts", 8),
         "status": JobStatus.PENDING.value,
         "attempts": 0,
@@ -124,14 +125,36 @@ class JobQueue:
                 and_(Job.status == JobStatus.PENDING.value, Job.run_after <= now),
                 and_(Job.status == JobStatus.RUNNING.value, Job.locked_until < now),
             )
-            query = (
-                select(Job.id, Job.concurrency_key, Job.status, Job.attempts, Job.max_attempts)
-                .where(due, or_(Job.concurrency_key.is_(None), Job.concurrency_key.not_in(held_keys)))
-                .order_by(Job.priority.desc(), Job.run_after)
-                .limit(limit * 4)
+            # Turns: each installation's first due job of each kind, then its second, ... (priority, then age,
+            # inside a turn), so one tenant's backlog never holds every worker while the others wait.
+            turn = (
+                func.row_number()
+                .over(
+                    partition_by=(Job.installation_id, Job.kind),
+                    # A job whose worker died comes back first (see expired_keys below).
+                    order_by=(
+                        case((Job.status == JobStatus.RUNNING.value, 0), else_=1),
+                        Job.priority.desc(),
+                        Job.run_after,
+                    ),
+                )
+                .label("turn")
+            )
+            candidates = select(Job.id, turn).where(
+                due, or_(Job.concurrency_key.is_(None), Job.concurrency_key.not_in(held_keys))
             )
             if kinds:
-                query = query.where(Job.kind.in_(list(kinds)))
+                candidates = candidates.where(Job.kind.in_(list(kinds)))
+            ranked = candidates.subquery()
+            query = (
+                select(Job.id, Job.concurrency_key, Job.status, Job.attempts, Job.max_attempts)
+                .join(ranked, ranked.c.id == Job.id)
+                # Again here: PostgreSQL re-checks a row that another claim leased meanwhile against this level's
+                # conditions only (not the subquery's), so a job just leased elsewhere is dropped, not taken twice.
+                .where(due)
+                .order_by(ranked.c.turn, Job.priority.desc(), Job.run_after)
+                .limit(limit * 4)
+            )
             if is_pg:
                 query = query.with_for_update(skip_locked=True, of=Job)
             rows = (await session.execute(query)).all()
@@ -139,12 +162,21 @@ class JobQueue:
             chosen: list[uuid.UUID] = []
             dead: list[uuid.UUID] = []
             seen_keys: set[str] = set()
+            # A key whose running job lost its lease goes back to that job: leasing another job of the key would
+            # break the one-running-per-key index while the expired one still counts as running.
+            expired_keys = {
+                row.concurrency_key
+                for row in rows
+                if row.status == JobStatus.RUNNING.value and row.concurrency_key is not None
+            }
             for row in rows:
-                if row.status == JobStatus.RUNNING.value and row.attempts >= row.max_attempts:
+                expired = row.status == JobStatus.RUNNING.value
+                if expired and row.attempts >= row.max_attempts:
                     dead.append(row.id)  # its worker died on the last allowed attempt
+                    expired_keys.discard(row.concurrency_key)  # marked dead below, before any lease
                     continue
                 if row.concurrency_key is not None:
-                    if row.concurrency_key in seen_keys:
+                    if row.concurrency_key in seen_keys or (not expired and row.concurrency_key in expired_keys):
                         continue
                     seen_keys.add(row.concurrency_key)
                 chosen.append(row.id)

@@ -1,5 +1,6 @@
-"""SP-API clients for configured connections: one LWA client and one rate limiter per process (every seller has
-its own buckets in it), a client per connection built from its region, seller id and decrypted refresh token.
+"""SP-API clients for configured connections: one LWA client and one rate budget per process (every seller, region
+and operation has its own bucket in it; on PostgreSQL the buckets are rows every worker shares, see
+``amazon/shared_budget.py``), a client per connection built from its region, seller id and decrypted refresh token.
 
 In demo mode (no LWA credentials) the clients talk to the in-process simulator instead (``orders/demo.py``).
 """
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon import LwaAppCredentials, LwaClient, RateLimiter, Region, SellerCredentials, SpApiClient
 from saleor_asc_app.amazon.operations import Operation
+from saleor_asc_app.amazon.ratelimit import RateBudget
 from saleor_asc_app.amazon.regions import LWA_TOKEN_URL
 from saleor_asc_app.amazon.retry import RetryPolicy
+from saleor_asc_app.amazon.shared_budget import rate_budget
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import ConfigurationRepository
@@ -41,12 +44,13 @@ class AmazonAccess:
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         endpoint_override: str | None = None,
+        limiter: RateBudget | None = None,
     ) -> None:
         self.http = http_client
         self.clock = clock
         self.rng = rng or random.Random()
         self.retry = retry or RetryPolicy()
-        self.limiter = RateLimiter(clock)
+        self.limiter: RateBudget = limiter or RateLimiter(clock)
         self.lwa = LwaClient(credentials, http_client, clock, token_url=token_url, rng=self.rng)
         self._endpoint_override = endpoint_override
 
@@ -59,6 +63,7 @@ class AmazonAccess:
             self.clock,
             lwa=self.lwa,
             rate_limiter=self.limiter,
+            rate_region=connection.region.value,
             retry=self.retry,
             rng=self.rng,
         )
@@ -78,14 +83,15 @@ class AmazonAccess:
             rng=self.rng,
         )
 
-    def wait_time(self, seller_id: str, operation: Operation) -> float:
-        """Seconds until the seller's bucket for ``operation`` has a token (0: call now), without taking one.
+    async def wait_time(self, connection: AmazonConnection, operation: Operation) -> float:
+        """Seconds until the connection's bucket for ``operation`` has a token (0: call now), without taking one.
 
-        The limiter has no public peek yet; jobs use this to reschedule instead of holding a worker while they
-        wait for a token.
+        Jobs use this to reschedule instead of holding a worker (and its lease) while they wait for a token.
         """
-        bucket = self.limiter._bucket(seller_id, operation)
-        return bucket.seconds_until_token(self.clock.monotonic())
+        return await self.limiter.wait_time(connection.seller_id, operation, region=connection.region.value)
+
+    def rate_of(self, connection: AmazonConnection, operation: Operation) -> float:
+        return self.limiter.rate_of(connection.seller_id, operation, region=connection.region.value)
 
     def connection_client(
         self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
@@ -117,6 +123,7 @@ def amazon_access(state: Any) -> AmazonAccess:
                 state.clock,
                 token_url=settings.lwa_token_url or LWA_TOKEN_URL,
                 endpoint_override=settings.amazon_endpoint or None,
+                limiter=rate_budget(state.engine, state.clock),
             )
         state.extras[AMAZON_ACCESS_KEY] = access
     return access

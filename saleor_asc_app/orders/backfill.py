@@ -160,7 +160,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
         while row.window_start is not None and row.window_start < row.until:
             window_end = min(row.window_start + REPORT_WINDOW, row.until)
             if row.report_id is None:
-                wait = access.wait_time(connection.seller_id, ops.CREATE_REPORT)
+                wait = await access.wait_time(connection, ops.CREATE_REPORT)
                 if wait > 1.0:
                     return wait
                 report_id = await client.create_report(
@@ -179,7 +179,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
                 return REPORT_RETRY_SECONDS
             rows: list[OrderTrackingRow] = []
             if report.processing_status is ProcessingStatus.DONE:
-                wait = access.wait_time(connection.seller_id, ops.GET_REPORT_DOCUMENT)
+                wait = await access.wait_time(connection, ops.GET_REPORT_DOCUMENT)
                 if wait > 1.0:
                     return wait
                 rows = await client.fetch_order_tracking_report(report)
@@ -220,7 +220,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
             orders = []
             missing = []
             for order_id in ids:
-                wait = access.wait_time(connection.seller_id, ops.GET_ORDER)
+                wait = await access.wait_time(connection, ops.GET_ORDER)
                 if waited + wait > MAX_RUN_WAIT:
                     break
                 waited += wait
@@ -229,7 +229,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
                 except NotFound:
                     missing.append(order_id)
             if not orders and not missing:
-                return access.wait_time(connection.seller_id, ops.GET_ORDER)
+                return await access.wait_time(connection, ops.GET_ORDER)
             async with state.sessionmaker() as session, session.begin():
                 now = clock.now()
                 stored = await store_orders(

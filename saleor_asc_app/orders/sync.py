@@ -75,9 +75,9 @@ class SyncOutcome:
     next_in: float | None = None  # seconds until the next run; None: the connection is gone, stop
 
 
-def steady_interval(state: AppState, seller_id: str) -> float:
+def steady_interval(state: AppState, connection: AmazonConnection) -> float:
     """Seconds between calls that searchOrders sustains for the seller (180 s by default)."""
-    rate = amazon_access(state).limiter.rate_of(seller_id, ops.SEARCH_ORDERS)
+    rate = amazon_access(state).rate_of(connection, ops.SEARCH_ORDERS)
     return 1.0 / rate if rate > 0 else 180.0
 
 
@@ -150,7 +150,7 @@ async def sync_connection(
             outcome.next_in = AUTH_ERROR_DELAY
             return outcome
         seller_id = connection.seller_id
-        interval = steady_interval(state, seller_id)
+        interval = steady_interval(state, connection)
         push = await connection_status(session, state.settings, installation_id, connection.id, now=clock.now())
         sweeping = push.healthy  # push brings the changes: this run is the catch-up sweep (safety net)
         if sweeping and cursor.window_start is None:
@@ -159,7 +159,9 @@ async def sync_connection(
                 outcome.next_in = wait
                 cursor.next_run_at = clock.now() + timedelta(seconds=wait)
                 return outcome
-        outcome.next_in = _plan_window(cursor, clock.now(), access.wait_time(seller_id, ops.SEARCH_ORDERS), interval)
+        outcome.next_in = _plan_window(
+            cursor, clock.now(), await access.wait_time(connection, ops.SEARCH_ORDERS), interval
+        )
         if outcome.next_in is not None:
             cursor.next_run_at = clock.now() + timedelta(seconds=outcome.next_in)
             return outcome
@@ -213,7 +215,9 @@ async def sync_connection(
                         await enqueue_writer(session, installation_id, now=now)
                     outcome.pages += 1
                     outcome.orders += len(page.orders)
-                outcome.next_in = _plan_window(row, now, access.wait_time(seller_id, ops.SEARCH_ORDERS), interval)
+                outcome.next_in = _plan_window(
+                    row, now, await access.wait_time(connection, ops.SEARCH_ORDERS), interval
+                )
                 if outcome.next_in is None and outcome.pages >= MAX_PAGES_PER_RUN:
                     outcome.next_in = 0.0
                 if outcome.next_in is not None:

@@ -56,7 +56,7 @@ async def fetch_order(
         if not usability.usable:
             raise RetryJob(f"connection paused: {usability.reason or 'not usable'}", delay=PAUSED_DELAY)
         client = await connection_client(state, session, installation_id, connection)
-    wait = access.wait_time(connection.seller_id, ops.GET_ORDER)
+    wait = await access.wait_time(connection, ops.GET_ORDER)
     if wait > 1.0:
         raise RetryJob(f"getOrder token in {wait:.1f} s", delay=wait, count_attempt=False)
     try:

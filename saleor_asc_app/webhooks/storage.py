@@ -27,11 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.db.session import retry_on_disconnect
 from saleor_asc_app.db.sqlite_batch import SqliteBatchInserter, sqlite_file
+from saleor_asc_app.jobs import priorities
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.jobs.queue import job_row
 from saleor_asc_app.webhooks.processing import JOB_KIND
 
-WEBHOOK_JOB_PRIORITY = 10
+WEBHOOK_JOB_PRIORITY = priorities.WEBHOOK
 MAX_BATCH = 256
 _EVENTS: Table = WebhookEvent.__table__  # type: ignore[assignment]  # declared tables are Tables
 _JOBS: Table = Job.__table__  # type: ignore[assignment]

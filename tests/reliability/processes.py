@@ -230,7 +230,9 @@ class Saleor:
         return Counter(str(o["externalReference"]) for o in self.state()["orders"] if o["externalReference"])
 
 
-def start_simulator(services: Services, orders: int, *, seed: int = 7, between: str = "8:3") -> Simulator:
+def start_simulator(
+    services: Services, orders: int, *, seed: int = 7, between: str = "8:3", rate_limits: tuple[str, ...] = ()
+) -> Simulator:
     """Start the simulator with one seller and ``orders`` importable orders created between the given minutes ago:
     "8:3" puts them all inside the app's first sync window (it reaches ten minutes back); "8:-8" makes the later
     ones arrive over the next eight minutes (the app sees each about two minutes after). ``wait_up`` before use."""
@@ -259,6 +261,7 @@ def start_simulator(services: Services, orders: int, *, seed: int = 7, between: 
         "--no-pending",
         "--rate-limit",
         "searchOrders=0.5:40",  # relaxed (Amazon: one per 180 s, burst 20): restarts re-read pages
+        *[arg for limit in rate_limits for arg in ("--rate-limit", limit)],
         *[arg for option in IMPORTABLE for arg in ("--order-option", option)],
     )
     process = services.add("simulator", argv)

@@ -26,7 +26,7 @@ LONG = {"orders": 2000, "fulfilments": 400}
 SIZES = [pytest.param(SHORT, id="short"), pytest.param(LONG, id="long", marks=pytest.mark.slow)]
 SETTLE_SECONDS = 600.0
 # Each shipment reads its order once with getOrder, which the simulator limits as Amazon does (0.5/s, burst 30);
-# two worker processes each pace themselves and meet 429s beside each other: 400 shipments need over 13 minutes.
+# the two worker processes share that budget (amazon/shared_budget.py): 400 shipments need over 13 minutes.
 GET_ORDER_PER_SECOND = 0.5
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 import httpx
@@ -98,3 +99,22 @@ async def test_two_clocks_in_one_loop_do_not_wait_for_each_other() -> None:
     first, second = VirtualClock(START), VirtualClock(START)
     await asyncio.wait_for(asyncio.gather(first.sleep(10), second.sleep(20)), timeout=5)  # real seconds
     assert (first.monotonic(), second.monotonic()) == (10, 20)
+
+
+async def test_time_stands_still_while_announced_external_work_is_in_flight() -> None:
+    """A database answer arrives through the event loop's selector, so the loop looks idle while it is on its way;
+    without `external_work` time would jump to the next sleeper meanwhile."""
+    clock = VirtualClock()
+    order: list[str] = []
+
+    async def sleeper() -> None:
+        await clock.sleep(10.0)
+        order.append(f"sleeper woke at {clock.monotonic():g}")
+
+    async def outside_answer() -> None:
+        with clock.external_work():
+            await asyncio.get_running_loop().run_in_executor(None, time.sleep, 0.2)
+            order.append(f"answer at {clock.monotonic():g}")
+
+    await asyncio.gather(sleeper(), outside_answer())
+    assert order == ["answer at 0", "sleeper woke at 10"]
