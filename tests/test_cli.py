@@ -118,6 +118,8 @@ def test_serve_alone_creates_a_private_data_directory_and_database(tmp_path: Pat
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_version() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,13 @@ from structlog.testing import capture_logs
 from tests.harness import app_env
 
 TOKEN = "metrics-token-for-tests-0123456789"
-PRODUCTION = {"lwa_client_id": "amzn1.application-oa2-client.test", "lwa_client_secret": "lwa-secret-for-tests"}
+PRODUCTION: dict[str, Any] = {
+    "lwa_client_id": "amzn1.application-oa2-client.test",
+    "lwa_client_secret": "lwa-secret-for-tests",
+}
 
 
-def open_endpoint_warnings(logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def open_endpoint_warnings(logs: list[MutableMapping[str, Any]]) -> list[MutableMapping[str, Any]]:
     return [e for e in logs if e["event"] == "metrics endpoint without a token"]
 
 

@@ -22,19 +22,28 @@ type GraphQLResponse<T> = {
 
 export type Api = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
 
-export function createApi(appBridge: AppBridge): Api {
+/** POSTs JSON to one of the app's endpoints with the dashboard token; an unreachable app is an ApiError. */
+export type AppPost = (url: string, body: unknown) => Promise<Response>;
+
+export function createAppPost(appBridge: AppBridge): AppPost {
   const fetchWithToken = createAuthenticatedFetch(appBridge, window.fetch.bind(window));
-  return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    let response: Response;
+  return async (url, body) => {
     try {
-      response = await fetchWithToken(API_URL, {
+      return await fetchWithToken(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify(body),
       });
     } catch {
       throw new ApiError("The app could not be reached. Check your connection and try again.", "NETWORK");
     }
+  };
+}
+
+export function createApi(appBridge: AppBridge): Api {
+  const post = createAppPost(appBridge);
+  return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const response = await post(API_URL, { query, variables });
     let body: GraphQLResponse<T>;
     try {
       body = (await response.json()) as GraphQLResponse<T>;

@@ -116,5 +116,8 @@ class AppConfiguration(_Model):
     def marketplace_ids(self) -> list[str]:
         return [m for connection in self.connections for m in connection.marketplace_ids]
 
+    def connection(self, connection_id: str) -> AmazonConnection | None:
+        return next((c for c in self.connections if c.id == connection_id), None)
+
     def mapping_for(self, marketplace_id: str) -> ChannelMapping | None:
         return next((m for m in self.channel_mappings if m.marketplace_id == marketplace_id), None)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +32,25 @@ class LoadedConfiguration:
     version: int
     updated_at: datetime | None
     authorized_connection_ids: frozenset[str]
+
+
+class HoldsKeys(Protocol):
+    """What opening the configuration needs: the app state, a job's or the dashboard API's context."""
+
+    @property
+    def secret_box(self) -> SecretBox: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+def configuration_repository(session: AsyncSession, keys: HoldsKeys) -> ConfigurationRepository:
+    return ConfigurationRepository(session, keys.secret_box, keys.clock)
+
+
+async def load_configuration(session: AsyncSession, keys: HoldsKeys, installation_id: uuid.UUID) -> LoadedConfiguration:
+    """The installation's configuration as stored (an empty one before the first save)."""
+    return await configuration_repository(session, keys).load(installation_id)
 
 
 class ConfigurationRepository:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.connections.lifecycle import CHECK_KIND, State, enqueue_check
 from saleor_asc_app.connections.links import dashboard_app_url
@@ -80,7 +80,7 @@ async def _plan(state: Any, installation_id: uuid.UUID, now: datetime) -> _Plan 
         installation = await get_by_id(session, installation_id)
         if installation is None:
             return None
-        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
+        loaded = await load_configuration(session, state, installation_id)
         connections = {c.id: c for c in loaded.config.connections}
         due: list[str] = []
         for connection in connections.values():

@@ -7,7 +7,6 @@ to MANAGE_APPS staff only.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 from typing import Any
@@ -17,7 +16,7 @@ from strawberry.types import Info
 
 from saleor_asc_app.amazon.regions import Region as RegionValue
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, load_configuration
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.connections.connection_test import ConnectionCheck, run_connection_test
 from saleor_asc_app.connections.lifecycle import PAUSED, State
@@ -26,23 +25,13 @@ from saleor_asc_app.connections.operator import client_secret_expiry
 from saleor_asc_app.connections.service import SellerMismatch, store_authorization, test_stored_connection
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
-from saleor_asc_app.dashboard.types import Region
+from saleor_asc_app.dashboard.types import AuthorizationState, Region
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.notifications.outbox import recent, retry_email
 from saleor_asc_app.notifications.tables import EmailOutbox
 
 MAX_EMAILS = 100
 SELLER_ID_MAX = 64
-
-
-@strawberry.enum(description="Where a connection's authorization stands.")
-class AuthorizationState(enum.Enum):
-    NOT_AUTHORIZED = "not_authorized"
-    CONNECTED = "connected"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    CLIENT_SECRET_INVALID = "client_secret_invalid"
 
 
 @strawberry.type
@@ -66,7 +55,7 @@ class ConnectionAuthorization:
     id: str
     seller_id: str
     region: Region  # type: ignore[valid-type]
-    state: AuthorizationState
+    state: AuthorizationState  # type: ignore[valid-type]
     state_reason: str | None
     paused: bool = strawberry.field(description="Syncs and jobs wait until the connection is authorized again.")
     authorized_at: datetime | None
@@ -159,7 +148,7 @@ def _authorization_out(connection: AmazonConnection, row: ConnectionStatus, now:
         id=connection.id,
         seller_id=connection.seller_id,
         region=connection.region,
-        state=AuthorizationState(state.value),
+        state=state,
         state_reason=row.state_reason,
         paused=state in PAUSED,
         authorized_at=row.authorized_at,
@@ -176,7 +165,7 @@ async def resolve_overview(info: Info[Any, Any]) -> AuthorizationOverview:
     lifetime = ctx.settings.authorization_lifetime_days
     items = []
     async with ctx.sessionmaker() as session, session.begin():
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(ctx.installation_id)
+        loaded = await load_configuration(session, ctx, ctx.installation_id)
         for connection in loaded.config.connections:
             row = await lifecycle.status_for(session, ctx.installation_id, connection, now=now, lifetime_days=lifetime)
             items.append(_authorization_out(connection, row, now))

@@ -27,7 +27,7 @@ from saleor_asc_app.amazon.errors import AuthorizationCodeInvalid, SpApiError
 from saleor_asc_app.amazon.regions import Region, marketplace, marketplaces_in
 from saleor_asc_app.auth.dashboard import DashboardUser
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, load_configuration
 from saleor_asc_app.connections.connection_test import run_connection_test
 from saleor_asc_app.connections.oauth_state import STATE_LIFETIME, InvalidState, OAuthState, StateSealer
 from saleor_asc_app.connections.service import ConnectionMissing, SellerMismatch, store_authorization
@@ -97,10 +97,10 @@ async def start(
     """Returns (consent URL, connection id). ``connection_id`` None authorizes a new connection in ``region``."""
     installation_id = user.installation.id
     async with state.sessionmaker() as session:
-        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
+        loaded = await load_configuration(session, state, installation_id)
     marketplace_ids: tuple[str, ...] = ()
     if connection_id:
-        connection = next((c for c in loaded.config.connections if c.id == connection_id), None)
+        connection = loaded.config.connection(connection_id)
         if connection is None:
             raise ConnectionMissing("No such Amazon connection: save the configuration first, then authorize it.")
         region, marketplace_ids, new = connection.region, connection.marketplace_ids, False

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from saleor_asc_app.amazon.regions import Region, marketplaces_in
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import oauth
 from saleor_asc_app.connections.links import dashboard_app_url
 from saleor_asc_app.connections.oauth_state import InvalidState
@@ -131,8 +131,8 @@ async def demo_consent(request: Request) -> Response:
         return _page(400, "Authorization link not valid", exc.message)
     access: Any = amazon_access(state)
     async with state.sessionmaker() as session:
-        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(oauth_state.installation_id)
-    existing = next((c for c in loaded.config.connections if c.id == oauth_state.connection_id), None)
+        loaded = await load_configuration(session, state, oauth_state.installation_id)
+    existing = loaded.config.connection(oauth_state.connection_id)
     seller_id = (
         existing.seller_id if existing and existing.seller_id else f"ADEMO{oauth_state.connection_id[:9].upper()}"
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from saleor_asc_app.amazon.regions import Region, marketplace
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, configuration_repository
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.connections.connection_test import ConnectionCheck, run_connection_test
 from saleor_asc_app.connections.tables import ConnectionStatus
@@ -91,9 +91,9 @@ async def store_authorization(
         now = state.clock.now()
         try:
             async with state.sessionmaker() as session, session.begin():
-                repository = ConfigurationRepository(session, state.secret_box, state.clock)
+                repository = configuration_repository(session, state)
                 loaded = await repository.load(installation_id)
-                existing = next((c for c in loaded.config.connections if c.id == connection_id), None)
+                existing = loaded.config.connection(connection_id)
                 if existing is None and not allow_new:
                     raise ConnectionMissing(
                         "The connection was removed from the configuration while Amazon was asked; add it again."
@@ -114,7 +114,8 @@ async def store_authorization(
                     refresh_tokens={connection_id: refresh_token},
                     actor=actor,
                 )
-                stored = next(c for c in saved.config.connections if c.id == connection_id)
+                stored = saved.config.connection(connection_id)
+                assert stored is not None  # saved just above
                 row = await lifecycle.on_reauthorized(session, installation_id, stored, now=now, lifetime_days=lifetime)
                 record_test(row, check, now)
             log.info("amazon authorization stored", seller_id=seller_id, region=region.value)
@@ -129,9 +130,9 @@ async def test_stored_connection(state: Any, installation_id: uuid.UUID, connect
     """Run the connection test with the stored token and let its outcome steer the lifecycle."""
     lifetime = state.settings.authorization_lifetime_days
     async with state.sessionmaker() as session:
-        repository = ConfigurationRepository(session, state.secret_box, state.clock)
+        repository = configuration_repository(session, state)
         loaded = await repository.load(installation_id)
-        connection = next((c for c in loaded.config.connections if c.id == connection_id), None)
+        connection = loaded.config.connection(connection_id)
         token = await repository.refresh_token(installation_id, connection_id) if connection else None
     if connection is None:
         raise ConnectionMissing("No such Amazon connection; reload the page.")

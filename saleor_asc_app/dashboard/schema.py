@@ -12,7 +12,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from saleor_asc_app.configuration import marketplaces
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, configuration_repository, load_configuration
 from saleor_asc_app.configuration.validation import validate
 from saleor_asc_app.connections.dashboard_api import ConnectionsMutation, ConnectionsQuery
 from saleor_asc_app.dashboard import types as t
@@ -34,7 +34,7 @@ def _ctx(info: Info[Any, Any]) -> DashboardContext:
 async def resolve_app_status(info: Info[Any, Any]) -> t.AppStatus:
     ctx = _ctx(info)
     async with ctx.sessionmaker() as session:
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(ctx.installation_id)
+        loaded = await load_configuration(session, ctx, ctx.installation_id)
     installation = ctx.user.installation
     return t.AppStatus(
         saleor_api_url=installation.saleor_api_url,
@@ -51,7 +51,7 @@ async def resolve_app_status(info: Info[Any, Any]) -> t.AppStatus:
 async def resolve_configuration(info: Info[Any, Any]) -> t.Configuration:
     ctx = _ctx(info)
     async with ctx.sessionmaker() as session:
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(ctx.installation_id)
+        loaded = await load_configuration(session, ctx, ctx.installation_id)
     return t.configuration_out(loaded, now=ctx.clock.now(), lifetime_days=ctx.settings.authorization_lifetime_days)
 
 
@@ -67,7 +67,7 @@ def resolve_marketplaces() -> list[t.Marketplace]:
 async def resolve_configuration_changes(info: Info[Any, Any], first: int = 50) -> list[t.ConfigurationChangeEntry]:
     ctx = _ctx(info)
     async with ctx.sessionmaker() as session:
-        rows = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).changes(
+        rows = await configuration_repository(session, ctx).changes(
             ctx.installation_id, limit=max(1, min(first, MAX_CHANGES))
         )
     return [t.change_out(row) for row in rows]
@@ -78,7 +78,7 @@ async def save_configuration(
 ) -> t.SaveConfigurationPayload:
     ctx = _ctx(info)
     async with ctx.sessionmaker() as session:
-        stored = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(ctx.installation_id)
+        stored = await load_configuration(session, ctx, ctx.installation_id)
     config = t.config_from_input(input, stored.config)
     pairs = list(zip(config.connections, input.connections, strict=True))
     new_tokens = {c.id: i.refresh_token.strip() for c, i in pairs if i.refresh_token and i.refresh_token.strip()}
@@ -92,7 +92,7 @@ async def save_configuration(
     token_changes: dict[str, str | None] = dict(new_tokens)
     token_changes.update({c.id: None for c, i in pairs if i.remove_authorization and c.id not in new_tokens})
     async with ctx.sessionmaker() as session, session.begin():
-        saved = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).save(
+        saved = await configuration_repository(session, ctx).save(
             ctx.installation_id,
             config,
             expected_version=expected_version,

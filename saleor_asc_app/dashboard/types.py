@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import cast
 
 import strawberry
@@ -14,6 +13,7 @@ from saleor_asc_app.configuration import marketplaces, model
 from saleor_asc_app.configuration.repository import LoadedConfiguration
 from saleor_asc_app.configuration.store import StoreSnapshot
 from saleor_asc_app.configuration.tables import ConfigurationChange
+from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.fulfilment.config_types import (
     OutgoingSettings,
     OutgoingSettingsInput,
@@ -22,8 +22,6 @@ from saleor_asc_app.fulfilment.config_types import (
 )
 from saleor_asc_app.saleor.ids import shipping_method_id
 
-EXPIRY_WARNING_DAYS = 30
-
 Region = strawberry.enum(marketplaces.Region, description="Amazon selling region (SP-API endpoint).")
 FulfillmentChannels = strawberry.enum(model.FulfillmentChannels)
 ServiceLevel = strawberry.enum(model.ServiceLevel, description="Amazon ShipmentServiceLevelCategory.")
@@ -31,12 +29,10 @@ SkuMatching = strawberry.enum(model.SkuMatching)
 RecipientKind = strawberry.enum(model.RecipientKind)
 
 
-@strawberry.enum
-class ConnectionState(enum.Enum):
-    NOT_AUTHORIZED = "NOT_AUTHORIZED"
-    AUTHORIZED = "AUTHORIZED"
-    EXPIRING_SOON = "EXPIRING_SOON"
-    EXPIRED = "EXPIRED"
+# The connection lifecycle's states (``connections/lifecycle.State``), as the dashboard API shows them.
+AuthorizationState = strawberry.enum(
+    lifecycle.State, name="AuthorizationState", description="Where a connection's authorization stands."
+)
 
 
 @strawberry.type
@@ -55,7 +51,7 @@ class AmazonConnection:
     region: Region  # type: ignore[valid-type]
     seller_id: str
     marketplace_ids: list[str]
-    state: ConnectionState
+    state: AuthorizationState  # type: ignore[valid-type]
     authorized_at: datetime | None
     authorization_expires_at: datetime | None
 
@@ -344,26 +340,15 @@ def config_from_input(data: ConfigurationInput, stored: model.AppConfiguration) 
     return apply_outgoing_settings(data.outgoing, stored, config)
 
 
-def connection_state(
-    authorized: bool, authorized_at: datetime | None, *, now: datetime, lifetime_days: int
-) -> tuple[ConnectionState, datetime | None]:
-    if not authorized or authorized_at is None:
-        return ConnectionState.NOT_AUTHORIZED, None
-    expires = authorized_at + timedelta(days=lifetime_days)
-    if expires <= now:
-        return ConnectionState.EXPIRED, expires
-    if expires - now <= timedelta(days=EXPIRY_WARNING_DAYS):
-        return ConnectionState.EXPIRING_SOON, expires
-    return ConnectionState.AUTHORIZED, expires
-
-
 def configuration_out(loaded: LoadedConfiguration, *, now: datetime, lifetime_days: int) -> Configuration:
     config = loaded.config
     connections = []
     for c in config.connections:
-        state, expires = connection_state(
-            c.id in loaded.authorized_connection_ids, c.authorized_at, now=now, lifetime_days=lifetime_days
+        # The dates alone; the authorization overview adds what Amazon answered (revoked, client secret refused).
+        expires = (
+            lifecycle.expiry_of(c.authorized_at, lifetime_days) if c.id in loaded.authorized_connection_ids else None
         )
+        state = lifecycle.date_state(expires, now)
         connections.append(
             AmazonConnection(
                 id=c.id,

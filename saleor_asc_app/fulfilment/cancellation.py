@@ -27,7 +27,7 @@ from saleor_asc_app.amazon.client import SpApiClient
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, IncludedData, Order
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
 from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
@@ -216,8 +216,8 @@ async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -
     paused: ConnectionPaused | None = None
     client: SpApiClient | None = None
     async with ctx.sessionmaker() as session, session.begin():
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(action.installation_id)
-        connection = next((c for c in loaded.config.connections if c.id == action.connection_id), None)
+        loaded = await load_configuration(session, ctx, action.installation_id)
+        connection = loaded.config.connection(action.connection_id)
         if connection is not None:
             try:
                 client = await usable_client(ctx, session, action.installation_id, connection)

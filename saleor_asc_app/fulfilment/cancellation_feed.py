@@ -30,7 +30,7 @@ from saleor_asc_app.amazon.models.order_acknowledgement import (
     parse_processing_report,
 )
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.fulfilment.cancellation import CANCEL_DATA, choose_reason, requested_items, why_not
 from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client, wait_for_connection
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
@@ -222,8 +222,8 @@ async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
     client: SpApiClient | None = None
     paused: ConnectionPaused | None = None
     async with ctx.sessionmaker() as session:
-        config = (await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(installation_id)).config
-        connection = next((c for c in config.connections if c.id == connection_id), None)
+        config = (await load_configuration(session, ctx, installation_id)).config
+        connection = config.connection(connection_id)
         if connection is not None:
             try:
                 client = await usable_client(ctx, session, installation_id, connection)
@@ -296,8 +296,8 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
     installation_id, connection_id = job.installation_id, str(job.payload["connection_id"])
     feed_id = str(job.payload["feed_id"])
     async with ctx.sessionmaker() as session:
-        config = (await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(installation_id)).config
-        connection = next((c for c in config.connections if c.id == connection_id), None)
+        config = (await load_configuration(session, ctx, installation_id)).config
+        connection = config.connection(connection_id)
         if connection is None:
             return  # the actions stay requested; getOrder can no longer be asked
         try:

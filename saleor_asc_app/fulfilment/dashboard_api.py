@@ -13,7 +13,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from saleor_asc_app.amazon.models.cancellation import CancelReason
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, configuration_repository
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.fulfilment.actions import linked_amazon_order
@@ -258,7 +258,7 @@ async def save_outgoing_settings(
     if input.default_cancel_reason is not None and input.default_cancel_reason not in CANCEL_REASONS:
         raise InvalidOutgoingSettings(f"Unknown cancellation reason: {input.default_cancel_reason}.")
     async with ctx.sessionmaker() as session, session.begin():
-        repository = ConfigurationRepository(session, ctx.secret_box, ctx.clock)
+        repository = configuration_repository(session, ctx)
         stored = await repository.load(ctx.installation_id)
         config = apply_outgoing_settings(input, stored.config, stored.config)
         saved = await repository.save(

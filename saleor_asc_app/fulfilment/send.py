@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.orders import IncludedData
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.fulfilment.actions import CONFIRM_KIND, queue_action
 from saleor_asc_app.fulfilment.cancellation import send_cancellation
 from saleor_asc_app.fulfilment.cancellation_feed import cancellation_feed_job_kinds, hand_to_feed
@@ -121,9 +121,9 @@ async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
         installation = await get_by_id(session, action.installation_id)
         if installation is None:
             return
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(action.installation_id)
+        loaded = await load_configuration(session, ctx, action.installation_id)
         held = await _already_in_package(session, action)
-        connection = next((c for c in loaded.config.connections if c.id == action.connection_id), None)
+        connection = loaded.config.connection(action.connection_id)
         if connection is None:
             await finish_with_error(
                 ctx, action, ActionState.REFUSED, "connection_missing",

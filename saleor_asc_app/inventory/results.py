@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.feeds import ListingsFeedProcessingReport, ProcessingStatus
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
 from saleor_asc_app.inventory.sync import RESULT_KIND
 from saleor_asc_app.inventory.tables import FeedState, ListingStock, StockFeed
@@ -34,10 +34,8 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
         feed_row = await session.get(StockFeed, feed_row_id)
         if feed_row is None or feed_row.state != FeedState.SUBMITTED.value:
             return
-        config = (
-            await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(feed_row.installation_id)
-        ).config
-        connection = next((c for c in config.connections if c.id == feed_row.connection_id), None)
+        config = (await load_configuration(session, ctx, feed_row.installation_id)).config
+        connection = config.connection(feed_row.connection_id)
         if connection is None:
             return
         try:

@@ -38,7 +38,7 @@ from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.listings import ListingsItem
 from saleor_asc_app.amazon.operations import CREATE_FEED
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.inventory.feeds import chunks, quantity_feed
@@ -293,7 +293,7 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
         if installation is None:
             outcome.off = True
             return outcome
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(installation_id)
+        loaded = await load_configuration(session, ctx, installation_id)
         config: AppConfiguration = loaded.config
         processing = config.order_processing
         if not processing.inventory_sync_enabled or not config.mfn_warehouse_id:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.notifications.tables import EmailOutbox, EmailState
 
@@ -50,9 +50,8 @@ async def queue_email(
 ) -> uuid.UUID | None:
     """Queue one message to ``recipients``; returns its id, or None when ``dedupe_key`` was queued before."""
     outbox_id = uuid.uuid4()
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(EmailOutbox)
+        dialect_insert(session, EmailOutbox)
         .values(
             id=outbox_id,
             installation_id=installation_id,

@@ -22,7 +22,7 @@ from saleor_asc_app.amazon.retry import RetryPolicy
 from saleor_asc_app.amazon.shared_budget import rate_budget
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import configuration_repository
 from saleor_asc_app.errors import AppError
 
 AMAZON_ACCESS_KEY = "orders.amazon_access"
@@ -134,7 +134,7 @@ async def connection_client(
 ) -> SpApiClient:
     """A client for the connection, with its refresh token read (and decrypted) from the configuration in the
     caller's transaction. Nothing else happens here: the client's requests belong after that transaction."""
-    repository = ConfigurationRepository(session, state.secret_box, state.clock)
+    repository = configuration_repository(session, state)
     token = await repository.refresh_token(installation_id, connection.id)
     if not token:
         raise ConnectionNotAuthorized(

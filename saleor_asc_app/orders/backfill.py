@@ -26,7 +26,7 @@ from saleor_asc_app.amazon.errors import AccessDenied, LwaError, NotFound, SpApi
 from saleor_asc_app.amazon.models.feeds import ProcessingStatus
 from saleor_asc_app.amazon.models.reports import ORDERS_BY_LAST_UPDATE_REPORT, OrderTrackingRow
 from saleor_asc_app.amazon.regions import MARKETPLACES
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
@@ -90,7 +90,7 @@ async def plan_backfill(
     """Create (or, with ``restart``, reset) the connection's backfill and enqueue its job. ``since`` defaults to
     the configured import start date; without one there is nothing to backfill."""
     if since is None:
-        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
+        loaded = await load_configuration(session, state, installation_id)
         day = loaded.config.order_processing.import_orders_since
         if day is None:
             return None
@@ -133,8 +133,8 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
         row = await backfill_row(session, installation_id, connection_id)
         if row is None or row.status in (BackfillStatus.DONE.value, BackfillStatus.FAILED.value):
             return None
-        loaded = await ConfigurationRepository(session, state.secret_box, clock).load(installation_id)
-        connection = next((c for c in loaded.config.connections if c.id == connection_id), None)
+        loaded = await load_configuration(session, state, installation_id)
+        connection = loaded.config.connection(connection_id)
         if connection is None:
             row.status, row.last_error, row.finished_at = BackfillStatus.FAILED.value, "connection removed", clock.now()
             return None

@@ -5,9 +5,9 @@ and warehouse names (kept for a few minutes per installation, so a busy writer d
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from saleor_asc_app.orders.mapping import CatalogSnapshot, VariantRef
 from saleor_asc_app.saleor.client import SaleorClient
@@ -20,6 +20,37 @@ MARKETPLACE_FACILITATOR_TAX_CLASS = "amazon: marketplace facilitator"
 SHIPPING_TAX_CLASS_WORD = "shipping"
 STORE_DATA_TTL = timedelta(minutes=5)
 CACHE_KEY = "orders.catalogs"
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class _NamedEdge(Protocol):
+    @property
+    def node(self) -> _Named: ...
+
+
+class _PageInfo(Protocol):
+    @property
+    def has_next_page(self) -> bool: ...
+
+    @property
+    def end_cursor(self) -> str | None: ...
+
+
+class _NamedPage(Protocol):
+    """A Saleor connection of named nodes (tax classes, warehouses)."""
+
+    @property
+    def edges(self) -> Sequence[_NamedEdge]: ...
+
+    @property
+    def page_info(self) -> _PageInfo: ...
 
 
 def variant_ref(node: VariantFields) -> VariantRef:
@@ -78,35 +109,36 @@ class SaleorCatalog:
 
     async def tax_classes(self) -> dict[str, str]:
         if self._tax_classes is None:
-            classes: dict[str, str] = {}
-            after: str | None = None
-            while True:
-                self.calls += 1
-                page = (await self._client.tax_classes(first=PAGE_SIZE, after=after)).tax_classes
-                if page is None:
-                    break
-                classes.update({edge.node.id: edge.node.name for edge in page.edges})
-                if not page.page_info.has_next_page:
-                    break
-                after = page.page_info.end_cursor
-            self._tax_classes = classes
+
+            async def page(after: str | None) -> _NamedPage | None:
+                return (await self._client.tax_classes(first=PAGE_SIZE, after=after)).tax_classes
+
+            self._tax_classes = await self._all_names(page)
         return self._tax_classes
 
     async def warehouse_names(self) -> dict[str, str]:
         if self._warehouses is None:
-            names: dict[str, str] = {}
-            after: str | None = None
-            while True:
-                self.calls += 1
-                page = (await self._client.warehouses(first=PAGE_SIZE, after=after)).warehouses
-                if page is None:
-                    break
-                names.update({edge.node.id: edge.node.name for edge in page.edges})
-                if not page.page_info.has_next_page:
-                    break
-                after = page.page_info.end_cursor
-            self._warehouses = names
+
+            async def page(after: str | None) -> _NamedPage | None:
+                return (await self._client.warehouses(first=PAGE_SIZE, after=after)).warehouses
+
+            self._warehouses = await self._all_names(page)
         return self._warehouses
+
+    async def _all_names(self, page_after: Callable[[str | None], Awaitable[_NamedPage | None]]) -> dict[str, str]:
+        """Every node's id → name, page by page."""
+        names: dict[str, str] = {}
+        after: str | None = None
+        while True:
+            self.calls += 1
+            page = await page_after(after)
+            if page is None:
+                break
+            names.update({edge.node.id: edge.node.name for edge in page.edges})
+            if not page.page_info.has_next_page:
+                break
+            after = page.page_info.end_cursor
+        return names
 
     def for_run(self, client: SaleorClient) -> SaleorCatalog:
         """This catalogue for another writer run: store data kept, variants looked up afresh."""

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from saleor_asc_app.configuration.marketplaces import BY_ID, label
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.dashboard.context import DashboardContext
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import BadRequest
@@ -380,7 +380,7 @@ async def resolve_sync_status(info: Info[Any, Any]) -> AmazonOrderSyncStatus:
     today = now.date()
     first_day = today - timedelta(days=CHART_DAYS - 1)
     async with ctx.sessionmaker() as session:
-        loaded = await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(ctx.installation_id)
+        loaded = await load_configuration(session, ctx, ctx.installation_id)
         mine_cursor = SyncCursor.installation_id == ctx.installation_id
         cursors = {c.connection_id: c for c in (await session.execute(select(SyncCursor).where(mine_cursor))).scalars()}
         backfills = {

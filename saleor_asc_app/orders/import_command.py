@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import configuration_repository, load_configuration
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.installations import get_by_url, normalise_api_url
@@ -172,7 +172,7 @@ class ImportCommand:
             async with state.sessionmaker() as session:
                 installation = await self._installation(session)
                 installation_id = installation.id
-                loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation.id)
+                loaded = await load_configuration(session, state, installation.id)
                 connections = list(loaded.config.connections)
                 if self.connection_id is not None:
                     connections = [c for c in connections if c.id == self.connection_id]
@@ -187,7 +187,7 @@ class ImportCommand:
                         f"{installation.saleor_api_url} has no Amazon connection: add one on the app's configuration "
                         "page first."
                     )
-                repository = ConfigurationRepository(session, state.secret_box, state.clock)
+                repository = configuration_repository(session, state)
                 lifetime = state.settings.authorization_lifetime_days
                 for connection in connections:
                     usability = await lifecycle.usable(

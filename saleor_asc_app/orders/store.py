@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, bindparam, case, func, insert, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 
 from saleor_asc_app.amazon.models.orders import Order
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.orders.lifecycle import fulfillment_channel
 from saleor_asc_app.orders.parsed import ParsedOrders
 from saleor_asc_app.orders.pii import BuyerPseudonyms, PiiSink, has_pii
@@ -171,11 +171,10 @@ async def store_orders(
 
 async def _insert_new(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     # Sync and backfill may meet on a new order: the first insert wins, the other path sees it next time.
-    dialect = session.get_bind().dialect.name
     columns: dict[str, Any] = {name: bindparam(name) for name in rows[0]} | {
         "order_json": type_coerce(bindparam("order_json"), JsonText())
     }
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_TABLE).values(columns)
+    statement = dialect_insert(session, _TABLE).values(columns)
     statement = statement.on_conflict_do_nothing(index_elements=["installation_id", "amazon_order_id"])
     await session.execute(statement, rows)
     return len(rows)

@@ -33,7 +33,7 @@ from saleor_asc_app.amazon.errors import (
 )
 from saleor_asc_app.amazon.models.orders import IMPORT_INCLUDED_DATA
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import lifecycle
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
@@ -84,8 +84,8 @@ def steady_interval(state: AppState, connection: AmazonConnection) -> float:
 async def load_connection(
     state: AppState, session: AsyncSession, installation_id: uuid.UUID, connection_id: str
 ) -> tuple[AmazonConnection | None, int]:
-    loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
-    connection = next((c for c in loaded.config.connections if c.id == connection_id), None)
+    loaded = await load_configuration(session, state, installation_id)
+    connection = loaded.config.connection(connection_id)
     return connection, loaded.version
 
 

@@ -22,12 +22,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import bindparam, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.configuration.model import AppConfiguration
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
@@ -402,10 +402,9 @@ _OUTCOME = (
 async def _count_imports(
     session: AsyncSession, installation_id: uuid.UUID, counts: Counter[str], now: datetime
 ) -> None:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     counts_table = table(ImportCount)
     for marketplace_id, count in counts.items():
-        statement = insert(counts_table).values(
+        statement = dialect_insert(session, counts_table).values(
             id=uuid.uuid4(), installation_id=installation_id, marketplace_id=marketplace_id, day=now.date(), count=count
         )
         statement = statement.on_conflict_do_update(
@@ -422,7 +421,7 @@ async def write_orders(
         installation = await get_by_id(session, installation_id)
         if installation is None:
             return WriteReport()
-        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
+        loaded = await load_configuration(session, state, installation_id)
     client = ImportClient(installation.saleor_api_url, app_token(installation, state.secret_box), state.http_client)
     writer = Writer(state, installation_id, client, loaded.config, loaded.version, batch_size=batch_size, job_id=job_id)
     report = await writer.run()

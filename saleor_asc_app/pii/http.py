@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from saleor_asc_app.auth.dashboard import DashboardUser, token_kid
 from saleor_asc_app.auth.jwks import parse_jwks
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.dashboard.auth import authenticate
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.errors import AppError, BadRequest, Forbidden, NotFound
@@ -167,7 +167,7 @@ async def _refuse(
 
 async def _pii_group_id(state: AppState, installation_id: uuid.UUID) -> str | None:
     async with state.sessionmaker() as session:
-        loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(installation_id)
+        loaded = await load_configuration(session, state, installation_id)
     return loaded.config.pii_permission_group_id
 
 

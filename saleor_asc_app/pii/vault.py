@@ -14,10 +14,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.models.orders import Order, OrderPii
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.pii import audit, content
 from saleor_asc_app.pii.envelope import KeyRing, Sealed, VaultKeyError
@@ -131,8 +131,7 @@ class PiiVault:
         else:
             sealed = self.keys.seal(installation_id, record_id, content.to_json(pii))
             values.update(kek_id=sealed.kek_id, wrapped_key=sealed.wrapped_key, ciphertext=sealed.ciphertext)
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        statement = insert(PiiRecord).values(**values)
+        statement = dialect_insert(session, PiiRecord).values(**values)
         statement = statement.on_conflict_do_nothing(index_elements=["installation_id", "amazon_order_id"])
         result = await session.execute(statement)
         if not getattr(result, "rowcount", 1):

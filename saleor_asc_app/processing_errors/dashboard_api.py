@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import Select, func, or_, select
 from strawberry.types import Info
 
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.dashboard.permissions import IsStaffUser
 from saleor_asc_app.errors import BadRequest
 from saleor_asc_app.processing_errors.tables import ErrorSource, ProcessingError
@@ -120,7 +120,7 @@ async def resolve_processing_error_page(
 async def resolve_processing_error_email(info: Info[Any, Any]) -> ProcessingErrorEmail:
     ctx = info.context
     async with ctx.sessionmaker() as session:
-        config = (await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(ctx.installation_id)).config
+        config = (await load_configuration(session, ctx, ctx.installation_id)).config
     return ProcessingErrorEmail(
         configured=bool(ctx.settings.smtp_host),
         digest_minutes=max(1, config.notifications.processing_error_digest_minutes),

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
@@ -69,7 +69,7 @@ async def run_digest(ctx: Any, job: ClaimedJob) -> None:
         installation = await get_by_id(session, installation_id)
         if installation is None:
             return
-        config = (await ConfigurationRepository(session, ctx.secret_box, ctx.clock).load(installation_id)).config
+        config = (await load_configuration(session, ctx, installation_id)).config
         errors = list(
             (
                 await session.execute(

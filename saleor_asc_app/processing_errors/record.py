@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.processing_errors.tables import ErrorSource, ProcessingError
 
@@ -28,9 +28,8 @@ async def record_error(
     amazon_order_id: str | None = None,
 ) -> bool:
     """Add the error unless ``dedupe_key`` was recorded before; returns whether it was new."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = await session.execute(
-        insert(ProcessingError)
+        dialect_insert(session, ProcessingError)
         .values(
             id=uuid.uuid4(),
             installation_id=installation_id,

@@ -97,10 +97,10 @@ def test_backoff_has_jitter_and_a_bounded_total() -> None:
     spent, given = 0.0, 0
     while True:
         budget.attempts += 1
-        delay = budget.next_delay(spent)
-        if delay is None:
+        next_delay = budget.next_delay(spent)
+        if next_delay is None:
             break
-        spent += delay
+        spent += next_delay
         given += 1
     assert spent <= 20.0 and given < 9  # the time bound ends it before the attempt bound
     waiting = RetryBudget(policy, random.Random(0), started=0.0, excluded=1000.0)

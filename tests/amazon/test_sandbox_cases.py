@@ -51,7 +51,10 @@ def _dt(value: str | None) -> datetime | None:
 
 def _typed_call(client: SpApiClient, case: SandboxCase) -> Callable[[], Awaitable[BaseModel | None]]:
     """The typed client method that reproduces a valid case, with the model it returns."""
-    v = lambda name: _value(case, name)  # noqa: E731
+
+    def v(name: str) -> Any:
+        return _value(case, name)
+
     name = case.operation
     if name == "searchOrders":
 

@@ -88,7 +88,7 @@ def test_fill_validate_and_save_after_a_token_refresh(open_dashboard: OpenDashbo
     stored: dict[str, Any] = app.graphql(CONFIGURATION, admin_token)["data"]["configuration"]
     assert stored["version"] == 1
     assert stored["connections"] == [
-        {"sellerId": "A2EXAMPLE1SELLER", "marketplaceIds": ["A1PA6795UKMFR9", "A1F83G8C2ARO7P"], "state": "AUTHORIZED"}
+        {"sellerId": "A2EXAMPLE1SELLER", "marketplaceIds": ["A1PA6795UKMFR9", "A1F83G8C2ARO7P"], "state": "CONNECTED"}
     ]
     assert stored["channelMappings"] == [
         {"marketplaceId": "A1PA6795UKMFR9", "channelSlug": "amazon-de", "importEnabled": True},

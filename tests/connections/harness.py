@@ -129,7 +129,7 @@ class ConnEnv:
 
     async def status(self, connection_id: str) -> ConnectionStatus:
         async with self.state.sessionmaker() as session:
-            row = (
+            row: ConnectionStatus = (
                 await session.execute(
                     select(ConnectionStatus).where(
                         ConnectionStatus.installation_id == self.installation_id,

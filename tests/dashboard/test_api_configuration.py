@@ -48,7 +48,7 @@ async def test_saved_configuration_reads_back(env: Env) -> None:
     [connection] = config["connections"]
     assert connection["sellerId"] == "A2EXAMPLE1SELLER"
     assert connection["marketplaceIds"] == [DE, UK]
-    assert connection["state"] == "AUTHORIZED"
+    assert connection["state"] == "CONNECTED"
     today = env.clock.now().date()
     assert connection["authorizedAt"].startswith(today.isoformat())
     assert connection["authorizationExpiresAt"].startswith((today + timedelta(days=365)).isoformat())
@@ -84,7 +84,7 @@ async def test_keeping_replacing_and_removing_the_refresh_token(env: Env) -> Non
     await save(env, data, version=1)
     kept = await read(env)
     assert kept["version"] == 1  # nothing changed, so no new version
-    assert kept["connections"][0]["state"] == "AUTHORIZED"
+    assert kept["connections"][0]["state"] == "CONNECTED"
     first_authorized = kept["connections"][0]["authorizedAt"]
     data["connections"][0].update(refreshToken="Atzr|a-newer-token")
     await save(env, data, version=1)
@@ -100,7 +100,7 @@ async def test_keeping_replacing_and_removing_the_refresh_token(env: Env) -> Non
 async def test_authorization_nearing_its_end_is_flagged(env: Env) -> None:
     await save(env, valid_input(env.tenant))
     env.clock.advance(340 * 86400)
-    assert (await read(env))["connections"][0]["state"] == "EXPIRING_SOON"
+    assert (await read(env))["connections"][0]["state"] == "EXPIRING"
     env.clock.advance(30 * 86400)
     assert (await read(env))["connections"][0]["state"] == "EXPIRED"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from tests.dashboard.conftest import Env
@@ -29,16 +30,16 @@ async def test_client_gone_mid_body_is_answered_without_a_server_error(env: Env)
         "client": ("127.0.0.1", 5000),
         "server": ("app.test", 80),
     }
-    incoming = [
+    incoming: list[dict[str, Any]] = [
         {"type": "http.request", "body": b'{"query": "mutation { save', "more_body": True},
         {"type": "http.disconnect"},
     ]
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         return incoming.pop(0) if incoming else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     await env.base.app(scope, receive, send)

@@ -111,7 +111,7 @@ def test_explicit_sku_matching_needs_unique_mappings() -> None:
 def test_group_and_staff_checks_are_skipped_when_saleor_would_not_list_them() -> None:
     config = AppConfiguration(
         pii_permission_group_id="G9",
-        notifications={"file_processing_errors": (Recipient(kind=RecipientKind.STAFF_USER, value="U9"),)},  # type: ignore[arg-type]
+        notifications={"file_processing_errors": (Recipient(kind=RecipientKind.STAFF_USER, value="U9"),)},
     )
     assert fields(config) == set()
     listed = StoreSnapshot(permission_groups=(NamedItem("G1", "g"),), staff_users=(NamedItem("U1", "u"),))
@@ -123,5 +123,5 @@ def test_duplicate_recipients_are_reported() -> None:
         Recipient(kind=RecipientKind.EMAIL, value="a@example.com"),
         Recipient(kind=RecipientKind.EMAIL, value="A@example.com"),
     )
-    config = AppConfiguration(notifications={"authorization_warnings": twice})  # type: ignore[arg-type]
+    config = AppConfiguration(notifications={"authorization_warnings": twice})
     assert fields(config) == {"notifications.authorizationWarnings.1.value"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -15,7 +16,7 @@ from saleor_asc_app.db.sqlite_writer import NestedWriterError, writer_queue
 
 
 @pytest.fixture
-async def sessions(sqlite_url: str) -> async_sessionmaker[AsyncSession]:
+async def sessions(sqlite_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     engine = create_engine(sqlite_url)
     yield create_sessionmaker(engine)
     await engine.dispose()

@@ -150,6 +150,7 @@ async def test_invalid_address_is_rejected_by_i18n_rules(store: Store) -> None:
     )
     result = await store.client().order_bulk_create([row, amazon_style], REJECT_ROWS, UPDATE)
     assert _errors(result) == [[("billing_address", "INVALID")], []]
+    assert result.order_bulk_create is not None
     assert result.order_bulk_create.results[0].errors[0].message == "Invalid billing address."  # type: ignore[index]
 
 

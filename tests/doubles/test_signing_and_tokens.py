@@ -24,7 +24,8 @@ def verify_saleor_signature(signature: str, body: bytes, jwks: dict[str, Any]) -
 
 def _header(token: str) -> dict[str, Any]:
     segment = token.split(".")[0]
-    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    header: dict[str, Any] = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    return header
 
 
 def test_verifier_accepts_the_real_recorded_webhook_and_rejects_a_tampered_one() -> None:

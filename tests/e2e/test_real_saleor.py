@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from saleor_asc_app.db.models import Base
+from saleor_asc_app.db.base import Base
 from tests.e2e.conftest import World, app_graphql, say
 from tests.e2e.saleor_api import CHANNELS, StaffClient
 

@@ -87,7 +87,8 @@ async def staff_graphql(env: OrdersEnv, query: str, variables: dict[str, Any]) -
     response.raise_for_status()
     body: dict[str, Any] = response.json()
     assert not body.get("errors"), body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 FULFIL = """

@@ -51,7 +51,7 @@ async def test_the_configuration_api_shows_them(sqlite_url: str, tmp_path: Path)
             "processingErrorDigestMinutes carrierCodes carrierWarning cancelReasons } } }",
             {},
         )
-        outgoing = data["configuration"]["outgoing"]  # type: ignore[index]
+        outgoing = data["configuration"]["outgoing"]
         assert outgoing["carrierMappings"] == [{"shippingMethod": "Standard", "carrierCode": "UPS"}]
         assert outgoing["defaultCancelReason"] == "NO_INVENTORY"
         assert outgoing["processingErrorDigestMinutes"] == 60
@@ -112,7 +112,7 @@ async def test_staff_save_only_these_settings_any_carrier_code_but_not_an_empty_
             {"shippingMethod": "Standard", "carrierCode": "Other", "carrierName": "Acme"},
         ]
         saved = await dashboard(env, SAVE_OUTGOING, {"input": settings, "version": env.config_version + 1})
-        assert saved["saveAmazonOutgoingSettings"]["carrierMappings"] == [  # type: ignore[index]
+        assert saved["saveAmazonOutgoingSettings"]["carrierMappings"] == [
             {"shippingMethod": "Express", "carrierCode": "SEINO TRANSPORTATION", "carrierName": None},
             {"shippingMethod": "Standard", "carrierCode": "Other", "carrierName": "Acme"},
         ]

@@ -267,7 +267,9 @@ async def orders_env(
     simulator = simulator or make_simulator(clock)
     double, demo = saleor or make_saleor(clock)
     app = simulator.app
-    credentials = {} if demo_mode else {"lwa_client_id": app.client_id, "lwa_client_secret": app.client_secret}
+    credentials: dict[str, Any] = (
+        {} if demo_mode else {"lwa_client_id": app.client_id, "lwa_client_secret": app.client_secret}
+    )
     async with app_env(
         database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials, **settings_overrides
     ) as env:

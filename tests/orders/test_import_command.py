@@ -31,7 +31,7 @@ from saleor_asc_app.orders.tables import Backfill, BackfillStatus
 from tests.orders.checks import check_exactly_once
 from tests.orders.harness import START, US, OrdersEnv, orders_env
 
-SELLER = {"conn-na": (Region.NA, "ASELLERNA00001", (US,))}
+SELLER: dict[str, tuple[Region, str, tuple[str, ...]]] = {"conn-na": (Region.NA, "ASELLERNA00001", (US,))}
 PAST = {"afn_share": 0.2, "cancel_share": 0.05, "unknown_sku_share": 0.0}
 
 

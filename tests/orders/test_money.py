@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -360,7 +361,7 @@ def test_an_undetailed_promotion_goes_to_the_component_it_discounts_and_never_pa
     )
     larger = ok(reconcile(order([item("USD", price="3.00", shipping="5.00", discount_total="4.00")], "USD")))
     assert (larger.lines[0].gross, larger.shipping_gross, larger.total_gross) == (D("3.00"), D("1.00"), D("4.00"))
-    gbp = {"price": "10.00", "shipping": "5.00", "discount_total": "5.00"}
+    gbp: dict[str, Any] = {"price": "10.00", "shipping": "5.00", "discount_total": "5.00"}
     taxed = ok(
         reconcile(order([item("GBP", **gbp, tax={"ITEM": "2.00", "SHIPPING": "1.00", "DISCOUNT": "1.00"})], "GBP"))
     )

@@ -59,7 +59,7 @@ async def test_a_cancellation_purges_the_kept_buyer_data_when_the_sync_stores_it
             cursor = (await session.execute(select(SyncCursor))).scalar_one()
         record = after[cancelled.order_id]
         assert record.purge_reason == "cancelled" and record.ciphertext is None and record.wrapped_key is None
-        assert cursor.page_at is not None
+        assert cursor.page_at is not None and record.purged_at is not None
         assert cancelled_at <= record.purged_at <= cursor.page_at  # purged by a sync page's transaction
         assert all(
             r.purged_at is None and r.ciphertext is not None for k, r in after.items() if k != cancelled.order_id

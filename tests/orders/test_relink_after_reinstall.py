@@ -71,5 +71,5 @@ async def test_orders_linked_after_a_reinstall_show_saleors_total(
         assert item["saleorOrderId"] == before["saleorOrderId"] is not None
         saleor_order = again.saleor_order(order.order_id)
         assert saleor_order is not None
-        assert item["saleorTotalAmount"] is not None, item
+        assert item["saleorTotalAmount"] is not None and item["totalAmount"] is not None, item
         assert Decimal(item["saleorTotalAmount"]) == saleor_order.total.gross.amount == Decimal(item["totalAmount"])

@@ -66,7 +66,7 @@ async def test_orders_arrive_exactly_once_through_duplicated_reordered_delayed_n
             sent.extend(p.body for p in due)
             return due
 
-        env.simulator.notifications.take_due = recording  # type: ignore[method-assign]
+        env.simulator.notifications.take_due = recording
         start = env.orders.clock.now()
         env.simulator.generate_orders(
             SELLER, 40, seed=5, start=start, end=start + timedelta(minutes=30), unknown_sku_share=0.0

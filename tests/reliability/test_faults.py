@@ -496,13 +496,14 @@ async def dead_jobs(env: OrdersEnv) -> list[tuple[str, str | None]]:
 
 async def sync_cursor(env: OrdersEnv) -> SyncCursor:
     async with env.state.sessionmaker() as session:
-        return (
+        cursor: SyncCursor = (
             await session.execute(
                 select(SyncCursor).where(
                     SyncCursor.installation_id == env.installation_id, SyncCursor.connection_id == CONNECTION
                 )
             )
         ).scalar_one()
+        return cursor
 
 
 async def order_rows(env: OrdersEnv, order_ids: list[str]) -> list[AmazonOrder]:

@@ -120,7 +120,7 @@ async def test_the_app_rides_out_a_database_restart(tmp_path: Path) -> None:
         async with fulfilment_env(url, tmp_path) as env:
             bodies = await prepare(env)
             traffic = Traffic(env, bodies)
-            stop, errors = asyncio.Event(), []
+            stop, errors = asyncio.Event(), list[str]()
             sending = asyncio.create_task(traffic.run())
             working = asyncio.create_task(keep_working(env, stop, errors))
 

@@ -32,7 +32,8 @@ def _expected_keys(
             continue
         if isinstance(selection, FragmentSpreadNode):
             fragment = fragments[selection.name.value]
-            condition, inner = fragment.type_condition.name.value, fragment.selection_set
+            condition: str | None = fragment.type_condition.name.value
+            inner = fragment.selection_set
         else:
             assert isinstance(selection, InlineFragmentNode)
             condition = selection.type_condition.name.value if selection.type_condition else None

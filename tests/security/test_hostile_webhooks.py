@@ -16,7 +16,9 @@ LONG_COUNT = 4000
 
 
 async def send(stores: TwoStores, case: HostileRequest) -> int:
-    headers = {name: value.encode() for name, value in case.headers.items()}  # bytes: non-ASCII values go as UTF-8
+    headers = {
+        name.encode("ascii"): value.encode() for name, value in case.headers.items()
+    }  # bytes: non-ASCII values go as UTF-8
     response = await stores.env.client.request(case.method, case.path, content=case.content(), headers=headers)
     if 400 <= response.status_code < 500 and case.method == "POST":
         assert response.json()["success"] is False, (str(case), response.text)

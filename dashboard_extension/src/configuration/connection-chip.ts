@@ -2,23 +2,15 @@
  * and the home widget show (revoked, client secret refused, paused), and falls back to the configuration's
  * date-based state while that overview is loading or for a connection it does not know yet. */
 import { AUTHORIZATION_STATES as LIFECYCLE, type StateTone } from "../authorization/states";
-import type { ConnectionAuthorization } from "../authorization/types";
-import type { ConnectionState } from "./types";
+import type { AuthorizationState, ConnectionAuthorization } from "../authorization/types";
 
 export type ConnectionChip = { label: string; tone: StateTone; paused: boolean };
 
-const BY_DATE: Record<ConnectionState, ConnectionAuthorization["state"]> = {
-  NOT_AUTHORIZED: "NOT_AUTHORIZED",
-  AUTHORIZED: "CONNECTED",
-  EXPIRING_SOON: "EXPIRING",
-  EXPIRED: "EXPIRED",
-};
-
 export function connectionChip(
-  savedState: ConnectionState | undefined,
+  savedState: AuthorizationState | undefined,
   authorization: Pick<ConnectionAuthorization, "state" | "paused"> | undefined,
 ): ConnectionChip {
   if (authorization) return { ...LIFECYCLE[authorization.state], paused: authorization.paused };
-  const state = BY_DATE[savedState ?? "NOT_AUTHORIZED"];
+  const state = savedState ?? "NOT_AUTHORIZED";
   return { ...LIFECYCLE[state], paused: state === "EXPIRED" };
 }

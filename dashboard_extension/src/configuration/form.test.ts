@@ -12,7 +12,7 @@ const stored: Configuration = {
       region: "EU",
       sellerId: "A2EXAMPLE1SELLER",
       marketplaceIds: ["A1PA6795UKMFR9", "A1F83G8C2ARO7P"],
-      state: "AUTHORIZED",
+      state: "CONNECTED",
       authorizedAt: "2026-01-01T00:00:00Z",
       authorizationExpiresAt: "2027-01-01T00:00:00Z",
     },

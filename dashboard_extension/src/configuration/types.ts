@@ -1,20 +1,25 @@
-/** Shapes of the app's GraphQL API (saleor_asc_app/dashboard/types.py). */
+/** Shapes of the app's GraphQL API (saleor_asc_app/dashboard/types.py), generated from its schema by
+ * scripts/dashboard-types; the configuration page reads a part of some. */
+import type * as G from "../generated/graphql";
+import type { ServiceLevel, Region } from "../generated/graphql";
 import { amazonLabel } from "../format/labels";
 
-export type Region = "NA" | "EU" | "FE";
-export type FulfillmentChannels = "MFN" | "AFN" | "BOTH";
-export type ServiceLevel =
-  | "STANDARD"
-  | "EXPEDITED"
-  | "FREE_ECONOMY"
-  | "NEXT_DAY"
-  | "SAME_DAY"
-  | "SECOND_DAY"
-  | "SCHEDULED"
-  | "PRIORITY";
-export type SkuMatching = "SELLER_SKU" | "EXPLICIT_MAPPING";
-export type RecipientKind = "STAFF_USER" | "EMAIL";
-export type ConnectionState = "NOT_AUTHORIZED" | "AUTHORIZED" | "EXPIRING_SOON" | "EXPIRED";
+export type {
+  AmazonConnection,
+  ChannelMapping,
+  FulfillmentChannels,
+  Marketplace,
+  NamedItem,
+  OrderProcessing,
+  Recipient,
+  RecipientKind,
+  Region,
+  ServiceLevel,
+  ShippingMethodMapping,
+  SkuMapping,
+  SkuMatching,
+  StoreOptions,
+} from "../generated/graphql";
 
 export const SERVICE_LEVELS: { value: ServiceLevel; label: string }[] = [
   { value: "STANDARD", label: amazonLabel("serviceLevel", "Standard") },
@@ -33,73 +38,10 @@ export const REGIONS: { value: Region; label: string }[] = [
   { value: "FE", label: "Far East" },
 ];
 
-export type Marketplace = {
-  id: string;
-  countryCode: string;
-  country: string;
-  domain: string;
-  currency: string;
-  region: Region;
-};
+export type Configuration = Omit<G.Configuration, "outgoing">;
 
-export type AmazonConnection = {
-  id: string;
-  region: Region;
-  sellerId: string;
-  marketplaceIds: string[];
-  state: ConnectionState;
-  authorizedAt: string | null;
-  authorizationExpiresAt: string | null;
-};
-
-export type ChannelMapping = { marketplaceId: string; channelSlug: string; importEnabled: boolean };
-export type ShippingMethodMapping = { channelSlug: string; serviceLevel: ServiceLevel; shippingMethodId: string };
-export type SkuMapping = { sellerSku: string; variantSku: string; quantityRatio: number };
-export type Recipient = { kind: RecipientKind; value: string };
-
-export type OrderProcessing = {
-  importOrdersSince: string | null;
-  ignoredOrderIds: string[];
-  fulfillmentChannels: FulfillmentChannels;
-  fbaOrdersAsFulfilled: boolean;
-  skuMatching: SkuMatching;
-  skuMappings: SkuMapping[];
-  useAmazonTax: boolean;
-  flagMarketplaceFacilitatorTax: boolean;
-  inventorySyncEnabled: boolean;
-  inventoryBuffer: number;
-};
-
-export type Configuration = {
-  version: number;
-  updatedAt: string | null;
-  connections: AmazonConnection[];
-  channelMappings: ChannelMapping[];
-  mfnWarehouseId: string | null;
-  fbaWarehouseId: string | null;
-  shippingMethodMappings: ShippingMethodMapping[];
-  orderProcessing: OrderProcessing;
-  piiPermissionGroupId: string | null;
-  notifications: { fileProcessingErrors: Recipient[]; authorizationWarnings: Recipient[] };
-};
-
-export type NamedItem = { id: string; name: string };
-
-export type StoreOptions = {
-  channels: { slug: string; name: string; currency: string }[];
-  warehouses: NamedItem[];
-  shippingMethods: { id: string; name: string; channelSlug: string }[];
-  permissionGroups: NamedItem[] | null;
-  staffUsers: NamedItem[] | null;
-  settingsManagers: NamedItem[] | null;
-  problems: string[];
-};
-
-export type AppStatus = {
-  saleorApiUrl: string;
-  configured: boolean;
-  demoMode: boolean;
-  viewer: { email: string; canManageConfiguration: boolean };
+export type AppStatus = Omit<G.AppStatus, "installedAt" | "connectionCount" | "viewer"> & {
+  viewer: Pick<G.Viewer, "email" | "canManageConfiguration">;
 };
 
 export type FieldError = { field: string; message: string; code: string };

@@ -1,3 +1,5 @@
+import type { DailyImports, ParkedReason } from "../generated/graphql";
+
 export type OrderState = "waiting" | "ready" | "imported" | "shipped" | "cancelled" | "parked" | "skipped";
 
 export type AmazonOrder = {
@@ -70,9 +72,7 @@ export type PushStatus = {
   deadLetters: number;
 };
 
-export type DailyImports = { day: string; count: number };
-
-export type ParkedReason = { reasonCode: string; reasonKey: string | null; example: string | null; count: number };
+export type { DailyImports, ParkedReason };
 
 export type SyncStatus = {
   now: string;

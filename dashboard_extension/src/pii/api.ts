@@ -1,6 +1,6 @@
-import { type AppBridge, createAuthenticatedFetch } from "@saleor/app-sdk/app-bridge";
+import type { AppBridge } from "@saleor/app-sdk/app-bridge";
 
-import { ApiError } from "../api";
+import { ApiError, createAppPost } from "../api";
 import { BASE_PATH } from "../routes";
 import type { AuditEntry, AuditFilters, OrderWidgetData, PackingSlip, RevealResult } from "./types";
 
@@ -20,18 +20,9 @@ function cleaned(filters: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function createPiiApi(appBridge: AppBridge): PiiApi {
-  const fetchWithToken = createAuthenticatedFetch(appBridge, window.fetch.bind(window));
+  const appPost = createAppPost(appBridge);
   async function post(path: string, body: Record<string, unknown>): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetchWithToken(PII_URL + path, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError("The app could not be reached. Check your connection and try again.", "NETWORK");
-    }
+    const response = await appPost(PII_URL + path, body);
     if (!response.ok) {
       let error: { code?: string; message?: string } | undefined;
       try {

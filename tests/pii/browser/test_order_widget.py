@@ -4,7 +4,7 @@ and its sealed buyer data are put where the import leaves them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import ConfigurationRepository
 from saleor_asc_app.crypto import SecretBox
@@ -62,7 +63,7 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
         async with sessionmaker() as session, session.begin():
             installation = await get_by_url(session, live.saleor.api_url)
             assert installation is not None
-            repository = ConfigurationRepository(session, SecretBox(TEST_SECRET_KEY.encode()), _Clock(now))
+            repository = ConfigurationRepository(session, SecretBox(TEST_SECRET_KEY.encode()), VirtualClock(now))
             group = live.demo.groups["amazon-pii-viewers"]
             await repository.save(
                 installation.id,
@@ -94,14 +95,6 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
         return saleor_order.id
     finally:
         await engine.dispose()
-
-
-class _Clock:
-    def __init__(self, now: datetime) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
 
 
 async def _audit(database_url: str) -> list[tuple[str, str, str | None]]:
@@ -198,7 +191,7 @@ def test_a_pii_group_member_reveals_buyer_details_and_prints_the_packing_slip(wi
 
 def test_a_user_outside_the_group_sees_that_buyer_data_exists_and_who_may_view_it(
     widget_app: WidgetApp,
-    open_page,  # type: ignore[no-untyped-def]
+    open_page: Callable[..., Page],
 ) -> None:
     page = open_page(
         widget_app.live,
