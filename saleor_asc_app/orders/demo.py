@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from saleor_asc_app.amazon import LwaAppCredentials, SpApiClient
+from saleor_asc_app.clock import external_work
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.logging import get_logger
@@ -80,7 +81,10 @@ class DemoAmazonAccess(AmazonAccess):
                 if refresh_token not in seller.refresh_tokens:
                     seller.grant_refresh_token(refresh_token)
                 return
-            skus = await self._store_skus(installation_id)
+            # Reading the store waits on the database and Saleor, inside the first request's timeout: virtual time
+            # must not run out meanwhile.
+            with external_work(self.clock):
+                skus = await self._store_skus(installation_id)
             marketplaces = list(connection.marketplace_ids) or ["ATVPDKIKX0DER"]
             account = self.simulator.add_seller(
                 connection.seller_id,

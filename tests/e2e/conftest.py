@@ -105,6 +105,7 @@ def world(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFact
     saleor_dsn = _create_database(postgres_server, f"saleor_{secrets.token_hex(4)}")
     saleor = SaleorCore(build, directory / "saleor", saleor_dsn)
     services = Services(directory)
+    staff: StaffClient | None = None
     try:
         saleor.start()
         staff = StaffClient(saleor.api_url, saleor.staff_email, saleor.staff_password)
@@ -159,6 +160,8 @@ def world(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFact
         print(saleor.logs(), file=sys.stderr)
         raise
     finally:
+        if staff is not None:
+            staff.close()
         services.close()
         saleor.stop()
 
