@@ -171,17 +171,7 @@ async def _store(
     created: bool,
 ) -> None:
     async with state.sessionmaker() as session, session.begin():
-        row = await _row(session, installation_id, connection_id, notification_type)
-        if row is None:
-            row = PushSubscription(
-                installation_id=installation_id,
-                connection_id=connection_id,
-                notification_type=notification_type,
-                seller_id=seller_id,
-                region=region,
-                missed=0,
-            )
-            session.add(row)
+        row = await _row_or_new(session, installation_id, connection_id, notification_type, seller_id, region)
         if created or row.subscription_id != subscription_id or row.subscribed_at is None:
             row.subscribed_at = now
         row.seller_id, row.region = seller_id, region
@@ -201,19 +191,32 @@ async def _store_error(
 ) -> None:
     async with state.sessionmaker() as session, session.begin():
         for notification_type in NOTIFICATION_TYPES:
-            row = await _row(session, installation_id, connection_id, notification_type)
-            if row is None:
-                row = PushSubscription(
-                    installation_id=installation_id,
-                    connection_id=connection_id,
-                    notification_type=notification_type,
-                    seller_id=seller_id,
-                    region=region,
-                    missed=0,
-                )
-                session.add(row)
+            row = await _row_or_new(session, installation_id, connection_id, notification_type, seller_id, region)
             row.last_error = f"The subscription could not be made: {error}"
             row.updated_at = now
+
+
+async def _row_or_new(
+    session: AsyncSession,
+    installation_id: uuid.UUID,
+    connection_id: str,
+    notification_type: str,
+    seller_id: str,
+    region: str,
+) -> PushSubscription:
+    """The connection's subscription row for this notification type, added to the session when there is none."""
+    row = await _row(session, installation_id, connection_id, notification_type)
+    if row is None:
+        row = PushSubscription(
+            installation_id=installation_id,
+            connection_id=connection_id,
+            notification_type=notification_type,
+            seller_id=seller_id,
+            region=region,
+            missed=0,
+        )
+        session.add(row)
+    return row
 
 
 async def _row(
