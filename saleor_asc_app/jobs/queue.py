@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import Insert, and_, case, func, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.jobs.models import ACTIVE_PREDICATE, Job, JobStatus
 from saleor_asc_app.jobs.priorities import priority_of
 
@@ -74,14 +74,13 @@ async def enqueue(
 ) -> bool:
     """Add a job to the caller's transaction. With ``unique_key``, does nothing (returns False) while a pending or
     running job with that key exists."""
-    result = await session.execute(enqueue_statement(_dialect(session), job_row(kind, payload, **job)))
+    result = await session.execute(enqueue_statement(session, job_row(kind, payload, **job)))
     return bool(getattr(result, "rowcount", 1))
 
 
-def enqueue_statement(dialect_name: str, row: dict[str, Any]) -> Insert:
+def enqueue_statement(session: AsyncSession, row: dict[str, Any]) -> Insert:
     """The Core ``INSERT`` of one ``job_row``, skipped on a conflicting active ``unique_key``."""
-    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    stmt = insert(Job).values(**row)
+    stmt = dialect_insert(session, Job).values(**row)
     if row["unique_key"] is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["unique_key"], index_where=text(ACTIVE_PREDICATE))
     return stmt
