@@ -343,7 +343,11 @@ class SpApiClient:
     async def download_feed_result(self, feed: Feed) -> bytes:
         if not feed.result_feed_document_id:
             raise MalformedResponse("NoResultDocument", "the feed has no result document yet")
-        document = await self.get_feed_document(feed.result_feed_document_id)
+        return await self.download_feed_document(feed.result_feed_document_id)
+
+    async def download_feed_document(self, feed_document_id: str) -> bytes:
+        """getFeedDocument and the download (decompressed); a FEED_PROCESSING_FINISHED notification names the id."""
+        document = await self.get_feed_document(feed_document_id)
         content, _ = await self.documents.download(document.url, document.compression_algorithm)
         return content
 

@@ -5,8 +5,9 @@ Pending cancel actions of a connection are batched: their ``fulfilment.send_acti
 sustained interval, so cancellation feeds stay within its limit). It reads each order at Amazon (cancelled already →
 confirmed; Amazon-fulfilled, shipped, or a chosen item shipped → refused with why), writes one row per Amazon item to
 cancel, submits one feed per marketplace and marks the actions ``requested``. ``fulfilment.cancellation_feed_result``
-polls ``getFeed``, reads the flat-file processing report, and confirms each item or fails it with Amazon's message (an
-item ``getOrder`` shows cancelled is confirmed whatever the report says). See docs/amazon-cancellations.md.
+waits for the FEED_PROCESSING_FINISHED notification while push is healthy, else polls ``getFeed``
+(``push/feed_results.py``), reads the flat-file processing report, and confirms each item or fails it with Amazon's
+message (an item ``getOrder`` shows cancelled is confirmed whatever the report says). See docs/amazon-cancellations.md.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
+from saleor_asc_app.push.feed_results import notified_outcome, wait_for_notification
 
 log = get_logger(__name__)
 
@@ -311,17 +313,30 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
         ]
     if not actions:
         return
+    sent_at = min(a.sent_at or a.updated_at for a in actions)
+    notified = notified_outcome(job.payload)
+    if notified is None:
+        async with ctx.sessionmaker() as session:
+            wait = await wait_for_notification(
+                session, ctx.settings, installation_id, connection_id, sent_at, now=ctx.clock.now()
+            )
+        if wait is not None:
+            raise RetryJob("waiting for the feed's notification", delay=wait, count_attempt=False)
     try:
-        feed, raw = await client.feed_result(feed_id)
+        if notified is not None:  # Amazon told the outcome: no getFeed
+            final, status = True, notified.status.value
+            doc = notified.result_document_id
+            raw = await client.download_feed_document(doc) if doc else None
+        else:
+            feed, raw = await client.feed_result(feed_id)
+            final, status = feed.processing_status.is_final, feed.processing_status.value
     except SpApiError as exc:
         if exc.retryable:
             raise RetryJob(f"cancellation feed result: {exc}", delay=POLL_EVERY, count_attempt=True) from None
         raise
-    waited = ctx.clock.now() - min(a.sent_at or a.updated_at for a in actions)
-    if not feed.processing_status.is_final and waited < GIVE_UP_AFTER:
-        raise RetryJob(f"feed {feed.processing_status.value}", delay=POLL_EVERY)
+    if not final and ctx.clock.now() - sent_at < GIVE_UP_AFTER:
+        raise RetryJob(f"feed {status}", delay=POLL_EVERY)
     report = parse_processing_report(decode_text(raw)) if raw is not None else None
-    status = feed.processing_status.value
     for action in actions:
         await _conclude(ctx, client, action, feed_id, status, report)
 

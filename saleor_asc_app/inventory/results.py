@@ -1,4 +1,5 @@
-"""Feed results: poll ``getFeed`` from a job (rescheduling itself, never blocking a worker) until Amazon is done,
+"""Feed results: wait for Amazon's FEED_PROCESSING_FINISHED notification while push is healthy, else poll
+``getFeed`` from a job (rescheduling itself, never blocking a worker) until Amazon is done (``push/feed_results.py``),
 then download the processing report, keep it (gzip), attach each issue to its SKU and message, and record the
 errors as processing errors."""
 
@@ -22,6 +23,7 @@ from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
+from saleor_asc_app.push.feed_results import notified_outcome, wait_for_notification
 
 log = get_logger(__name__)
 
@@ -30,6 +32,7 @@ POLL_EVERY = 60.0
 
 async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
     feed_row_id = uuid.UUID(job.payload["stock_feed_id"])
+    notified = notified_outcome(job.payload)
     async with ctx.sessionmaker() as session:
         feed_row = await session.get(StockFeed, feed_row_id)
         if feed_row is None or feed_row.state != FeedState.SUBMITTED.value:
@@ -38,18 +41,29 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
         connection = config.connection(feed_row.connection_id)
         if connection is None:
             return
+        if notified is None:
+            wait = await wait_for_notification(
+                session, ctx.settings, feed_row.installation_id, feed_row.connection_id, feed_row.created_at,
+                now=ctx.clock.now(),
+            )  # fmt: skip
+            if wait is not None:
+                raise RetryJob("waiting for the feed's notification", delay=wait, count_attempt=False)
         try:
             client = await usable_client(ctx, session, feed_row.installation_id, connection)
         except ConnectionPaused as exc:
             raise RetryJob(f"connection paused: {exc.reason}", delay=PAUSED_RECHECK) from None
     try:
-        feed = await client.get_feed(feed_row.feed_id)
-        if not feed.processing_status.is_final:
-            raise RetryJob(f"feed {feed.processing_status.value}", delay=POLL_EVERY)
+        if notified is not None:  # Amazon told the outcome: no getFeed
+            status, document_id = notified.status, notified.result_document_id
+        else:
+            feed = await client.get_feed(feed_row.feed_id)
+            if not feed.processing_status.is_final:
+                raise RetryJob(f"feed {feed.processing_status.value}", delay=POLL_EVERY)
+            status, document_id = feed.processing_status, feed.result_feed_document_id
         report: ListingsFeedProcessingReport | None = None
         raw: bytes | None = None
-        if feed.result_feed_document_id:
-            raw = await client.download_feed_result(feed)
+        if document_id:
+            raw = await client.download_feed_document(document_id)
             try:
                 report = ListingsFeedProcessingReport.model_validate_json(raw)
             except ValueError:
@@ -58,7 +72,7 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
         if exc.retryable:
             raise RetryJob(f"feed result: {exc}", delay=POLL_EVERY, count_attempt=True) from None
         raise
-    await _store(ctx, feed_row, feed.processing_status, report, raw)
+    await _store(ctx, feed_row, status, report, raw)
 
 
 async def _store(

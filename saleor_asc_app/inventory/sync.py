@@ -456,7 +456,7 @@ async def _record_feed(
         await enqueue(
             session,
             RESULT_KIND,
-            {"stock_feed_id": str(feed.id)},
+            {"stock_feed_id": str(feed.id), "connection_id": connection_id, "feed_id": feed_id},
             installation_id=installation_id,
             unique_key=f"stock-feed:{feed.id}",
             run_after=now + timedelta(seconds=RESULT_FIRST_POLL),

@@ -17,19 +17,21 @@ from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.models.notifications import (
     FEED_PROCESSING_FINISHED,
     ORDER_CHANGE,
     REPORT_PROCESSING_FINISHED,
+    FeedProcessingFinishedNotification,
     Notification,
     OrderChangeNotification,
 )
 from saleor_asc_app.jobs.queue import enqueue
-from saleor_asc_app.orders.tables import AmazonOrder, SyncCursor
-from saleor_asc_app.push.tables import PushDeadLetter, PushReceipt, PushSubscription
+from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.push.feed_intake import apply_feed_finished
+from saleor_asc_app.push.receipts import connections_of, insert_receipt
+from saleor_asc_app.push.tables import PushDeadLetter
 
 FETCH_KIND = "orders.push_fetch"
 PENDING_STATUSES = ("Pending", "PendingAvailability")
@@ -63,6 +65,10 @@ def parse(body: str) -> Notification:
             order_change = OrderChangeNotification.model_validate(data)
             _ = order_change.change
             return order_change
+        if notification.NotificationType == FEED_PROCESSING_FINISHED:
+            feed_finished = FeedProcessingFinishedNotification.model_validate(data)
+            _ = feed_finished.finished
+            return feed_finished
     except ValidationError as exc:
         where = sorted({".".join(str(p) for p in err["loc"]) or "<root>" for err in exc.errors()})
         raise Poison(f"not a valid notification ({exc.error_count()} problems at {', '.join(where[:5])})") from None
@@ -88,8 +94,10 @@ async def apply(session: AsyncSession, notification: Notification, *, now: datet
     result = IntakeResult(notification_type=notification.NotificationType)
     if isinstance(notification, OrderChangeNotification):
         return await _order_change(session, notification, result, now=now)
-    if notification.NotificationType in (FEED_PROCESSING_FINISHED, REPORT_PROCESSING_FINISHED):
-        result.unmatched = True  # understood, not acted on: feeds and reports still finish by polling
+    if isinstance(notification, FeedProcessingFinishedNotification):
+        return await apply_feed_finished(session, notification, result, now=now)
+    if notification.NotificationType == REPORT_PROCESSING_FINISHED:
+        result.unmatched = True  # understood, not acted on: the backfill's reports still finish by polling
         return result
     result.unmatched = True
     return result
@@ -122,7 +130,7 @@ async def _order_change(
             outcome = "stale"
         else:
             outcome = "fetch"
-        inserted = await _receipt(
+        inserted = await insert_receipt(
             session,
             {
                 "id": uuid.uuid4(),
@@ -154,28 +162,6 @@ async def _order_change(
         )
         result.fetches += 1
     return result
-
-
-async def connections_of(session: AsyncSession, seller_id: str) -> list[tuple[uuid.UUID, str]]:
-    """Every (installation, connection) of the seller: subscribed ones, and those the sync knows."""
-    subscribed = select(PushSubscription.installation_id, PushSubscription.connection_id).where(
-        PushSubscription.seller_id == seller_id
-    )
-    synced = select(SyncCursor.installation_id, SyncCursor.connection_id).where(SyncCursor.seller_id == seller_id)
-    rows = (await session.execute(subscribed.union(synced))).all()
-    return sorted({(installation_id, connection_id) for installation_id, connection_id in rows}, key=str)
-
-
-async def _receipt(session: AsyncSession, row: dict[str, object]) -> bool:
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert_(PushReceipt)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["installation_id", "connection_id", "notification_id"])
-    )
-    outcome = await session.execute(stmt)
-    return bool(getattr(outcome, "rowcount", 1))
 
 
 async def dead_letter(

@@ -3,7 +3,8 @@
 ``push.subscriptions`` (one per installation, enqueued by every configuration save — a connection added, removed or
 re-authorized) makes sure the SQS destination exists (grantless ``getDestinations`` / ``createDestination`` in the
 connection's region, with the ``sellingpartnerapi::notifications`` scope), that every authorized connection has its
-``ORDER_CHANGE`` subscription (``orderChangeTypes`` filter: the changes the import acts on), and deletes the
+``ORDER_CHANGE`` subscription (``orderChangeTypes`` filter: the changes the import acts on) and its
+``FEED_PROCESSING_FINISHED`` one (stock and cancellation feeds finish on it, ``feed_intake.py``), and deletes the
 subscriptions of connections that are gone or no longer authorized. A subscription Amazon dropped (a seller who
 revoked and authorized again) is found missing by ``getSubscription`` and created again. ``APP_DELETED`` hands the
 installation's subscriptions to ``push.unsubscribe``, a job of no installation that outlives the cascade.
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.amazon.client import SpApiClient
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.notifications import (
+    FEED_PROCESSING_FINISHED,
     ORDER_CHANGE,
     ORDER_CHANGE_TYPES,
     EventFilter,
@@ -40,8 +42,10 @@ log = get_logger(__name__)
 SUBSCRIBE_KIND = "push.subscriptions"
 UNSUBSCRIBE_KIND = "push.unsubscribe"
 DESTINATION_NAME = "saleor-asc-app"
-PAYLOAD_VERSION = "1.0"
-NOTIFICATION_TYPES = (ORDER_CHANGE,)
+# payloadVersion per type: ORDER_CHANGE "1.0" (docs/amazon.md, "Notifications"); the feed notification's schema
+# (contracts/amazon/FeedProcessingFinishedNotification.json) shows "2020-09-04".
+PAYLOAD_VERSIONS = {ORDER_CHANGE: "1.0", FEED_PROCESSING_FINISHED: "2020-09-04"}
+NOTIFICATION_TYPES = (ORDER_CHANGE, FEED_PROCESSING_FINISHED)
 RETRY_DELAY = 300.0
 _DESTINATIONS = "push.destinations"  # state.extras: region → destination id, found or created once per process
 
@@ -124,7 +128,7 @@ async def reconcile(state: AppState, installation_id: uuid.UUID) -> list[str]:
                 client = await connection_client(state, session, installation_id, connection)
             destination = await destination_id(state, client, connection.region.value)
             for notification_type in NOTIFICATION_TYPES:
-                subscription = await client.get_subscription(notification_type, PAYLOAD_VERSION)
+                subscription = await client.get_subscription(notification_type, PAYLOAD_VERSIONS[notification_type])
                 if subscription is not None and subscription.destination_id != destination:
                     await client.delete_subscription(notification_type, subscription.subscription_id)
                     subscription = None
@@ -133,7 +137,7 @@ async def reconcile(state: AppState, installation_id: uuid.UUID) -> list[str]:
                     subscription = await client.create_subscription(
                         notification_type,
                         destination,
-                        payload_version=PAYLOAD_VERSION,
+                        payload_version=PAYLOAD_VERSIONS[notification_type],
                         processing_directive=directive(notification_type),
                     )
                 await _store(

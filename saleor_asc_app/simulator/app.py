@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -38,6 +39,7 @@ from saleor_asc_app.simulator.handlers import (
 )
 from saleor_asc_app.simulator.http import Call, Query, SimError, error_body, error_response, json_response
 from saleor_asc_app.simulator.notifications import run_delivery
+from saleor_asc_app.simulator.processing import process_due
 from saleor_asc_app.simulator.rules import ModelOperation
 from saleor_asc_app.simulator.sandbox import SandboxCases
 from saleor_asc_app.simulator.state import SellerAccount, SimulatorState
@@ -245,7 +247,11 @@ def create_simulator_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_delivery(state.notifications, state)) if deliver_notifications else None
+        task = (
+            asyncio.create_task(run_delivery(state.notifications, state, before=functools.partial(process_due, state)))
+            if deliver_notifications
+            else None
+        )
         try:
             yield
         finally:

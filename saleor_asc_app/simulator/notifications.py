@@ -17,7 +17,7 @@ import functools
 import json
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from saleor_asc_app.simulator.wire import iso
 
 if TYPE_CHECKING:
     from saleor_asc_app.simulator.orders import SimOrder
+    from saleor_asc_app.simulator.state import SimFeed, SimReport
 
 ORDER_CHANGE = "ORDER_CHANGE"
 FEED_PROCESSING_FINISHED = "FEED_PROCESSING_FINISHED"
@@ -184,14 +185,60 @@ class NotificationCenter:
             queued += 1
         return queued
 
-    def processing_finished(
+    def feed_finished(self, feed: SimFeed, now: datetime) -> int:
+        """FEED_PROCESSING_FINISHED (``FeedProcessingFinishedNotification.json``) to each subscription of the
+        feed's seller; returns how many were queued."""
+        detail: dict[str, Any] = {
+            "sellerId": feed.seller_id,
+            "accountId": f"amzn1.merchant.o.{feed.seller_id}",
+            "feedId": feed.feed_id,
+            "feedType": feed.feed_type,
+            "processingStatus": feed.status,
+        }
+        if feed.result_document_id:
+            detail["resultFeedDocumentId"] = feed.result_document_id
+        payload = {"feedProcessingFinishedNotification": detail}
+        return self._processing_finished(feed.seller_id, FEED_PROCESSING_FINISHED, payload, now)
+
+    def report_finished(self, report: SimReport, now: datetime) -> int:
+        """REPORT_PROCESSING_FINISHED (``ReportProcessingFinishedNotification.json``) to each subscription of the
+        report's seller; returns how many were queued."""
+        detail: dict[str, Any] = {
+            "sellerId": report.seller_id,
+            "accountId": f"amzn1.merchant.o.{report.seller_id}",
+            "reportId": report.report_id,
+            "reportType": report.report_type,
+            "processingStatus": report.status,
+        }
+        if report.document_id:
+            detail["reportDocumentId"] = report.document_id
+        payload = {"reportProcessingFinishedNotification": detail}
+        return self._processing_finished(report.seller_id, REPORT_PROCESSING_FINISHED, payload, now)
+
+    def _processing_finished(
         self, seller_id: str, notification_type: str, payload: dict[str, Any], now: datetime
-    ) -> bool:
-        subscription = self.subscription(seller_id, notification_type)
-        if subscription is None:
-            return False
-        self._queue(subscription, now, self._envelope(subscription, notification_type, payload, now))
-        return True
+    ) -> int:
+        queued = 0
+        for subscription in list(self.subscriptions.values()):
+            if subscription.seller_id != seller_id or subscription.notification_type != notification_type:
+                continue
+            # These two schemas spell the envelope in camelCase (unlike ORDER_CHANGE's PascalCase).
+            message = {
+                "notificationVersion": "2020-09-04",
+                "notificationType": notification_type,
+                "payloadVersion": subscription.payload_version,
+                "eventTime": iso(now),
+                "payload": payload,
+                "notificationMetadata": {
+                    "applicationId": self.application_id,
+                    "subscriptionId": subscription.subscription_id,
+                    "publishTime": iso(now),
+                    "notificationId": str(uuid.uuid4()),
+                },
+            }
+            self._queue(subscription, now, message)
+            queued += 1
+        return queued
 
     def _order_change(
         self, subscription: SimSubscription, order: SimOrder, status: str, change_type: str, now: datetime
@@ -258,7 +305,8 @@ class NotificationCenter:
         for _ in range(copies):
             delay = options.delay_seconds + self._rng.random() * options.jitter_seconds
             self.pending.append(Pending(now + timedelta(seconds=delay), destination.arn, body))
-        self.by_type[message["NotificationType"]] = self.by_type.get(message["NotificationType"], 0) + copies
+        kind = message.get("NotificationType") or message["notificationType"]
+        self.by_type[kind] = self.by_type.get(kind, 0) + copies
 
     def take_due(self, now: datetime) -> list[Pending]:
         due = [p for p in self.pending if p.due <= now]
@@ -314,10 +362,19 @@ async def deliver(center: NotificationCenter, due: list[Pending]) -> int:
     return sent
 
 
-async def run_delivery(center: NotificationCenter, state: Any, *, interval: float = 0.25) -> None:
-    """Watch the simulator's orders and deliver what is due, every ``interval`` real seconds, until cancelled."""
+async def run_delivery(
+    center: NotificationCenter,
+    state: Any,
+    *,
+    interval: float = 0.25,
+    before: Callable[[datetime], object] | None = None,
+) -> None:
+    """Every ``interval`` real seconds until cancelled: ``before`` (the simulator finishing due feeds and reports),
+    then watch the simulator's orders and deliver what is due."""
     while True:
         now = state.now()
+        if before is not None:
+            before(now)
         center.observe_orders((o for seller in state.sellers.values() for o in seller.orders.values()), now)
         await deliver(center, center.take_due(now))
         await asyncio.sleep(interval)

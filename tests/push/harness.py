@@ -14,6 +14,7 @@ from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.orders.schedule import SYNC_KIND
 from saleor_asc_app.push.consumer import PushConsumer
 from saleor_asc_app.simulator.notifications import DeliveryOptions, deliver
+from saleor_asc_app.simulator.processing import process_due
 from tests.orders.harness import OrdersEnv, orders_env
 from tests.push.sqs_server import Queue, SqsServer, create_queue
 
@@ -57,6 +58,7 @@ class PushEnv:
         simulator = self.simulator
         center = simulator.notifications
         now = simulator.now()
+        process_due(simulator, now)  # Amazon finishes feeds and reports on its own clock
         center.observe_orders((o for s in simulator.sellers.values() for o in s.orders.values()), now)
         return await deliver(center, center.take_due(now))
 

@@ -31,7 +31,7 @@ async def _start(env: PushEnv) -> None:
     await env.orders.run_jobs()  # the first sync (its cursor names the connection) and the subscriptions
 
 
-async def test_subscription_made_with_the_order_change_filter(
+async def test_subscriptions_made_order_change_with_its_filter_and_feed_processing_finished(
     sqlite_url: str, tmp_path: Path, sqs_server: SqsServer
 ) -> None:
     async with push_env(sqlite_url, tmp_path, sqs_server) as env:
@@ -46,9 +46,14 @@ async def test_subscription_made_with_the_order_change_filter(
                 "orderChangeTypes": ["OrderStatusChange", "BuyerRequestedChange"],
             }
         }
+        feeds = center.subscription(SELLER, "FEED_PROCESSING_FINISHED")  # feeds finish on their notification
+        assert feeds is not None and feeds.processing_directive is None and feeds.payload_version == "2020-09-04"
         async with env.orders.state.sessionmaker() as session:
-            row = (await session.execute(select(PushSubscription))).scalar_one()
-        assert (row.connection_id, row.subscription_id) == (NA, subscription.subscription_id)
+            rows = list((await session.execute(select(PushSubscription))).scalars())
+        assert sorted((r.connection_id, r.notification_type, r.subscription_id) for r in rows) == [
+            (NA, "FEED_PROCESSING_FINISHED", feeds.subscription_id),
+            (NA, "ORDER_CHANGE", subscription.subscription_id),
+        ]
 
 
 async def test_orders_arrive_exactly_once_through_duplicated_reordered_delayed_notifications(

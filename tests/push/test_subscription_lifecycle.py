@@ -14,17 +14,23 @@ from tests.push.harness import PushEnv, push_env
 from tests.push.sqs_server import SqsServer
 
 NA, EU = "conn-na", "conn-eu"
+TYPES = ("ORDER_CHANGE", "FEED_PROCESSING_FINISHED")
 
 
-def _at_amazon(env: PushEnv, connection: str) -> str | None:
-    subscription = env.simulator.notifications.subscription(SELLERS[connection][1], "ORDER_CHANGE")
-    return subscription.subscription_id if subscription else None
+def _at_amazon(env: PushEnv, connection: str) -> dict[str, str] | None:
+    """The connection's subscriptions at Amazon by type (None when it has none)."""
+    center = env.simulator.notifications
+    found = {t: s.subscription_id for t in TYPES if (s := center.subscription(SELLERS[connection][1], t)) is not None}
+    return found or None
 
 
-async def _rows(env: PushEnv) -> dict[str, str | None]:
+async def _rows(env: PushEnv) -> dict[str, dict[str, str | None]]:
     async with env.orders.state.sessionmaker() as session:
         rows = (await session.execute(select(PushSubscription))).scalars()
-        return {row.connection_id: row.subscription_id for row in rows}
+        out: dict[str, dict[str, str | None]] = {}
+        for row in rows:
+            out.setdefault(row.connection_id, {})[row.notification_type] = row.subscription_id
+        return out
 
 
 async def test_subscriptions_follow_connections_reauthorization_and_uninstall(
@@ -35,7 +41,7 @@ async def test_subscriptions_follow_connections_reauthorization_and_uninstall(
         await orders.configure({cid: SELLERS[cid] for cid in (NA, EU)})
         await orders.run_jobs()
         first = {NA: _at_amazon(env, NA), EU: _at_amazon(env, EU)}
-        assert all(first.values())
+        assert all(ids is not None and set(ids) == set(TYPES) for ids in first.values())
         assert await _rows(env) == first
         assert len(env.simulator.notifications.destinations) == 1  # one destination, found again by its ARN
 
@@ -54,7 +60,9 @@ async def test_subscriptions_follow_connections_reauthorization_and_uninstall(
         await orders.save(await orders.current_config(), {NA: token})
         await orders.run_jobs()
         again = _at_amazon(env, NA)
-        assert again is not None and again != first[NA]
+        assert again is not None and set(again) == set(TYPES)
+        before = first[NA]
+        assert before is not None and not set(again.values()) & set(before.values())
         assert await _rows(env) == {NA: again}
 
         # The app is uninstalled: the installation's rows go with it, and a job of no installation deletes the

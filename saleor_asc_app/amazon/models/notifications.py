@@ -131,3 +131,30 @@ class OrderChangeNotification(Notification):
     @property
     def change(self) -> OrderChange:
         return OrderChangePayload.model_validate(self.Payload).OrderChangeNotification
+
+
+# --- FEED_PROCESSING_FINISHED / REPORT_PROCESSING_FINISHED payloads (camelCase, as their schemas spell them) ---
+
+
+class FeedProcessingFinished(ApiModel):
+    """``payload.feedProcessingFinishedNotification`` (``FeedProcessingFinishedNotification.json``); ``sellerId`` is
+    absent for vendor groups."""
+
+    seller_id: str | None = None
+    account_id: str
+    feed_id: str
+    feed_type: str
+    processing_status: Literal["CANCELLED", "DONE", "FATAL"]
+    result_feed_document_id: str | None = None
+
+
+class FeedProcessingFinishedPayload(ApiModel):
+    feed_processing_finished_notification: FeedProcessingFinished
+
+
+class FeedProcessingFinishedNotification(Notification):
+    NotificationType: Literal["FEED_PROCESSING_FINISHED"]
+
+    @property
+    def finished(self) -> FeedProcessingFinished:
+        return FeedProcessingFinishedPayload.model_validate(self.Payload).feed_processing_finished_notification

@@ -121,7 +121,7 @@ async def get_feed(call: Call) -> Response:
     feed = call.state.feeds.get(call.path("feedId"))
     if feed is None or feed.seller_id != call.seller.seller_id:
         raise SimError(404, "NotFound", "The requested feed was not found.")
-    advance_feed(call.state, feed, call)
+    advance_feed(call.state, feed, call.now)
     result: dict[str, Any] = {
         "feedId": feed.feed_id,
         "feedType": feed.feed_type,
@@ -148,8 +148,9 @@ async def get_feed_document(call: Call) -> Response:
     return json_response(result)
 
 
-def advance_feed(state: SimulatorState, feed: SimFeed, call: Call) -> None:
-    now = call.now
+def advance_feed(state: SimulatorState, feed: SimFeed, now: datetime) -> None:
+    """Bring the feed's status to ``now``: once its processing time is over, process it (once) and notify the
+    seller's FEED_PROCESSING_FINISHED subscriptions, whether or not anybody asks ``getFeed``."""
     if feed.processed:
         return
     if now < feed.started:
@@ -159,9 +160,14 @@ def advance_feed(state: SimulatorState, feed: SimFeed, call: Call) -> None:
         feed.status = "IN_PROGRESS"
         return
     feed.processed = True
+    _process(state, feed, now)
+    state.notifications.feed_finished(feed, now)
+
+
+def _process(state: SimulatorState, feed: SimFeed, now: datetime) -> None:
     if feed.feed_type == ORDER_ACKNOWLEDGEMENT_FEED:
         text_report = process_cancellation_feed(
-            state, feed, state.documents[feed.input_document_id].content or b"", call
+            state, feed, state.documents[feed.input_document_id].content or b"", now
         )
         _store_report(state, feed, text_report, "text/tab-separated-values; charset=UTF-8", now)
         return
@@ -169,7 +175,7 @@ def advance_feed(state: SimulatorState, feed: SimFeed, call: Call) -> None:
         feed.status = "FATAL"
         return
     content = state.documents[feed.input_document_id].content or b""
-    report = process_listings_feed(state, feed, content, call)
+    report = process_listings_feed(state, feed, content, now)
     if report is None:
         feed.status = "FATAL"
         return
@@ -191,7 +197,7 @@ def _store_report(state: SimulatorState, feed: SimFeed, content: bytes, content_
     feed.result_document_id = result.document_id
 
 
-def process_listings_feed(state: SimulatorState, feed: SimFeed, content: bytes, call: Call) -> dict[str, Any] | None:
+def process_listings_feed(state: SimulatorState, feed: SimFeed, content: bytes, now: datetime) -> dict[str, Any] | None:
     """The processing report of a JSON_LISTINGS_FEED, or None when the document is unusable (FATAL)."""
     try:
         document = json.loads(content)
@@ -222,7 +228,7 @@ def process_listings_feed(state: SimulatorState, feed: SimFeed, content: bytes, 
             continue
         accepted += 1
         assert isinstance(message, dict)
-        _apply(message, seller.catalog, feed, call)
+        _apply(message, seller.catalog, feed, now)
     return {
         "header": {"sellerId": feed.seller_id, "version": "2.0", "feedId": feed.feed_id},
         "issues": issues,
@@ -272,7 +278,7 @@ def _message_issues(message: Any, catalog: dict[str, Any], marketplace_ids: list
     return []
 
 
-def _apply(message: dict[str, Any], catalog: dict[str, Any], feed: SimFeed, call: Call) -> None:
+def _apply(message: dict[str, Any], catalog: dict[str, Any], feed: SimFeed, now: datetime) -> None:
     product = catalog.get(message["sku"])
     if product is None or message["operationType"] == "DELETE":
         return
@@ -287,4 +293,4 @@ def _apply(message: dict[str, Any], catalog: dict[str, Any], feed: SimFeed, call
             else ([], None)
         )
     if change is not None:
-        apply_availability(product, feed.marketplace_ids, change, call)
+        apply_availability(product, feed.marketplace_ids, change, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -138,7 +139,7 @@ async def patch_listings_item(call: Call) -> Response:
     ]
     valid = not issues
     if valid and mode is None and product is not None and change is not None:
-        apply_availability(product, marketplace_ids, change, call)
+        apply_availability(product, marketplace_ids, change, call.now)
     result: dict[str, Any] = {
         "sku": sku,
         "status": ("VALID" if valid else "INVALID") if mode else ("ACCEPTED" if valid else "INVALID"),
@@ -151,7 +152,7 @@ async def patch_listings_item(call: Call) -> Response:
     return json_response(result)
 
 
-def apply_availability(product: Product, marketplace_ids: list[str], change: AvailabilityChange, call: Call) -> None:
+def apply_availability(product: Product, marketplace_ids: list[str], change: AvailabilityChange, now: datetime) -> None:
     details = {k: v for k, v in change.entry.items() if k not in ("fulfillment_channel_code", "quantity")}
     for marketplace_id in marketplace_ids:
         if change.op == "merge":
@@ -160,7 +161,7 @@ def apply_availability(product: Product, marketplace_ids: list[str], change: Ava
             product.fulfillment_details[marketplace_id] = details
         if change.entry.get("quantity") is not None:
             product.listing_quantity[marketplace_id] = change.entry["quantity"]
-    product.updated = call.now
+    product.updated = now
 
 
 SEARCH_PAGE_MAX = 20

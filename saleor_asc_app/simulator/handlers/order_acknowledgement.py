@@ -11,10 +11,10 @@ this feed: the codes below are the simulator's own names.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from saleor_asc_app.amazon.models.order_acknowledgement import COLUMNS, FeedCancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
-from saleor_asc_app.simulator.http import Call
 from saleor_asc_app.simulator.orders import SimOrder
 from saleor_asc_app.simulator.state import OrderCancellation, SimFeed, SimulatorState
 
@@ -36,7 +36,7 @@ def _report(processed: int, successful: int, problems: list[tuple[int, str, str,
     return ("\n".join(lines) + "\n").encode()
 
 
-def process_cancellation_feed(state: SimulatorState, feed: SimFeed, content: bytes, call: Call) -> bytes:
+def process_cancellation_feed(state: SimulatorState, feed: SimFeed, content: bytes, now: datetime) -> bytes:
     """Apply the feed's valid rows and return its processing report."""
     try:
         text = content.decode("utf-8")
@@ -51,7 +51,7 @@ def process_cancellation_feed(state: SimulatorState, feed: SimFeed, content: byt
     accepted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # order → (item, reason)
     for record, cells in enumerate(rows[1:], start=1):
         order_id, item_id, reason = ([c.strip() for c in cells] + ["", "", ""])[:3]
-        problem = _row_problem(seller.orders.get(order_id), feed, cells, order_id, item_id, reason, call)
+        problem = _row_problem(seller.orders.get(order_id), feed, cells, order_id, item_id, reason, now)
         if problem is None and any(item == item_id for item, _ in accepted[order_id]):
             problem = ("DUPLICATE_ROW", f"Item {item_id} of order {order_id} appears twice in the file.")
         if problem is not None:
@@ -59,19 +59,17 @@ def process_cancellation_feed(state: SimulatorState, feed: SimFeed, content: byt
         else:
             accepted[order_id].append((item_id, reason))
     for order_id, items in accepted.items():
-        seller.orders[order_id].cancel_items(call.now, [item for item, _ in items], items[0][1])
+        seller.orders[order_id].cancel_items(now, [item for item, _ in items], items[0][1])
         for item_id, reason in items:
             state.cancellations.append(
-                OrderCancellation(
-                    call.now, seller.seller_id, order_id, reason, order_item_id=item_id, feed_id=feed.feed_id
-                )
+                OrderCancellation(now, seller.seller_id, order_id, reason, order_item_id=item_id, feed_id=feed.feed_id)
             )
     processed = len(rows) - 1
     return _report(processed, processed - len(problems), problems)
 
 
 def _row_problem(
-    order: SimOrder | None, feed: SimFeed, cells: list[str], order_id: str, item_id: str, reason: str, call: Call
+    order: SimOrder | None, feed: SimFeed, cells: list[str], order_id: str, item_id: str, reason: str, now: datetime
 ) -> tuple[str, str] | None:
     if len(cells) != len(COLUMNS) or not order_id or not item_id or not reason:
         return "MISSING_VALUE", "Each row needs order-id, amazon-order-item-code and cancellation-reason-code."
@@ -83,11 +81,11 @@ def _row_problem(
         return "INVALID_REASON", f"cancellation-reason-code {reason} is not valid."
     if order.fulfilled_by != "MERCHANT":
         return "FULFILLED_BY_AMAZON", "Orders fulfilled by Amazon cannot be cancelled by the seller."
-    status = order.status(call.now)
+    status = order.status(now)
     if status is FulfillmentStatus.CANCELLED or item_id in order.cancelled_items:
         return "ALREADY_CANCELLED", f"Item {item_id} of order {order_id} is already cancelled."
     if status in (FulfillmentStatus.PENDING, FulfillmentStatus.PENDING_AVAILABILITY):
         return "ORDER_PENDING", f"Order {order_id} is pending; it cannot be cancelled yet."
-    if order.shipped(call.now).get(item_id, 0) > 0:
+    if order.shipped(now).get(item_id, 0) > 0:
         return "ITEM_SHIPPED", f"Item {item_id} of order {order_id} has shipped and cannot be cancelled."
     return None

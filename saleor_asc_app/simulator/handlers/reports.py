@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -79,7 +79,7 @@ async def get_report(call: Call) -> Response:
     report = call.state.reports.get(call.path("reportId"))
     if report is None or report.seller_id != call.seller.seller_id:
         raise SimError(404, "NotFound", "The requested report was not found.")
-    advance_report(call.state, report, call)
+    advance_report(call.state, report, call.now)
     result: dict[str, Any] = {
         "marketplaceIds": report.marketplace_ids,
         "reportId": report.report_id,
@@ -110,8 +110,9 @@ async def get_report_document(call: Call) -> Response:
     return json_response(result)
 
 
-def advance_report(state: SimulatorState, report: SimReport, call: Call) -> None:
-    now = call.now
+def advance_report(state: SimulatorState, report: SimReport, now: datetime) -> None:
+    """Bring the report's status to ``now``: once its processing time is over, make its document (once) and notify
+    the seller's REPORT_PROCESSING_FINISHED subscriptions, whether or not anybody asks ``getReport``."""
     if report.processed:
         return
     if now < report.started:
@@ -121,6 +122,11 @@ def advance_report(state: SimulatorState, report: SimReport, call: Call) -> None
         report.status = "IN_PROGRESS"
         return
     report.processed = True
+    _process(state, report, now)
+    state.notifications.report_finished(report, now)
+
+
+def _process(state: SimulatorState, report: SimReport, now: datetime) -> None:
     if report.report_type not in ORDER_TRACKING_REPORTS:
         report.status = "FATAL"
         return
