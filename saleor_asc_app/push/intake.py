@@ -1,7 +1,8 @@
 """One queue message → its effect, committed in one transaction: a receipt per connection the notification is for
 (a second delivery of the same NotificationId finds it and changes nothing) and, where the order may have changed
-in a way Saleor cares about, an ``orders.push_fetch`` job (``getOrder`` for that order only). The consumer deletes
-the message only after this transaction committed.
+in a way Saleor cares about, an ``orders.push_fetch`` job (``getOrder`` for that order only); a
+FEED_PROCESSING_FINISHED makes that feed's result job due (``feed_intake.py``). The consumer deletes the message
+only after this transaction committed.
 
 Skipped without an Amazon call: duplicates; stale notifications (the stored order is as new as the change, e.g. a
 late or reordered delivery); new orders still pending (the import waits for Amazon to release them, and Amazon
