@@ -412,12 +412,19 @@ class SpApiClient:
     async def download_report_text(self, report: Report) -> str:
         if not report.report_document_id:
             raise MalformedResponse("NoReportDocument", "the report has no document (not DONE?)")
-        document = await self.get_report_document(report.report_document_id)
+        return await self.download_report_document_text(report.report_document_id)
+
+    async def download_report_document_text(self, report_document_id: str) -> str:
+        """getReportDocument and the download as text; a REPORT_PROCESSING_FINISHED notification names the id."""
+        document = await self.get_report_document(report_document_id)
         content, charset = await self.documents.download(document.url, document.compression_algorithm)
         return decode_text(content, charset)
 
     async def fetch_order_tracking_report(self, report: Report) -> list[OrderTrackingRow]:
         return parse_order_tracking_report(await self.download_report_text(report))
+
+    async def fetch_order_tracking_document(self, report_document_id: str) -> list[OrderTrackingRow]:
+        return parse_order_tracking_report(await self.download_report_document_text(report_document_id))
 
     # --- Listings Items ---------------------------------------------------------------------------
 

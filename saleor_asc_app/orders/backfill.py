@@ -8,7 +8,8 @@
    newest first.
 
 Progress (windows, orders found and fetched) is stored after every step, so the job resumes where it stopped and
-the inbox shows it. Reports are polled by rescheduling the job, never by sleeping in it.
+the inbox shows it. Reports are polled by rescheduling the job, never by sleeping in it; while push is healthy the job
+waits for REPORT_PROCESSING_FINISHED instead (``push/feed_results.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon import operations as ops
-from saleor_asc_app.amazon.errors import AccessDenied, LwaError, NotFound, SpApiError
+from saleor_asc_app.amazon.errors import AccessDenied, LwaError, MalformedResponse, NotFound, SpApiError
 from saleor_asc_app.amazon.models.feeds import ProcessingStatus
+from saleor_asc_app.amazon.models.notifications import REPORT_PROCESSING_FINISHED
 from saleor_asc_app.amazon.models.reports import ORDERS_BY_LAST_UPDATE_REPORT, OrderTrackingRow
 from saleor_asc_app.amazon.regions import MARKETPLACES
 from saleor_asc_app.configuration.repository import load_configuration
@@ -37,6 +39,7 @@ from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
 from saleor_asc_app.orders.store import store_orders
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, BackfillStatus, OrderState
+from saleor_asc_app.push.feed_results import NotifiedOutcome, notified_outcome, wait_for_notification
 from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
@@ -125,8 +128,17 @@ async def backfill_row(session: AsyncSession, installation_id: uuid.UUID, connec
     ).scalar_one_or_none()
 
 
-async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_id: str) -> float | None:
-    """One step of the backfill; returns seconds until the next step, or None when it is finished."""
+async def run_backfill(
+    state: AppState,
+    installation_id: uuid.UUID,
+    connection_id: str,
+    *,
+    notified: NotifiedOutcome | None = None,
+    wait_for_push: bool = False,
+) -> float | None:
+    """One step of the backfill; returns seconds until the next step, or None when it is finished. ``notified``: a
+    REPORT_PROCESSING_FINISHED the job received; ``wait_for_push``: while push is healthy, wait for it instead of
+    polling ``getReport`` (the job; ``import --since`` in the foreground polls)."""
     clock = state.clock
     access = amazon_access(state)
     async with state.sessionmaker() as session, session.begin():
@@ -171,18 +183,32 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
                 )
                 await _save(state, row, report_id=report_id)
                 return REPORT_POLL_SECONDS
-            report = await client.get_report(row.report_id)
-            if not report.processing_status.is_final:
+            if notified is not None and notified.subject_id == row.report_id:  # Amazon told: no getReport
+                status, document_id = notified.status, notified.result_document_id
+            else:
+                if wait_for_push:
+                    async with state.sessionmaker() as session:
+                        push_wait = await wait_for_notification(
+                            session, state.settings, installation_id, connection_id, row.updated_at,
+                            now=clock.now(), notification_type=REPORT_PROCESSING_FINISHED,
+                        )  # fmt: skip
+                    if push_wait is not None:
+                        return push_wait
+                report = await client.get_report(row.report_id)
+                status, document_id = report.processing_status, report.report_document_id
+            if not status.is_final:
                 return REPORT_POLL_SECONDS
-            if report.processing_status is ProcessingStatus.FATAL:
+            if status is ProcessingStatus.FATAL:
                 await _save(state, row, report_id=None, last_error="Amazon could not create the order report")
                 return REPORT_RETRY_SECONDS
             rows: list[OrderTrackingRow] = []
-            if report.processing_status is ProcessingStatus.DONE:
+            if status is ProcessingStatus.DONE:
                 wait = await access.wait_time(connection, ops.GET_REPORT_DOCUMENT)
                 if wait > 1.0:
                     return wait
-                rows = await client.fetch_order_tracking_report(report)
+                if not document_id:
+                    raise MalformedResponse("NoReportDocument", "the report has no document")
+                rows = await client.fetch_order_tracking_document(document_id)
             async with state.sessionmaker() as session, session.begin():
                 found = await discover(session, installation_id, connection_id, rows, since=row.since, now=clock.now())
                 fresh = await _reload(session, row)
@@ -380,6 +406,12 @@ async def pending_fetches(session: AsyncSession, installation_id: uuid.UUID) -> 
 
 async def run_backfill_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
-    delay = await run_backfill(ctx, job.installation_id, str(job.payload["connection_id"]))
+    delay = await run_backfill(
+        ctx,
+        job.installation_id,
+        str(job.payload["connection_id"]),
+        notified=notified_outcome(job.payload),
+        wait_for_push=True,
+    )
     if delay is not None:
         raise RetryJob(f"backfill continues in {delay:.0f} s", delay=delay, count_attempt=False)

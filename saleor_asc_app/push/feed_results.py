@@ -1,8 +1,9 @@
-"""How the jobs that read a feed's result (``inventory.feed_result``, ``fulfilment.cancellation_feed_result``) use
-push: while the connection's push is healthy and it is subscribed to ``FEED_PROCESSING_FINISHED``, they do not poll
-``getFeed``; they wait for the notification, which makes them due at once with Amazon's outcome in their payload
-(``NOTIFIED``), so they go straight to the result document. After ``ASC_PUSH_CATCH_UP_SECONDS`` without a
-notification (one lost) or as soon as push is degraded they poll ``getFeed`` as before: polling is the safety net.
+"""How the jobs that read a feed's result (``inventory.feed_result``, ``fulfilment.cancellation_feed_result``) or
+wait for a report (``orders.backfill``) use push: while the connection's push is healthy and it is subscribed to
+``FEED_PROCESSING_FINISHED`` / ``REPORT_PROCESSING_FINISHED``, they do not poll ``getFeed`` / ``getReport``; they wait
+for the notification, which makes them due at once with Amazon's outcome in their payload (``NOTIFIED``), so they go
+straight to the result document. After ``ASC_PUSH_CATCH_UP_SECONDS`` without a notification (one lost) or as soon as
+push is degraded they poll as before: polling is the safety net.
 """
 
 from __future__ import annotations
@@ -29,18 +30,30 @@ RECHECK = 60.0  # while waiting for the notification: how soon a degraded push i
 class NotifiedOutcome:
     status: ProcessingStatus
     result_document_id: str | None
+    subject_id: str  # the feed or report the notification was about
 
 
 def notified_outcome(payload: dict[str, Any]) -> NotifiedOutcome | None:
-    """Amazon's outcome as the notification told it, when one arrived for this job's feed."""
+    """Amazon's outcome as the notification told it, when one arrived for this job's feed or report."""
     notified = payload.get(NOTIFIED)
     if not isinstance(notified, dict):
         return None
-    return NotifiedOutcome(ProcessingStatus(notified["status"]), notified.get("result_document_id") or None)
+    return NotifiedOutcome(
+        ProcessingStatus(notified["status"]),
+        notified.get("result_document_id") or None,
+        str(notified.get("subject_id", "")),
+    )
 
 
-def notified_payload(status: str, result_document_id: str | None, notification_id: str) -> dict[str, Any]:
-    return {"status": status, "result_document_id": result_document_id, "notification_id": notification_id}
+def notified_payload(
+    status: str, result_document_id: str | None, notification_id: str, subject_id: str
+) -> dict[str, Any]:
+    return {
+        "status": status,
+        "result_document_id": result_document_id,
+        "notification_id": notification_id,
+        "subject_id": subject_id,
+    }
 
 
 async def wait_for_notification(
@@ -51,8 +64,9 @@ async def wait_for_notification(
     submitted_at: datetime,
     *,
     now: datetime,
+    notification_type: str = FEED_PROCESSING_FINISHED,
 ) -> float | None:
-    """Seconds the result job should wait instead of calling ``getFeed``; None: poll now."""
+    """Seconds the job should wait instead of calling ``getFeed`` / ``getReport``; None: poll now."""
     deadline = submitted_at + timedelta(seconds=settings.push_catch_up_seconds)
     if now >= deadline:
         return None
@@ -64,7 +78,7 @@ async def wait_for_notification(
             select(PushSubscription.subscription_id).where(
                 PushSubscription.installation_id == installation_id,
                 PushSubscription.connection_id == connection_id,
-                PushSubscription.notification_type == FEED_PROCESSING_FINISHED,
+                PushSubscription.notification_type == notification_type,
             )
         )
     ).scalar_one_or_none()

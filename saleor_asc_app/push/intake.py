@@ -1,8 +1,8 @@
 """One queue message → its effect, committed in one transaction: a receipt per connection the notification is for
 (a second delivery of the same NotificationId finds it and changes nothing) and, where the order may have changed
 in a way Saleor cares about, an ``orders.push_fetch`` job (``getOrder`` for that order only); a
-FEED_PROCESSING_FINISHED makes that feed's result job due (``feed_intake.py``). The consumer deletes the message
-only after this transaction committed.
+FEED_PROCESSING_FINISHED / REPORT_PROCESSING_FINISHED makes the job waiting for that feed or report due
+(``finished_intake.py``). The consumer deletes the message only after this transaction committed.
 
 Skipped without an Amazon call: duplicates; stale notifications (the stored order is as new as the change, e.g. a
 late or reordered delivery); new orders still pending (the import waits for Amazon to release them, and Amazon
@@ -27,10 +27,11 @@ from saleor_asc_app.amazon.models.notifications import (
     FeedProcessingFinishedNotification,
     Notification,
     OrderChangeNotification,
+    ReportProcessingFinishedNotification,
 )
 from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.orders.tables import AmazonOrder
-from saleor_asc_app.push.feed_intake import apply_feed_finished
+from saleor_asc_app.push.finished_intake import apply_feed_finished, apply_report_finished
 from saleor_asc_app.push.receipts import connections_of, insert_receipt
 from saleor_asc_app.push.tables import PushDeadLetter
 
@@ -70,6 +71,10 @@ def parse(body: str) -> Notification:
             feed_finished = FeedProcessingFinishedNotification.model_validate(data)
             _ = feed_finished.finished
             return feed_finished
+        if notification.NotificationType == REPORT_PROCESSING_FINISHED:
+            report_finished = ReportProcessingFinishedNotification.model_validate(data)
+            _ = report_finished.finished
+            return report_finished
     except ValidationError as exc:
         where = sorted({".".join(str(p) for p in err["loc"]) or "<root>" for err in exc.errors()})
         raise Poison(f"not a valid notification ({exc.error_count()} problems at {', '.join(where[:5])})") from None
@@ -97,9 +102,8 @@ async def apply(session: AsyncSession, notification: Notification, *, now: datet
         return await _order_change(session, notification, result, now=now)
     if isinstance(notification, FeedProcessingFinishedNotification):
         return await apply_feed_finished(session, notification, result, now=now)
-    if notification.NotificationType == REPORT_PROCESSING_FINISHED:
-        result.unmatched = True  # understood, not acted on: the backfill's reports still finish by polling
-        return result
+    if isinstance(notification, ReportProcessingFinishedNotification):
+        return await apply_report_finished(session, notification, result, now=now)
     result.unmatched = True
     return result
 

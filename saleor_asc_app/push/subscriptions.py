@@ -4,7 +4,8 @@
 re-authorized) makes sure the SQS destination exists (grantless ``getDestinations`` / ``createDestination`` in the
 connection's region, with the ``sellingpartnerapi::notifications`` scope), that every authorized connection has its
 ``ORDER_CHANGE`` subscription (``orderChangeTypes`` filter: the changes the import acts on) and its
-``FEED_PROCESSING_FINISHED`` one (stock and cancellation feeds finish on it, ``feed_intake.py``), and deletes the
+``FEED_PROCESSING_FINISHED`` and ``REPORT_PROCESSING_FINISHED`` ones (stock and cancellation feeds and the
+backfill's reports finish on them, ``finished_intake.py``), and deletes the
 subscriptions of connections that are gone or no longer authorized. A subscription Amazon dropped (a seller who
 revoked and authorized again) is found missing by ``getSubscription`` and created again. ``APP_DELETED`` hands the
 installation's subscriptions to ``push.unsubscribe``, a job of no installation that outlives the cascade.
@@ -25,6 +26,7 @@ from saleor_asc_app.amazon.models.notifications import (
     FEED_PROCESSING_FINISHED,
     ORDER_CHANGE,
     ORDER_CHANGE_TYPES,
+    REPORT_PROCESSING_FINISHED,
     EventFilter,
     ProcessingDirective,
 )
@@ -43,9 +45,13 @@ SUBSCRIBE_KIND = "push.subscriptions"
 UNSUBSCRIBE_KIND = "push.unsubscribe"
 DESTINATION_NAME = "saleor-asc-app"
 # payloadVersion per type: ORDER_CHANGE "1.0" (docs/amazon.md, "Notifications"); the feed notification's schema
-# (contracts/amazon/FeedProcessingFinishedNotification.json) shows "2020-09-04".
-PAYLOAD_VERSIONS = {ORDER_CHANGE: "1.0", FEED_PROCESSING_FINISHED: "2020-09-04"}
-NOTIFICATION_TYPES = (ORDER_CHANGE, FEED_PROCESSING_FINISHED)
+# and the report notification's schemas (contracts/amazon/*ProcessingFinishedNotification.json) show "2020-09-04".
+PAYLOAD_VERSIONS = {
+    ORDER_CHANGE: "1.0",
+    FEED_PROCESSING_FINISHED: "2020-09-04",
+    REPORT_PROCESSING_FINISHED: "2020-09-04",
+}
+NOTIFICATION_TYPES = (ORDER_CHANGE, FEED_PROCESSING_FINISHED, REPORT_PROCESSING_FINISHED)
 RETRY_DELAY = 300.0
 _DESTINATIONS = "push.destinations"  # state.extras: region → destination id, found or created once per process
 

@@ -2,7 +2,8 @@
 notifies (valid against Amazon's schema) through a real SQS-compatible server; with push healthy a stock feed and an
 order acknowledgement feed are concluded from the notification without a single getFeed, duplicated and reordered
 deliveries change nothing, a notification for a feed the app does not know is acknowledged and ignored, and with push
-degraded the same feeds finish by polling getFeed."""
+degraded the same feeds finish by polling getFeed. The backfill's reports likewise finish on
+REPORT_PROCESSING_FINISHED without getReport."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.inventory.sync import ensure_reconciliation
 from saleor_asc_app.inventory.tables import ListingStock, StockFeed
+from saleor_asc_app.orders.tables import Backfill
 from saleor_asc_app.processing_errors.tables import ProcessingError
 from saleor_asc_app.push import intake
 from saleor_asc_app.push.health import PushState, connection_status
@@ -196,6 +198,40 @@ async def test_with_push_degraded_feeds_finish_by_polling(
         assert env.simulator.stats.requests["getFeed"] >= finished  # polling finished every feed
         assert env.simulator.notifications.by_type["FEED_PROCESSING_FINISHED"] == finished  # sent, never read
         assert await _feed_receipts(env) == []
+
+
+async def test_backfill_reports_finish_on_their_notification_without_get_report(
+    sqlite_url: str, tmp_path: Path, sqs_server: SqsServer
+) -> None:
+    async with push_env(sqlite_url, tmp_path, sqs_server) as env:
+        orders = env.orders
+        for seller in env.simulator.sellers.values():
+            seller.orders.clear()
+        start = orders.clock.now()
+        generated = env.simulator.generate_orders(
+            SELLER, 6, seed=3, afn_share=0.0, cancel_share=0.0, preorder_share=0.0, unknown_sku_share=0.0,
+            start=start - timedelta(days=40), end=start - timedelta(days=2),
+        )  # fmt: skip
+        await orders.configure({NA: SELLERS[NA]}, import_orders_since=(start - timedelta(days=45)).date())
+        worker = env.worker()
+        await env.step(1, worker)
+        assert await _push_state(env) is PushState.SUBSCRIBED
+        await env.run_for(12 * 60, worker, step=20)
+
+        async with orders.state.sessionmaker() as session:
+            backfill = (await session.execute(select(Backfill))).scalar_one()
+            receipts = list(
+                (
+                    await session.execute(
+                        select(PushReceipt).where(PushReceipt.notification_type == "REPORT_PROCESSING_FINISHED")
+                    )
+                ).scalars()
+            )
+        assert (backfill.status, backfill.windows_done, backfill.windows_total) == ("done", 2, 2)
+        calls = env.simulator.stats.requests
+        assert calls["createReport"] == 2 and calls["getReport"] == 0  # both windows finished on the notification
+        assert sorted(r.outcome for r in receipts) == ["done", "done"]
+        assert {o.order_id for o in generated} <= {o.external_reference for o in orders.saleor_orders()}
 
 
 async def _import_unshipped(env: PushEnv, count: int, *, catalog: bool = False) -> list[str]:

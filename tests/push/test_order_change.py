@@ -31,7 +31,7 @@ async def _start(env: PushEnv) -> None:
     await env.orders.run_jobs()  # the first sync (its cursor names the connection) and the subscriptions
 
 
-async def test_subscriptions_made_order_change_with_its_filter_and_feed_processing_finished(
+async def test_subscriptions_made_order_change_with_its_filter_and_feed_and_report_processing_finished(
     sqlite_url: str, tmp_path: Path, sqs_server: SqsServer
 ) -> None:
     async with push_env(sqlite_url, tmp_path, sqs_server) as env:
@@ -46,13 +46,18 @@ async def test_subscriptions_made_order_change_with_its_filter_and_feed_processi
                 "orderChangeTypes": ["OrderStatusChange", "BuyerRequestedChange"],
             }
         }
-        feeds = center.subscription(SELLER, "FEED_PROCESSING_FINISHED")  # feeds finish on their notification
-        assert feeds is not None and feeds.processing_directive is None and feeds.payload_version == "2020-09-04"
+        # Feeds and reports finish on their notifications.
+        feeds = center.subscription(SELLER, "FEED_PROCESSING_FINISHED")
+        reports = center.subscription(SELLER, "REPORT_PROCESSING_FINISHED")
+        for made in (feeds, reports):
+            assert made is not None and made.processing_directive is None and made.payload_version == "2020-09-04"
+        assert feeds is not None and reports is not None
         async with env.orders.state.sessionmaker() as session:
             rows = list((await session.execute(select(PushSubscription))).scalars())
         assert sorted((r.connection_id, r.notification_type, r.subscription_id) for r in rows) == [
             (NA, "FEED_PROCESSING_FINISHED", feeds.subscription_id),
             (NA, "ORDER_CHANGE", subscription.subscription_id),
+            (NA, "REPORT_PROCESSING_FINISHED", reports.subscription_id),
         ]
 
 

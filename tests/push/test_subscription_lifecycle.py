@@ -14,7 +14,7 @@ from tests.push.harness import PushEnv, push_env
 from tests.push.sqs_server import SqsServer
 
 NA, EU = "conn-na", "conn-eu"
-TYPES = ("ORDER_CHANGE", "FEED_PROCESSING_FINISHED")
+TYPES = ("ORDER_CHANGE", "FEED_PROCESSING_FINISHED", "REPORT_PROCESSING_FINISHED")
 
 
 def _at_amazon(env: PushEnv, connection: str) -> dict[str, str] | None:

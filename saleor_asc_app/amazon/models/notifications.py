@@ -158,3 +158,26 @@ class FeedProcessingFinishedNotification(Notification):
     @property
     def finished(self) -> FeedProcessingFinished:
         return FeedProcessingFinishedPayload.model_validate(self.Payload).feed_processing_finished_notification
+
+
+class ReportProcessingFinished(ApiModel):
+    """``payload.reportProcessingFinishedNotification`` (``ReportProcessingFinishedNotification.json``)."""
+
+    seller_id: str | None = None
+    account_id: str
+    report_id: str
+    report_type: str
+    processing_status: Literal["CANCELLED", "DONE", "FATAL"]
+    report_document_id: str | None = None
+
+
+class ReportProcessingFinishedPayload(ApiModel):
+    report_processing_finished_notification: ReportProcessingFinished
+
+
+class ReportProcessingFinishedNotification(Notification):
+    NotificationType: Literal["REPORT_PROCESSING_FINISHED"]
+
+    @property
+    def finished(self) -> ReportProcessingFinished:
+        return ReportProcessingFinishedPayload.model_validate(self.Payload).report_processing_finished_notification
