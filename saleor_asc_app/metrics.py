@@ -123,8 +123,8 @@ async def metrics(request: Request) -> Response:
     out.metric(
         "asc_push_notifications_total",
         "counter",
-        "Notifications applied, by outcome (orders — fetch: one getOrder; stale, waiting: no Amazon call; feeds — "
-        "done: the feed's result job made due; ignored: a feed no job waits for).",
+        "Notifications applied, by outcome (orders — fetch: one getOrder; stale, waiting: no Amazon call; feeds and "
+        "reports — done: the job waiting for it made due; ignored: nothing waits for it).",
         [({"outcome": k}, float(v)) for k, v in push.outcomes.items()],
     )
     out.metric(

@@ -83,7 +83,10 @@ class Settings(BaseSettings):
         description="No notification for this long (or the queue unreachable) marks push degraded: full-speed polling.",
     )
     push_catch_up_seconds: float = Field(
-        default=900.0, gt=0, description="While push is healthy, the order sync runs only this often (the safety net)."
+        default=900.0,
+        gt=0,
+        description="While push is healthy, the order sync runs only this often, and feeds and reports are polled only "
+        "this long after submission without their notification (the safety net).",
     )
     push_max_receives: int = Field(
         default=5, gt=0, description="A message received this often without being handled goes to the dead letters."
