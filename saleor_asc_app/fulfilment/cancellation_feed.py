@@ -6,7 +6,7 @@ sustained interval, so cancellation feeds stay within its limit). It reads each 
 confirmed; Amazon-fulfilled, shipped, or a chosen item shipped → refused with why), writes one row per Amazon item to
 cancel, submits one feed per marketplace and marks the actions ``requested``. ``fulfilment.cancellation_feed_result``
 waits for the FEED_PROCESSING_FINISHED notification while push is healthy, else polls ``getFeed``
-(``push/feed_results.py``), reads the flat-file processing report, and confirms each item or fails it with Amazon's
+(``push/notified.py``), reads the flat-file processing report, and confirms each item or fails it with Amazon's
 message (an item ``getOrder`` shows cancelled is confirmed whatever the report says). See docs/amazon-cancellations.md.
 """
 
@@ -42,7 +42,7 @@ from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
-from saleor_asc_app.push.feed_results import notified_outcome, wait_for_notification
+from saleor_asc_app.push.notified import notified_outcome, wait_for_notification
 
 log = get_logger(__name__)
 

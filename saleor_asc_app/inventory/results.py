@@ -1,5 +1,5 @@
 """Feed results: wait for Amazon's FEED_PROCESSING_FINISHED notification while push is healthy, else poll
-``getFeed`` from a job (rescheduling itself, never blocking a worker) until Amazon is done (``push/feed_results.py``),
+``getFeed`` from a job (rescheduling itself, never blocking a worker) until Amazon is done (``push/notified.py``),
 then download the processing report, keep it (gzip), attach each issue to its SKU and message, and record the
 errors as processing errors."""
 
@@ -23,7 +23,7 @@ from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
-from saleor_asc_app.push.feed_results import notified_outcome, wait_for_notification
+from saleor_asc_app.push.notified import notified_outcome, wait_for_notification
 
 log = get_logger(__name__)
 

@@ -9,7 +9,7 @@
 
 Progress (windows, orders found and fetched) is stored after every step, so the job resumes where it stopped and
 the inbox shows it. Reports are polled by rescheduling the job, never by sleeping in it; while push is healthy the job
-waits for REPORT_PROCESSING_FINISHED instead (``push/feed_results.py``).
+waits for REPORT_PROCESSING_FINISHED instead (``push/notified.py``).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
 from saleor_asc_app.orders.store import store_orders
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, BackfillStatus, OrderState
-from saleor_asc_app.push.feed_results import NotifiedOutcome, notified_outcome, wait_for_notification
+from saleor_asc_app.push.notified import NotifiedOutcome, notified_outcome, wait_for_notification
 from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)

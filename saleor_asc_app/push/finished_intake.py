@@ -1,5 +1,5 @@
 """FEED_PROCESSING_FINISHED / REPORT_PROCESSING_FINISHED → the job waiting for that feed or report, due at once with
-Amazon's outcome in its payload (``feed_results.NOTIFIED``), so it downloads the result document without asking
+Amazon's outcome in its payload (``notified.NOTIFIED``), so it downloads the result document without asking
 ``getFeed`` / ``getReport``.
 
 A feed is known by the active result job of the seller's connection that names it: a stock feed
@@ -30,7 +30,7 @@ from saleor_asc_app.inventory.sync import RESULT_KIND as STOCK_RESULT_KIND
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.orders.schedule import BACKFILL_KIND
 from saleor_asc_app.orders.tables import Backfill
-from saleor_asc_app.push.feed_results import NOTIFIED, notified_payload
+from saleor_asc_app.push.notified import NOTIFIED, notified_payload
 from saleor_asc_app.push.receipts import connections_of, insert_receipt
 
 if TYPE_CHECKING:
