@@ -200,6 +200,33 @@ async def test_with_push_degraded_feeds_finish_by_polling(
         assert await _feed_receipts(env) == []
 
 
+async def test_a_lost_feed_notification_is_made_up_for_by_polling_after_the_catch_up_time(
+    sqlite_url: str, tmp_path: Path, sqs_server: SqsServer
+) -> None:
+    async with push_env(sqlite_url, tmp_path, sqs_server, push_catch_up_seconds=600.0) as env:
+        orders = env.orders
+        await set_up(orders)
+        worker = env.worker()
+        await env.step(1, worker)
+        center = env.simulator.notifications
+        lost = center.subscription(SELLER, "FEED_PROCESSING_FINISHED")
+        assert lost is not None
+        del center.subscriptions[lost.subscription_id]  # Amazon sends nothing for this feed (the app cannot tell)
+        await _reconcile(env)
+        await orders.run_jobs(worker)
+        [sim_feed] = env.simulator.seller_feeds(SELLER)
+
+        await env.run_for(5 * 60, worker, step=20)  # processed at Amazon long ago; push healthy: no getFeed yet
+        assert sim_feed.processed and env.simulator.stats.requests["getFeed"] == 0
+        assert await _push_state(env) is PushState.SUBSCRIBED
+        assert [f.state for f in await rows(orders, StockFeed)] == ["submitted"]
+
+        await env.run_for(6 * 60, worker, step=20)  # past the catch-up time: polled once, finished
+        assert [f.state for f in await rows(orders, StockFeed)] == ["done"]
+        assert env.simulator.stats.requests["getFeed"] == 1
+        assert await _feed_receipts(env) == []
+
+
 async def test_backfill_reports_finish_on_their_notification_without_get_report(
     sqlite_url: str, tmp_path: Path, sqs_server: SqsServer
 ) -> None:
