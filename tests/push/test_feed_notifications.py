@@ -154,9 +154,9 @@ async def test_stock_feed_finishes_on_its_notification_without_get_feed_through_
 
 
 async def test_cancellation_feed_is_confirmed_from_its_notification_without_get_feed(
-    sqlite_url: str, tmp_path: Path, sqs_server: SqsServer
+    database_url: str, tmp_path: Path, sqs_server: SqsServer
 ) -> None:
-    async with push_env(sqlite_url, tmp_path, sqs_server) as env:
+    async with push_env(database_url, tmp_path, sqs_server) as env:  # SQLite and PostgreSQL (the payload lookup)
         orders = env.orders
         order_ids = await _import_unshipped(env, 2)
         worker = env.worker()
