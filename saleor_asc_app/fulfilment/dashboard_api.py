@@ -26,7 +26,7 @@ from saleor_asc_app.fulfilment.config_types import (
     apply_outgoing_settings,
     outgoing_settings_out,
 )
-from saleor_asc_app.fulfilment.send import confirm_carrier, retry_action
+from saleor_asc_app.fulfilment.staff import confirm_carrier, retry_action
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.orders.store import load_order
 
