@@ -377,7 +377,9 @@ async def test_a_version_replaced_before_it_was_sent_is_superseded_and_only_the_
         assert saleor_order is not None
         everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
         webhooks_only = JobRegistry()
-        webhooks_only.register(env.state.jobs.get(WEBHOOK_JOB))  # type: ignore[arg-type]
+        webhook_kind = env.state.jobs.get(WEBHOOK_JOB)
+        assert webhook_kind is not None
+        webhooks_only.register(webhook_kind)
         fulfilment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
         await deliver(env)
         await Worker(env.state.queue, webhooks_only, env.state, env.clock).run_until_idle()
