@@ -68,13 +68,13 @@ async def test_a_fulfilment_with_tracking_confirms_the_shipment_on_amazon(sqlite
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
-        fulfilment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
+        fulfillment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
         await deliver(env)
         await env.run_jobs()
 
         [confirmation] = env.simulator.shipments(US_SELLER)
         assert confirmation.order_id == order_id
-        assert confirmation.package_reference_id == package_reference(fulfilment_id)
+        assert confirmation.package_reference_id == package_reference(fulfillment_id)
         assert (confirmation.carrier_code, confirmation.tracking_number) == ("UPS", UPS_NUMBER)
         sim = env.simulator.order(order_id)
         assert confirmation.items == sim.quantities
@@ -380,11 +380,11 @@ async def test_a_version_replaced_before_it_was_sent_is_superseded_and_only_the_
         webhook_kind = env.state.jobs.get(WEBHOOK_JOB)
         assert webhook_kind is not None
         webhooks_only.register(webhook_kind)
-        fulfilment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
+        fulfillment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
         await deliver(env)
         await Worker(env.state.queue, webhooks_only, env.state, env.clock).run_until_idle()
         new_number = "1Z999AA10123456795"
-        await update_tracking(env, fulfilment_id, new_number)  # before version 1 was sent
+        await update_tracking(env, fulfillment_id, new_number)  # before version 1 was sent
         await deliver(env)
         await env.run_jobs()
 
