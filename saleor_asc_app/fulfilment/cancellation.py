@@ -35,6 +35,7 @@ from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.settings import Settings
+from saleor_asc_app.webhooks.payloads import OrderEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
@@ -108,14 +109,16 @@ async def request_cancellation(
     return action
 
 
-async def on_order_cancelled(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
-    order = payload.get("order") or {}
+async def on_order_cancelled(ctx: Any, installation: Installation, payload: OrderEvent, _e: uuid.UUID) -> None:
+    order = payload.order
+    if order is None:
+        return
     try:
         async with ctx.sessionmaker() as session, session.begin():
-            amazon = await linked_amazon_order(session, installation.id, order)
+            amazon = await linked_amazon_order(session, installation.id, order.id)
             if amazon is None:
                 return
-            await request_cancellation(session, amazon, order["id"], None, now=ctx.clock.now())
+            await request_cancellation(session, amazon, order.id, None, now=ctx.clock.now())
     except IntegrityError:
         return  # a concurrent replay recorded it
 
@@ -136,7 +139,7 @@ async def staff_cancellation(
     """Staff send (or send again) a cancellation of the order, or of some of its Amazon items, with their reason.
     A whole-order cancellation that is pending, failed or refused takes the new reason and is queued; one that was
     sent, requested or confirmed cannot change."""
-    amazon = await linked_amazon_order(session, installation_id, {"id": saleor_order_id})
+    amazon = await linked_amazon_order(session, installation_id, saleor_order_id)
     if amazon is None:
         raise CancellationNotPossible("This order did not come from Amazon.")
     if items is not None:
@@ -266,4 +269,4 @@ async def _confirm_requested(ctx: Any, action: OutgoingAction, order: Order) -> 
     raise RetryJob("cancellation requested; Amazon does not show it yet", delay=CONFIRM_POLL)
 
 
-ORDER_CANCELLED = WebhookDefinition("ORDER_CANCELLED", "Amazon: cancel order", on_order_cancelled)
+ORDER_CANCELLED = WebhookDefinition("ORDER_CANCELLED", "Amazon: cancel order", OrderEvent, on_order_cancelled)

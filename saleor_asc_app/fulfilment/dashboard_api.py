@@ -191,7 +191,7 @@ async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> lis
     cancel."""
     ctx = info.context
     async with ctx.sessionmaker() as session:
-        amazon = await linked_amazon_order(session, ctx.installation_id, {"id": saleor_order_id})
+        amazon = await linked_amazon_order(session, ctx.installation_id, saleor_order_id)
         order = load_order(amazon.order_json) if amazon is not None else None
         if amazon is None or order is None:
             return []
