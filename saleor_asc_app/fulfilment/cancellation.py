@@ -29,7 +29,7 @@ from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, IncludedData, Order
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
-from saleor_asc_app.fulfilment.steps import ActionRun, finish_with_error, reread, retry_delay, update_action
+from saleor_asc_app.fulfilment.steps import ActionRun, call_amazon, finish_with_error, reread, update_action
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.logging import get_logger
@@ -234,18 +234,13 @@ async def send_cancellation(ctx: Any, run: ActionRun) -> None:
     reason = choose_reason(action, order, run.config.default_cancel_reason)
     await update_action(ctx, action.id, state=ActionState.SENT.value, attempts=OutgoingAction.attempts + 1,
                         sent_at=ctx.clock.now(), cancel_reason=reason.value, message=None)  # fmt: skip
-    try:
-        await client.cancel_order(action.amazon_order_id, reason)
-    except SpApiError as exc:
-        if exc.retryable and run.job.attempts < run.job.max_attempts:
-            await update_action(ctx, action.id, state=ActionState.PENDING.value, message=str(exc))
-            raise RetryJob(f"cancelOrder: {exc}", delay=retry_delay(run.job), count_attempt=True) from None
-        if not await _is_cancelled(client, action.amazon_order_id):
-            await finish_with_error(
-                ctx, await reread(ctx, action), ActionState.FAILED, exc.amazon_code, exc.amazon_message
-            )
-            return
-        # an earlier, ambiguous attempt went through
+    error = await call_amazon(ctx, run, "cancelOrder", client.cancel_order(action.amazon_order_id, reason))
+    if error is not None and not await _is_cancelled(client, action.amazon_order_id):
+        await finish_with_error(
+            ctx, await reread(ctx, action), ActionState.FAILED, error.amazon_code, error.amazon_message
+        )
+        return
+    # (an error here: an earlier, ambiguous attempt went through)
     await update_action(ctx, action.id, state=ActionState.REQUESTED.value,
                         message=f"Amazon accepted the cancellation request (reason {reason.value}); it is confirmed "
                         "when Amazon shows the order cancelled.")  # fmt: skip

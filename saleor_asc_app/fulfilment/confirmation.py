@@ -11,15 +11,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.orders import IncludedData
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.preflight import Refusal, build_request
 from saleor_asc_app.fulfilment.steps import (
     ActionRun,
+    call_amazon,
     finish_with_error,
     reread,
-    retry_delay,
     set_action,
     update_action,
 )
@@ -138,13 +137,11 @@ async def send_shipment(ctx: Any, run: ActionRun, inputs: ShipmentInputs) -> Non
             state=ActionState.SENT.value, attempts=OutgoingAction.attempts + 1, sent_at=now, items=items,
             carrier_code=detail.carrier_code, carrier_name=detail.carrier_name, message=None,
         )  # fmt: skip
-    try:
-        await amazon.confirm_shipment(action.amazon_order_id, request)
-    except SpApiError as exc:
-        if exc.retryable and run.job.attempts < run.job.max_attempts:
-            await update_action(ctx, action.id, state=ActionState.PENDING.value, message=str(exc))
-            raise RetryJob(f"confirmShipment: {exc}", delay=retry_delay(run.job), count_attempt=True) from None
-        await finish_with_error(ctx, await reread(ctx, action), ActionState.FAILED, exc.amazon_code, exc.amazon_message)
+    error = await call_amazon(ctx, run, "confirmShipment", amazon.confirm_shipment(action.amazon_order_id, request))
+    if error is not None:
+        await finish_with_error(
+            ctx, await reread(ctx, action), ActionState.FAILED, error.amazon_code, error.amazon_message
+        )
         return
     await update_action(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now())
     log.info("shipment confirmed on Amazon", action_id=str(action.id), amazon_order_id=action.amazon_order_id)

@@ -5,6 +5,7 @@ call."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,9 +14,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.client import SpApiClient
+from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
+from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
@@ -57,6 +60,19 @@ async def reread(ctx: Any, action: OutgoingAction) -> OutgoingAction:
     """The action as stored now (its attempts count changed since it was loaded)."""
     async with ctx.sessionmaker() as session:
         return await session.get(OutgoingAction, action.id) or action
+
+
+async def call_amazon(ctx: Any, run: ActionRun, operation: str, call: Awaitable[object]) -> SpApiError | None:
+    """Amazon's call for a ``sent`` action. A retryable error with attempts left puts the action back to pending
+    and retries the job after the next delay; any other error is returned for the action kind to conclude."""
+    try:
+        await call
+    except SpApiError as exc:
+        if exc.retryable and run.job.attempts < run.job.max_attempts:
+            await update_action(ctx, run.action.id, state=ActionState.PENDING.value, message=str(exc))
+            raise RetryJob(f"{operation}: {exc}", delay=retry_delay(run.job), count_attempt=True) from None
+        return exc
+    return None
 
 
 async def finish_with_error(ctx: Any, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
