@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from saleor_asc_app.connections.checks import connection_job_kinds
 from saleor_asc_app.fulfilment.intake import FULFILMENT_WEBHOOKS
-from saleor_asc_app.fulfilment.send import fulfilment_job_kinds
+from saleor_asc_app.fulfilment.runner import fulfilment_job_kinds
 from saleor_asc_app.inventory.results import inventory_job_kinds
 from saleor_asc_app.inventory.webhooks import STOCK_WEBHOOKS
 from saleor_asc_app.jobs.registry import JobRegistry

@@ -59,6 +59,7 @@ def test_wheel_holds_no_test_code(wheel: Path) -> None:
     assert all(name.startswith(("saleor_asc_app/", "saleor_asc_app-")) for name in names), "only the package"
     # What runtime reads is there: the webhook subscriptions, the simulator's sandbox cases, the dashboard build.
     assert "saleor_asc_app/_bundled/webhooks/subscriptions/order_bulk_created.graphql" in names
+    assert "saleor_asc_app/_bundled/webhooks/subscriptions/fragments/event_metadata.graphql" in names
     assert "saleor_asc_app/simulator/sandbox_cases.json" in names
     assert "saleor_asc_app/static/dashboard/index.html" in names
     metadata = next(name for name in names if name.endswith(".dist-info/METADATA"))

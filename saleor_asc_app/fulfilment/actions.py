@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +15,8 @@ from saleor_asc_app.orders.tables import AmazonOrder
 CONFIRM_KIND = "fulfilment.send_action"
 
 
-async def linked_amazon_order(
-    session: AsyncSession, installation_id: uuid.UUID, order: dict[str, Any]
-) -> AmazonOrder | None:
+async def linked_amazon_order(session: AsyncSession, installation_id: uuid.UUID, saleor_id: str) -> AmazonOrder | None:
     """The imported Amazon order behind a Saleor order, or None for orders that did not come from Amazon."""
-    saleor_id = order.get("id")
     if not saleor_id:
         return None
     result = await session.execute(

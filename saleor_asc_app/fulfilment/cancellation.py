@@ -27,21 +27,20 @@ from saleor_asc_app.amazon.client import SpApiClient
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, IncludedData, Order
-from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
-from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
+from saleor_asc_app.fulfilment.steps import ActionRun, call_amazon, finish_with_error, reread, update_action
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.jobs.errors import RetryJob
-from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.settings import Settings
+from saleor_asc_app.webhooks.payloads import OrderEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
 
 CANCEL_DATA = (IncludedData.FULFILLMENT, IncludedData.CANCELLATION)  # no buyer data
-RETRY_DELAYS = (30.0, 120.0, 600.0, 1800.0, 3600.0)
 CONFIRM_POLL = 300.0  # getOrder after cancelOrder's 202
 CONFIRM_WITHIN = timedelta(days=1)
 REASONS = frozenset(r.value for r in CancelReason)
@@ -110,14 +109,16 @@ async def request_cancellation(
     return action
 
 
-async def on_order_cancelled(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
-    order = payload.get("order") or {}
+async def on_order_cancelled(ctx: Any, installation: Installation, payload: OrderEvent, _e: uuid.UUID) -> None:
+    order = payload.order
+    if order is None:
+        return
     try:
         async with ctx.sessionmaker() as session, session.begin():
-            amazon = await linked_amazon_order(session, installation.id, order)
+            amazon = await linked_amazon_order(session, installation.id, order.id)
             if amazon is None:
                 return
-            await request_cancellation(session, amazon, order["id"], None, now=ctx.clock.now())
+            await request_cancellation(session, amazon, order.id, None, now=ctx.clock.now())
     except IntegrityError:
         return  # a concurrent replay recorded it
 
@@ -138,7 +139,7 @@ async def staff_cancellation(
     """Staff send (or send again) a cancellation of the order, or of some of its Amazon items, with their reason.
     A whole-order cancellation that is pending, failed or refused takes the new reason and is queued; one that was
     sent, requested or confirmed cannot change."""
-    amazon = await linked_amazon_order(session, installation_id, {"id": saleor_order_id})
+    amazon = await linked_amazon_order(session, installation_id, saleor_order_id)
     if amazon is None:
         raise CancellationNotPossible("This order did not come from Amazon.")
     if items is not None:
@@ -180,13 +181,6 @@ def why_not(order: Order) -> tuple[str, str] | None:
     return None
 
 
-async def _set(ctx: Any, action_id: uuid.UUID, **values: Any) -> None:
-    from saleor_asc_app.fulfilment.send import set_action
-
-    async with ctx.sessionmaker() as session, session.begin():
-        await set_action(session, action_id, ctx.clock.now(), **values)
-
-
 async def _is_cancelled(client: SpApiClient, order_id: str) -> bool:
     try:
         return (await client.get_order(order_id, CANCEL_DATA)).status is FulfillmentStatus.CANCELLED
@@ -202,82 +196,62 @@ def choose_reason(action: OutgoingAction, order: Order, default: str) -> CancelR
     return CancelReason(default)
 
 
-async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -> None:
-    """The ``cancelOrder`` route (``ASC_CANCEL_ORDER_API``): whole orders only; 202 leaves the action requested."""
-    from saleor_asc_app.fulfilment.send import finish_with_error
+def on_cancel_order_api(settings: Settings, action: OutgoingAction) -> bool:
+    """Whether this cancellation goes (or went) out through ``cancelOrder``; otherwise the feed takes it. A
+    ``requested`` action reaches the runner only from cancelOrder's 202 (a feed's result has a job of its own): it is
+    confirmed through getOrder even if the setting was turned off meanwhile."""
+    return action.state == ActionState.REQUESTED.value or (
+        settings.cancel_order_api and action.state in (ActionState.PENDING.value, ActionState.SENT.value)
+    )
 
-    if action.lines:
-        await finish_with_error(
-            ctx, action, ActionState.REFUSED, "partial_cancellation",
-            "cancelOrder cancels whole orders only; item cancellations need the order acknowledgement feed "
-            "(turn ASC_CANCEL_ORDER_API off).",
-        )  # fmt: skip
-        return
-    paused: ConnectionPaused | None = None
-    client: SpApiClient | None = None
-    async with ctx.sessionmaker() as session, session.begin():
-        loaded = await load_configuration(session, ctx, action.installation_id)
-        connection = loaded.config.connection(action.connection_id)
-        if connection is not None:
-            try:
-                client = await usable_client(ctx, session, action.installation_id, connection)
-            except ConnectionPaused as exc:
-                paused = exc
-    if paused is not None:
-        raise await wait_for_connection(ctx, action, paused)
-    if client is None:
-        await finish_with_error(
-            ctx, action, ActionState.REFUSED, "connection_missing",
-            "The Amazon connection this order came from is no longer configured.",
-        )  # fmt: skip
-        return
-    try:
-        order = await client.get_order(action.amazon_order_id, CANCEL_DATA)
-    except SpApiError as exc:
-        if exc.retryable:
-            raise RetryJob(f"getOrder: {exc}", delay=60.0, count_attempt=True) from None
-        await finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
-        return
+
+async def refuse_partial(ctx: Any, action: OutgoingAction) -> bool:
+    """cancelOrder cancels whole orders only: an item cancellation is refused (True) on that route."""
+    if not action.lines:
+        return False
+    await finish_with_error(
+        ctx, action, ActionState.REFUSED, "partial_cancellation",
+        "cancelOrder cancels whole orders only; item cancellations need the order acknowledgement feed "
+        "(turn ASC_CANCEL_ORDER_API off).",
+    )  # fmt: skip
+    return True
+
+
+async def send_cancellation(ctx: Any, run: ActionRun) -> None:
+    """The ``cancelOrder`` route (``ASC_CANCEL_ORDER_API``): whole orders only; 202 leaves the action requested."""
+    action, client, order = run.action, run.amazon, run.order
     if action.state == ActionState.REQUESTED.value:
         await _confirm_requested(ctx, action, order)
         return
     if order.status is FulfillmentStatus.CANCELLED:
-        await _set(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
-                   message="Amazon shows the order as cancelled.")  # fmt: skip
+        await update_action(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
+                            message="Amazon shows the order as cancelled.")  # fmt: skip
         return
     refusal = why_not(order)
     if refusal is not None:
         await finish_with_error(ctx, action, ActionState.REFUSED, *refusal)
         return
-    reason = choose_reason(action, order, loaded.config.default_cancel_reason)
-    await _set(ctx, action.id, state=ActionState.SENT.value, attempts=OutgoingAction.attempts + 1,
-               sent_at=ctx.clock.now(), cancel_reason=reason.value, message=None)  # fmt: skip
-    try:
-        await client.cancel_order(action.amazon_order_id, reason)
-    except SpApiError as exc:
-        if exc.retryable and job.attempts < job.max_attempts:
-            await _set(ctx, action.id, state=ActionState.PENDING.value, message=str(exc))
-            delay = RETRY_DELAYS[min(job.attempts, len(RETRY_DELAYS)) - 1]
-            raise RetryJob(f"cancelOrder: {exc}", delay=delay, count_attempt=True) from None
-        if not await _is_cancelled(client, action.amazon_order_id):
-            async with ctx.sessionmaker() as session:
-                action = await session.get(OutgoingAction, action.id) or action
-            await finish_with_error(ctx, action, ActionState.FAILED, exc.amazon_code, exc.amazon_message)
-            return
-        # an earlier, ambiguous attempt went through
-    await _set(ctx, action.id, state=ActionState.REQUESTED.value,
-               message=f"Amazon accepted the cancellation request (reason {reason.value}); it is confirmed when "
-               "Amazon shows the order cancelled.")  # fmt: skip
+    reason = choose_reason(action, order, run.config.default_cancel_reason)
+    await update_action(ctx, action.id, state=ActionState.SENT.value, attempts=OutgoingAction.attempts + 1,
+                        sent_at=ctx.clock.now(), cancel_reason=reason.value, message=None)  # fmt: skip
+    error = await call_amazon(ctx, run, "cancelOrder", client.cancel_order(action.amazon_order_id, reason))
+    if error is not None and not await _is_cancelled(client, action.amazon_order_id):
+        await finish_with_error(
+            ctx, await reread(ctx, action), ActionState.FAILED, error.amazon_code, error.amazon_message
+        )
+        return
+    # (an error here: an earlier, ambiguous attempt went through)
+    await update_action(ctx, action.id, state=ActionState.REQUESTED.value,
+                        message=f"Amazon accepted the cancellation request (reason {reason.value}); it is confirmed "
+                        "when Amazon shows the order cancelled.")  # fmt: skip
     log.info("order cancellation requested on Amazon", action_id=str(action.id), reason=reason.value)
     raise RetryJob("cancelOrder accepted; waiting for getOrder", delay=CONFIRM_POLL)
 
 
 async def _confirm_requested(ctx: Any, action: OutgoingAction, order: Order) -> None:
-    from saleor_asc_app.fulfilment.send import finish_with_error
-
     if order.status is FulfillmentStatus.CANCELLED:
-        await _set(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
-                   message=f"Cancelled on Amazon (reason {action.cancel_reason}).")  # fmt: skip
+        await update_action(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
+                            message=f"Cancelled on Amazon (reason {action.cancel_reason}).")  # fmt: skip
         log.info("order cancelled on Amazon", action_id=str(action.id))
         return
     sent_at = action.sent_at or action.updated_at
@@ -290,4 +264,4 @@ async def _confirm_requested(ctx: Any, action: OutgoingAction, order: Order) -> 
     raise RetryJob("cancellation requested; Amazon does not show it yet", delay=CONFIRM_POLL)
 
 
-ORDER_CANCELLED = WebhookDefinition("ORDER_CANCELLED", "Amazon: cancel order", on_order_cancelled)
+ORDER_CANCELLED = WebhookDefinition("ORDER_CANCELLED", "Amazon: cancel order", OrderEvent, on_order_cancelled)

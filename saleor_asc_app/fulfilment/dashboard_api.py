@@ -26,7 +26,7 @@ from saleor_asc_app.fulfilment.config_types import (
     apply_outgoing_settings,
     outgoing_settings_out,
 )
-from saleor_asc_app.fulfilment.send import confirm_carrier, retry_action
+from saleor_asc_app.fulfilment.staff import confirm_carrier, retry_action
 from saleor_asc_app.fulfilment.tables import OutgoingAction
 from saleor_asc_app.orders.store import load_order
 
@@ -191,7 +191,7 @@ async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> lis
     cancel."""
     ctx = info.context
     async with ctx.sessionmaker() as session:
-        amazon = await linked_amazon_order(session, ctx.installation_id, {"id": saleor_order_id})
+        amazon = await linked_amazon_order(session, ctx.installation_id, saleor_order_id)
         order = load_order(amazon.order_json) if amazon is not None else None
         if amazon is None or order is None:
             return []

@@ -11,7 +11,6 @@ import base64
 import binascii
 import uuid
 import zlib
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
+from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.schedule import ensure_scheduled
+from saleor_asc_app.webhooks.payloads import FulfillmentEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
@@ -55,24 +56,25 @@ async def _latest(session: AsyncSession, installation_id: uuid.UUID, fulfillment
     return result.scalars().first()
 
 
-async def record_shipment(ctx: Any, installation: Installation, payload: dict[str, Any], *, update_only: bool) -> None:
+async def record_shipment(
+    ctx: Any, installation: Installation, payload: FulfillmentEvent, *, update_only: bool
+) -> None:
     """A new fulfilment (``update_only=False``) or a tracking change: add a version of the package when there is
     something new to tell Amazon. Idempotent: replays of the same event find the same version and do nothing."""
-    fulfillment = payload.get("fulfillment") or {}
-    order = payload.get("order") or {}
-    fulfillment_id = fulfillment.get("id")
-    if not fulfillment_id or fulfillment.get("status") not in (None, "FULFILLED"):
+    fulfillment, order = payload.fulfillment, payload.order
+    if fulfillment is None or order is None or fulfillment.status not in (None, "FULFILLED"):
         return  # e.g. WAITING_FOR_APPROVAL: nothing ships until FULFILLMENT_APPROVED
+    fulfillment_id = fulfillment.id
     now = ctx.clock.now()
-    tracking = (fulfillment.get("trackingNumber") or "").strip()
+    tracking = (fulfillment.tracking_number or "").strip()
     lines = [
-        {"order_line_id": line["orderLine"]["id"], "quantity": int(line["quantity"])}
-        for line in fulfillment.get("lines") or []
-        if line.get("orderLine")
+        {"order_line_id": line.order_line.id, "quantity": line.quantity}
+        for line in fulfillment.lines
+        if line.order_line is not None
     ]
     try:
         async with ctx.sessionmaker() as session, session.begin():
-            amazon = await linked_amazon_order(session, installation.id, order)
+            amazon = await linked_amazon_order(session, installation.id, order.id)
             if amazon is None:
                 return
             latest = await _latest(session, installation.id, fulfillment_id)
@@ -80,21 +82,19 @@ async def record_shipment(ctx: Any, installation: Installation, payload: dict[st
                 return  # seen already (a replay, or the tracking event that accompanies a new fulfilment)
             if latest is None and update_only and not lines:
                 return
-            created = fulfillment.get("created")
             action = OutgoingAction(
                 id=uuid.uuid4(),
                 installation_id=installation.id,
                 kind=ActionKind.CONFIRM_SHIPMENT.value,
                 amazon_order_id=amazon.amazon_order_id,
                 connection_id=amazon.connection_id,
-                saleor_order_id=order["id"],
+                saleor_order_id=order.id,
                 saleor_fulfillment_id=fulfillment_id,
                 version=(latest.version + 1) if latest else 1,
                 package_reference_id=package_reference(fulfillment_id),
                 tracking_number=tracking,
                 lines=lines or (latest.lines if latest else []),
-                ship_date=(latest.ship_date if latest else None)
-                or (datetime.fromisoformat(created) if created else now),
+                ship_date=(latest.ship_date if latest else None) or fulfillment.created or now,
                 state=ActionState.PENDING.value,
                 created_at=now,
                 updated_at=now,
@@ -107,25 +107,31 @@ async def record_shipment(ctx: Any, installation: Installation, payload: dict[st
         log.info("shipment already recorded", fulfillment_id=fulfillment_id)  # a concurrent replay won
 
 
-async def on_fulfillment_created(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+async def on_fulfillment_created(
+    ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+) -> None:
     await record_shipment(ctx, installation, payload, update_only=False)
 
 
-async def on_fulfillment_approved(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+async def on_fulfillment_approved(
+    ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+) -> None:
     """A fulfilment that waited for approval (``WAITING_FOR_APPROVAL``, not sent) is approved: now it ships."""
     await record_shipment(ctx, installation, payload, update_only=False)
 
 
-async def on_tracking_updated(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+async def on_tracking_updated(ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID) -> None:
     await record_shipment(ctx, installation, payload, update_only=True)
 
 
-async def on_fulfillment_canceled(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+async def on_fulfillment_canceled(
+    ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+) -> None:
     """A fulfilment cancelled in Saleor before it reached Amazon is not sent; one Amazon already has stays (Amazon
     offers no way to take a shipment confirmation back), and the action shows that."""
-    fulfillment_id = (payload.get("fulfillment") or {}).get("id")
-    if not fulfillment_id:
+    if payload.fulfillment is None:
         return
+    fulfillment_id = payload.fulfillment.id
     now = ctx.clock.now()
     async with ctx.sessionmaker() as session, session.begin():
         await session.execute(
@@ -167,28 +173,24 @@ async def on_fulfillment_canceled(ctx: Any, installation: Installation, payload:
             )
 
 
-FULFILLMENT_CREATED = WebhookDefinition("FULFILLMENT_CREATED", "Amazon: confirm shipment", on_fulfillment_created)
+FULFILLMENT_CREATED = WebhookDefinition(
+    "FULFILLMENT_CREATED", "Amazon: confirm shipment", FulfillmentEvent, on_fulfillment_created
+)
 FULFILLMENT_APPROVED = WebhookDefinition(
-    "FULFILLMENT_APPROVED", "Amazon: confirm approved shipment", on_fulfillment_approved
+    "FULFILLMENT_APPROVED", "Amazon: confirm approved shipment", FulfillmentEvent, on_fulfillment_approved
 )
 FULFILLMENT_TRACKING_NUMBER_UPDATED = WebhookDefinition(
-    "FULFILLMENT_TRACKING_NUMBER_UPDATED", "Amazon: update tracking", on_tracking_updated
+    "FULFILLMENT_TRACKING_NUMBER_UPDATED", "Amazon: update tracking", FulfillmentEvent, on_tracking_updated
 )
 FULFILLMENT_CANCELED = WebhookDefinition(
-    "FULFILLMENT_CANCELED", "Amazon: fulfilment cancelled", on_fulfillment_canceled
+    "FULFILLMENT_CANCELED", "Amazon: fulfilment cancelled", FulfillmentEvent, on_fulfillment_canceled
 )
 
 
-def _fulfilment_webhooks() -> tuple[WebhookDefinition, ...]:
-    from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
-
-    return (
-        FULFILLMENT_CREATED,
-        FULFILLMENT_APPROVED,
-        FULFILLMENT_TRACKING_NUMBER_UPDATED,
-        FULFILLMENT_CANCELED,
-        ORDER_CANCELLED,
-    )
-
-
-FULFILMENT_WEBHOOKS = _fulfilment_webhooks()
+FULFILMENT_WEBHOOKS = (
+    FULFILLMENT_CREATED,
+    FULFILLMENT_APPROVED,
+    FULFILLMENT_TRACKING_NUMBER_UPDATED,
+    FULFILLMENT_CANCELED,
+    ORDER_CANCELLED,
+)

@@ -16,6 +16,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -138,7 +139,7 @@ async def _admit(
 
 
 async def _store(
-    state: AppState, definition: WebhookDefinition, known: KnownInstallation, body: bytes, payload: dict[str, Any]
+    state: AppState, definition: WebhookDefinition[Any], known: KnownInstallation, body: bytes, payload: dict[str, Any]
 ) -> None:
     if definition.inline_handler is None:
         await state.events.store(
@@ -146,19 +147,20 @@ async def _store(
         )
         return
     handler = definition.inline_handler
+    typed = definition.parse(payload)
 
     async def handle() -> None:
         async with state.sessionmaker() as session, session.begin():
             installation = await session.get(Installation, known.id)
             if installation is None:
                 raise _InstallationGone
-            await handler(session, installation, payload, state.clock.now())
+            await handler(session, installation, typed, state.clock.now())
 
     await retry_on_disconnect(handle)
     state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED
 
 
-def webhook_route(definition: WebhookDefinition) -> Route:
+def webhook_route(definition: WebhookDefinition[Any]) -> Route:
     async def endpoint(request: Request) -> Response:
         state: AppState = request.app.state.asc
         api_url = request.headers.get("saleor-api-url")
@@ -190,6 +192,8 @@ def webhook_route(definition: WebhookDefinition) -> Route:
                 try:
                     await _store(state, definition, known, body, payload)
                     break
+                except ValidationError:  # only an inline handler's payload is read here; stored ones in their job
+                    return _error(400, "INVALID_BODY", "Webhook body does not have the shape of its subscription.")
                 except (IntegrityError, _InstallationGone):
                     # The installation was deleted since it was cached (by APP_DELETED on another replica, maybe
                     # followed by a re-install under a new id): read it again and decide afresh, once.

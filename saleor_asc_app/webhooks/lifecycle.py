@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,13 +11,14 @@ from saleor_asc_app.installations import delete_installation
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.pii.audit_expiry import schedule_audit_expiry
 from saleor_asc_app.push.subscriptions import hand_over_on_uninstall
+from saleor_asc_app.webhooks.payloads import AppDeletedEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
 
 
 async def on_app_deleted(
-    session: AsyncSession, installation: Installation, payload: dict[str, Any], now: datetime
+    session: AsyncSession, installation: Installation, payload: AppDeletedEvent, now: datetime
 ) -> None:
     """The app was removed from Saleor: forget the installation and everything stored for it (cascades), except
     the PII audit trail, which Amazon's DPP asks to keep for a while (``pii/audit_expiry.py``); its push
@@ -30,5 +30,9 @@ async def on_app_deleted(
 
 
 APP_DELETED = WebhookDefinition(
-    event="APP_DELETED", name="App deleted", inline_handler=on_app_deleted, handle_own_events=True
+    event="APP_DELETED",
+    name="App deleted",
+    payload=AppDeletedEvent,
+    inline_handler=on_app_deleted,
+    handle_own_events=True,
 )

@@ -6,6 +6,7 @@ import json
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import update
 
 from saleor_asc_app.db.models import Installation, WebhookEvent
@@ -30,7 +31,13 @@ def webhook_job_kind(registry: WebhookRegistry) -> JobKind:
         definition = registry.get(event.event)
         if definition is None or definition.handler is None:
             raise PermanentJobError(f"no handler for webhook event {event.event}")
-        payload = json.loads(event.body)
+        try:
+            payload = definition.parse(json.loads(event.body))
+        except ValidationError as exc:  # the event stays stored; the message names fields, never their values
+            where = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors(include_input=False))
+            raise PermanentJobError(
+                f"webhook {event.event}: the body does not have its subscription's shape ({where})"
+            ) from None
         await definition.handler(ctx, installation, payload, event_id)
         async with ctx.sessionmaker() as session, session.begin():
             await session.execute(

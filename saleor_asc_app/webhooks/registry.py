@@ -6,28 +6,36 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.db.models import Installation
 
-WebhookHandler = Callable[[Any, Installation, dict[str, Any], uuid.UUID], Awaitable[None]]
+P = TypeVar("P", bound=BaseModel)
+
+WebhookHandler = Callable[[Any, Installation, P, uuid.UUID], Awaitable[None]]
 """``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored."""
 
-InlineHandler = Callable[[AsyncSession, Installation, dict[str, Any], datetime], Awaitable[None]]
+InlineHandler = Callable[[AsyncSession, Installation, P, datetime], Awaitable[None]]
 """``handler(session, installation, payload, now)``: runs inside the request's transaction instead of storing the
 event (only for APP_DELETED)."""
 
 
 @dataclass(frozen=True)
-class WebhookDefinition:
+class WebhookDefinition(Generic[P]):
     event: str  # WebhookEventTypeAsyncEnum name, e.g. "FULFILLMENT_CREATED"
     name: str
-    handler: WebhookHandler | None = None
-    inline_handler: InlineHandler | None = None
+    payload: type[P]  # what the handler reads of the body (``webhooks/payloads.py``)
+    handler: WebhookHandler[P] | None = None
+    inline_handler: InlineHandler[P] | None = None
     handle_own_events: bool = False  # events the app caused itself are ignored unless this is set
     is_active: bool = True
+
+    def parse(self, body: dict[str, Any]) -> P:
+        """The typed payload; ``pydantic.ValidationError`` when the body does not have its shape."""
+        return self.payload.model_validate(body)
 
     @property
     def slug(self) -> str:
@@ -44,23 +52,23 @@ class WebhookDefinition:
 
 
 class WebhookRegistry:
-    def __init__(self, definitions: Sequence[WebhookDefinition] = ()) -> None:
-        self._by_event: dict[str, WebhookDefinition] = {}
+    def __init__(self, definitions: Sequence[WebhookDefinition[Any]] = ()) -> None:
+        self._by_event: dict[str, WebhookDefinition[Any]] = {}
         for definition in definitions:
             self.add(definition)
 
-    def add(self, definition: WebhookDefinition) -> None:
+    def add(self, definition: WebhookDefinition[Any]) -> None:
         if definition.event in self._by_event:
             raise ValueError(f"webhook {definition.event} is defined twice")
         if (definition.handler is None) == (definition.inline_handler is None):
             raise ValueError(f"webhook {definition.event} needs exactly one of handler / inline_handler")
         self._by_event[definition.event] = definition
 
-    def get(self, event: str) -> WebhookDefinition | None:
+    def get(self, event: str) -> WebhookDefinition[Any] | None:
         return self._by_event.get(event)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._by_event.values())
 
-    def all(self) -> list[WebhookDefinition]:
+    def all(self) -> list[WebhookDefinition[Any]]:
         return list(self._by_event.values())

@@ -20,19 +20,19 @@ async def test_a_fulfilment_waiting_for_approval_is_confirmed_only_once_approved
         await map_methods_to(env, "UPS")
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
-        fulfilment_id = await fulfil(env, order_id, {i: ln.quantity for i, ln in enumerate(saleor_order.lines)}, "")
-        fulfilment = env.saleor.state.node(fulfilment_id)
-        assert isinstance(fulfilment, Fulfillment)
-        fulfilment.status = "WAITING_FOR_APPROVAL"  # as Saleor creates it when fulfilments need approval
+        fulfillment_id = await fulfil(env, order_id, {i: ln.quantity for i, ln in enumerate(saleor_order.lines)}, "")
+        fulfillment = env.saleor.state.node(fulfillment_id)
+        assert isinstance(fulfillment, Fulfillment)
+        fulfillment.status = "WAITING_FOR_APPROVAL"  # as Saleor creates it when fulfilments need approval
         await deliver(env)
         await env.run_jobs()
         assert await actions(env) == []
         assert env.simulator.shipments(US_SELLER) == []
 
-        fulfilment.tracking_number = UPS_NUMBER
-        fulfilment.status = "FULFILLED"
+        fulfillment.tracking_number = UPS_NUMBER
+        fulfillment.status = "FULFILLED"
         admin = env.demo.staff["admin"]
-        approved = {"fulfillment": fulfilment, "order": env.saleor.state.orders[fulfilment.order_pk]}
+        approved = {"fulfillment": fulfillment, "order": env.saleor.state.orders[fulfillment.order_pk]}
         env.saleor.state.emit("FULFILLMENT_APPROVED", {**approved, "notifyCustomer": False}, admin)
         env.saleor.state.emit("FULFILLMENT_APPROVED", {**approved, "notifyCustomer": False}, admin)  # redelivered
         await deliver(env)

@@ -16,8 +16,11 @@ from saleor_asc_app.amazon.models.orders import FulfillmentStatus
 from saleor_asc_app.configuration.model import CarrierMapping
 from saleor_asc_app.fulfilment.intake import package_reference
 from saleor_asc_app.fulfilment.tables import ActionState
+from saleor_asc_app.jobs.registry import JobRegistry
+from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.processing_errors.tables import ProcessingError
+from saleor_asc_app.webhooks.processing import JOB_KIND as WEBHOOK_JOB
 from tests.fulfilment.harness import (
     US_SELLER,
     actions,
@@ -65,13 +68,13 @@ async def test_a_fulfilment_with_tracking_confirms_the_shipment_on_amazon(sqlite
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
-        fulfilment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
+        fulfillment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
         await deliver(env)
         await env.run_jobs()
 
         [confirmation] = env.simulator.shipments(US_SELLER)
         assert confirmation.order_id == order_id
-        assert confirmation.package_reference_id == package_reference(fulfilment_id)
+        assert confirmation.package_reference_id == package_reference(fulfillment_id)
         assert (confirmation.carrier_code, confirmation.tracking_number) == ("UPS", UPS_NUMBER)
         sim = env.simulator.order(order_id)
         assert confirmation.items == sim.quantities
@@ -362,3 +365,32 @@ async def test_items_amazon_wants_serial_numbers_for_are_refused_before_sending(
         )
         [error] = await errors(env)
         assert error.code == "serial_numbers_required"
+
+
+async def test_a_version_replaced_before_it_was_sent_is_superseded_and_only_the_newest_goes_out(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with fulfilment_env(sqlite_url, tmp_path) as env:
+        [order_id, *_] = await import_unshipped_orders(env, 1)
+        await map_methods_to(env, "UPS")
+        saleor_order = env.saleor_order(order_id)
+        assert saleor_order is not None
+        everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
+        webhooks_only = JobRegistry()
+        webhook_kind = env.state.jobs.get(WEBHOOK_JOB)
+        assert webhook_kind is not None
+        webhooks_only.register(webhook_kind)
+        fulfillment_id = await fulfil(env, order_id, everything, UPS_NUMBER)
+        await deliver(env)
+        await Worker(env.state.queue, webhooks_only, env.state, env.clock).run_until_idle()
+        new_number = "1Z999AA10123456795"
+        await update_tracking(env, fulfillment_id, new_number)  # before version 1 was sent
+        await deliver(env)
+        await env.run_jobs()
+
+        [confirmation] = env.simulator.shipments(US_SELLER)
+        assert confirmation.tracking_number == new_number
+        assert [(a.version, a.state) for a in await actions(env)] == [
+            (1, ActionState.SUPERSEDED.value),
+            (2, ActionState.CONFIRMED.value),
+        ]

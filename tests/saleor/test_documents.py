@@ -9,6 +9,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -20,6 +21,7 @@ from graphql import (
     visit,
 )
 
+from saleor_asc_app.saleor.subscriptions import load_subscription, shared_fragments
 from tests.contracts import REPO_ROOT, schema_323_path, schema_324_path
 from tests.doubles.saleor_double.schemas import load_schema
 
@@ -162,6 +164,13 @@ def test_every_fragment_is_used() -> None:
     assert set(FRAGMENTS) - used == set()
 
 
+def test_every_shared_subscription_fragment_is_used_by_every_subscription() -> None:
+    """The event metadata (who caused the event, whom it is for) is one fragment, spread by all ten documents."""
+    assert set(shared_fragments()) == {"EventMetadata"}
+    for path in SUBSCRIPTION_FILES:
+        assert "...EventMetadata" in path.read_text(), path.name
+
+
 def test_one_subscription_file_per_webhook_event() -> None:
     assert {path.stem.upper() for path in SUBSCRIPTION_FILES} == WEBHOOK_EVENTS
     assert not (REPO_ROOT / "webhooks" / "__init__.py").exists(), "webhooks/ is data, not a Python package"
@@ -169,7 +178,7 @@ def test_one_subscription_file_per_webhook_event() -> None:
 
 @pytest.mark.parametrize("path", SUBSCRIPTION_FILES, ids=lambda p: p.stem)
 def test_subscription_validates_against_both_schemas(path: Path, schemas: dict[str, GraphQLSchema]) -> None:
-    document = parse(path.read_text())
+    document = parse(load_subscription(path.stem))  # with the shared fragments it spreads, as Saleor gets it
     for label, schema in schemas.items():
         errors = validate(schema, document)
         assert not errors, f"{label}: {[e.message for e in errors]}"
@@ -178,12 +187,16 @@ def test_subscription_validates_against_both_schemas(path: Path, schemas: dict[s
     assert len(operations) == 1 and operations[0].operation is OperationType.SUBSCRIPTION
     top = operations[0].selection_set.selections
     assert len(top) == 1 and isinstance(top[0], FieldNode) and top[0].name.value == "event"
-    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
-    assert len(fragments) == 1, "one payload fragment per file"
-    payload = fragments[0]
+    own = [d for d in parse(path.read_text()).definitions if isinstance(d, FragmentDefinitionNode)]
+    assert len(own) == 1, "one payload fragment per file"
+    payload = own[0]
     expected_type = "".join(part.capitalize() for part in path.stem.split("_"))
     assert payload.type_condition.name.value == expected_type
     assert payload.name.value == f"{expected_type}Payload"
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     top_level = {s.name.value for s in payload.selection_set.selections if isinstance(s, FieldNode)}
+    for spread in (s for s in payload.selection_set.selections if isinstance(s, FragmentSpreadNode)):
+        shared = fragments[spread.name.value].selection_set.selections
+        top_level |= {s.name.value for s in shared if isinstance(s, FieldNode)}
     assert {"issuedAt", "version", "issuingPrincipal", "recipient"} <= top_level
     assert not _field_names(document) & (PII_FIELDS | {"email"}), "payloads carry no buyer or staff PII"

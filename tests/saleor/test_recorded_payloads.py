@@ -81,9 +81,9 @@ def test_checker_notices_a_missing_and_an_extra_field() -> None:
     event_field = operation.selection_set.selections[0]
     assert isinstance(event_field, FieldNode) and event_field.selection_set is not None
     body = json.loads((RECORDED / "order_cancelled.json").read_text())
-    del body["order"]["externalReference"]
+    del body["order"]["id"]
     body["order"]["userEmail"] = "someone@example.com"
     assert sorted(mismatches(body, event_field.selection_set, fragments)) == [
-        ".order.externalReference: missing",
+        ".order.id: missing",
         ".order.userEmail: not selected",
     ]

@@ -8,8 +8,9 @@ from tests.contracts import REPO_ROOT
 
 def test_loads_the_file_for_an_event_name_in_either_case() -> None:
     text = (REPO_ROOT / "webhooks" / "subscriptions" / "order_bulk_created.graphql").read_text()
-    assert load_subscription("ORDER_BULK_CREATED") == text
-    assert load_subscription("order_bulk_created") == text
+    metadata = (REPO_ROOT / "webhooks" / "subscriptions" / "fragments" / "event_metadata.graphql").read_text()
+    assert load_subscription("ORDER_BULK_CREATED") == f"{text}\n{metadata}"  # with the shared fragment it spreads
+    assert load_subscription("order_bulk_created") == f"{text}\n{metadata}"
     assert "subscription OrderBulkCreated" in text
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 
 from saleor_asc_app.clock import VirtualClock
@@ -27,13 +28,19 @@ from tests.harness import AppEnv, app_env
 received: list[tuple[str, dict[str, Any]]] = []
 
 
-async def record_cancellation(
-    _ctx: object, installation: Installation, payload: dict[str, Any], _id: uuid.UUID
-) -> None:
-    received.append((installation.saleor_api_url, payload))
+class WholeBody(BaseModel):
+    """The payload as the handler gets it, every field kept (so the test sees what was stored)."""
+
+    model_config = ConfigDict(extra="allow")
 
 
-ORDER_CANCELLED = WebhookDefinition(event="ORDER_CANCELLED", name="Order cancelled", handler=record_cancellation)
+async def record_cancellation(_ctx: object, installation: Installation, payload: WholeBody, _id: uuid.UUID) -> None:
+    received.append((installation.saleor_api_url, payload.model_dump()))
+
+
+ORDER_CANCELLED = WebhookDefinition(
+    event="ORDER_CANCELLED", name="Order cancelled", payload=WholeBody, handler=record_cancellation
+)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import { CheckboxField, SelectField, TextField } from "../components/fields";
 import { Card, FieldErrors, Section } from "../components/layout";
 import type { SectionProps } from "./section-props";
 
-const FULFILMENT_CHOICES = [
+const CHANNEL_CHOICES = [
   { value: "MFN", label: "Merchant fulfilled only (MFN)" },
   { value: "AFN", label: "Fulfilled by Amazon only (FBA / AFN)" },
   { value: "BOTH", label: "Both MFN and FBA" },
@@ -39,7 +39,7 @@ export function OrderProcessingSection(props: SectionProps) {
           testId="fulfillment-channels"
           label="Fulfilment channels to import"
           value={form.fulfillmentChannels}
-          choices={FULFILMENT_CHOICES}
+          choices={CHANNEL_CHOICES}
           onChange={(value) => update((f) => ({ ...f, fulfillmentChannels: value as typeof f.fulfillmentChannels }))}
           errors={errors[`${path}.fulfillmentChannels`]}
           disabled={readOnly}
