@@ -26,7 +26,8 @@ from saleor_asc_app.pii.tables import PiiRecord
 from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.disclosure import PII_ROLES
 from saleor_asc_app.simulator.orders import SimOrder
-from tests.orders.harness import SELLERS, START, orders_env
+from tests.harness import START
+from tests.orders.harness import SELLERS, orders_env
 
 ORDERS = 24
 CONNECTION = "conn-na"

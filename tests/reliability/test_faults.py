@@ -44,12 +44,12 @@ from tests.connections.harness import AMAZON_HOSTS as ALL_AMAZON_HOSTS
 from tests.db_servers import PostgresServer, SqliteTemplate
 from tests.fulfilment.harness import US_SELLER, fulfil, import_unshipped_orders
 from tests.fulfilment.test_shipments import UPS_NUMBER, map_methods_to
-from tests.harness import TEST_SECRET_KEY
+from tests.harness import TEST_SECRET_KEY, US
 from tests.inventory.test_stock_feeds import BUFFER, feed_messages
 from tests.inventory.test_stock_feeds import set_up as set_up_stock
 from tests.log_capture import app_logs
 from tests.orders.checks import buyer_data
-from tests.orders.harness import SELLERS, US, OrdersEnv, orders_env
+from tests.orders.harness import SELLERS, OrdersEnv, orders_env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from saleor_asc_app.amazon.regions import Region
-from saleor_asc_app.app import create_app
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration
 from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
@@ -34,7 +33,7 @@ from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, _install, host_page, run_on_own_loop, serve
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.models import App
-from tests.harness import HostRouter
+from tests.harness import HostRouter, build_app
 from tests.harness import test_settings as app_settings
 
 NA = AmazonConnection(id="conn-na", region=Region.NA, seller_id="ASELLERNA00001", marketplace_ids=("ATVPDKIKX0DER",))
@@ -113,7 +112,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     secret_expiry = (datetime.now(UTC) + timedelta(days=12)).date().isoformat()
     settings = app_settings(database_url, tmp_path, lwa_client_secret_expires_at=secret_expiry)
     outgoing = httpx.AsyncClient(transport=HostRouter({saleor.domain: saleor.transport()}), timeout=30)
-    app = create_app(settings, http_client=outgoing, run_worker=False)
+    app = build_app(settings, outgoing)
     with serve(app) as port:
         base_url = f"http://127.0.0.1:{port}"
         installed = run_on_own_loop(_install(saleor, base_url))

@@ -26,9 +26,8 @@ from saleor_asc_app.pii.vault import PiiVault
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import SCREENSHOTS, DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
 from tests.doubles.saleor_double.models import Order as SaleorOrder
-from tests.harness import TEST_SECRET_KEY
+from tests.harness import ADMIN, TEST_SECRET_KEY
 from tests.pii.amazon_orders import canary, order
-from tests.pii.harness import ADMIN
 
 TAG = "CNRYBROWSR"
 AMAZON_ORDER_ID = "111-7000000-0000001"
