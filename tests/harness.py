@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,6 +89,11 @@ class InstalledStore:
     app: App
     installation_id: uuid.UUID
 
+    @classmethod
+    def of(cls, store: InstalledStore) -> Self:
+        """The same store, seen as the area's kind of store (with its helpers)."""
+        return cls(store.saleor, store.demo, store.app, store.installation_id)
+
     @property
     def api_url(self) -> str:
         return self.saleor.api_url
@@ -136,6 +141,32 @@ class AppEnv:
             installation = await get_by_url(session, saleor.api_url)
         assert installation is not None
         return installation.id
+
+    def dashboard_headers(self, email: str = "admin@example.com") -> dict[str, str]:
+        """What the app's dashboard page sends for this staff user of the installed store."""
+        user = self.saleor.state.staff_by_email(email)
+        assert user is not None and self.saleor_app is not None, email
+        return {
+            "authorization-bearer": self.saleor.issue_dashboard_token(user, self.saleor_app),
+            "saleor-api-url": self.saleor.api_url,
+        }
+
+    async def dashboard_graphql(
+        self, query: str, variables: dict[str, Any] | None = None, *, email: str = "admin@example.com"
+    ) -> httpx.Response:
+        """A query or mutation of the app's own API, as this staff user's dashboard page sends it."""
+        return await self.client.post(
+            "/api/graphql", json={"query": query, "variables": variables or {}}, headers=self.dashboard_headers(email)
+        )
+
+    async def dashboard_data(
+        self, query: str, variables: dict[str, Any] | None = None, *, email: str = "admin@example.com"
+    ) -> dict[str, Any]:
+        """The ``data`` of ``dashboard_graphql``'s answer, which must have no errors."""
+        body = (await self.dashboard_graphql(query, variables, email=email)).json()
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
 
     async def deliver(self, event: str, objects: dict[str, Any], **kwargs: Any) -> httpx.Response:
         assert self.saleor_app is not None
@@ -235,6 +266,27 @@ async def app_env(
     await http_client.aclose()
 
 
+TenantT = TypeVar("TenantT", bound=InstalledStore)
+
+
+@dataclass
+class TwoStores(Generic[TenantT]):
+    """The app installed in two stores: ``tenant`` (A), the one a test works in, and ``other`` (B)."""
+
+    base: AppEnv
+    clock: Clock
+    tenant: TenantT
+    other: TenantT
+
+    @property
+    def state(self) -> AppState:
+        return self.base.state
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.base.client
+
+
 @asynccontextmanager
 async def two_stores_env(
     database_url: str, data_dir: Path, clock: Clock, **settings: Any
@@ -260,7 +312,13 @@ class Keys:
 
     @classmethod
     def of(cls, settings: Settings, clock: Clock) -> Keys:
+        """The keys of the app running with ``settings``."""
         return cls(SecretBox(settings.master_key, purpose="secrets"), clock)
+
+    @classmethod
+    def of_test_app(cls, clock: Clock) -> Keys:
+        """The keys of an app running with ``test_settings``."""
+        return cls(SecretBox(TEST_SECRET_KEY.encode(), purpose="secrets"), clock)
 
 
 async def save_configuration(

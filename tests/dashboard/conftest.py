@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,17 +9,12 @@ import httpx
 import pytest
 
 from saleor_asc_app.clock import VirtualClock
-from saleor_asc_app.state import AppState
 from tests.doubles.saleor_double import SaleorDouble
-from tests.harness import AppEnv, InstalledStore, two_stores_env
+from tests.harness import InstalledStore, TwoStores, two_stores_env
 
 
 class Tenant(InstalledStore):
     """An installed store whose staff opens the dashboard pages."""
-
-    @classmethod
-    def of(cls, store: InstalledStore) -> Tenant:
-        return cls(store.saleor, store.demo, store.app, store.installation_id)
 
     def token(self, email: str = "admin@example.com", **claim_overrides: Any) -> str:
         return super().token(email, **claim_overrides)
@@ -30,20 +24,8 @@ class Tenant(InstalledStore):
         return str(item.id)
 
 
-@dataclass
-class Env:
-    base: AppEnv
+class Env(TwoStores[Tenant]):
     clock: VirtualClock
-    tenant: Tenant
-    other: Tenant
-
-    @property
-    def state(self) -> AppState:
-        return self.base.state
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self.base.client
 
     @property
     def saleor(self) -> SaleorDouble:

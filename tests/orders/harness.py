@@ -125,6 +125,19 @@ class OrdersEnv:
             )
         return saved.config
 
+    async def reauthorize(self, connection_id: str, seller_id: str) -> str:
+        """The seller authorizes the app again through Seller Central's consent page (the OAuth website flow);
+        returns the app's final redirect."""
+        client = self.env.client
+        started = await client.post(
+            "/api/amazon/authorize", json={"connectionId": connection_id}, headers=self.env.dashboard_headers()
+        )
+        self.simulator.consent_seller_id = seller_id
+        consent = await client.get(started.json()["consentUrl"])
+        done = await client.get(consent.headers["location"])
+        assert done.status_code == 303
+        return str(done.headers["location"])
+
     async def run_jobs(self, worker: Worker | None = None) -> int:
         return await (worker or self.worker()).run_until_idle()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,54 +21,23 @@ from saleor_asc_app.pii.retention import RetentionFacts
 from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiAuditEntry, PiiRecord
 from saleor_asc_app.pii.vault import StoreOutcome
-from saleor_asc_app.state import AppState
 from tests.doubles.saleor_double.models import Order as SaleorOrder
-from tests.harness import AppEnv, InstalledStore, save_configuration, two_stores_env
+from tests.harness import InstalledStore, TwoStores, save_configuration, two_stores_env
 
 
 class Tenant(InstalledStore):
     """An installed store whose staff opens the PII pages."""
-
-    @classmethod
-    def of(cls, store: InstalledStore) -> Tenant:
-        return cls(store.saleor, store.demo, store.app, store.installation_id)
 
     def token(self, email: str = "pii.viewer@example.com", **claim_overrides: Any) -> str:
         return super().token(email, **claim_overrides)
 
     def saleor_order(self, channel_slug: str = "amazon-us") -> SaleorOrder:
         """An order in the double, as the import creates it (no buyer data)."""
-        state = self.saleor.state
-        channel = state.channel_by_slug(channel_slug)
-        assert channel is not None
-        now = state.clock.now()
-        order = SaleorOrder(
-            pk=state.new_uuid(),
-            number=state.next_order_number(),
-            channel_pk=channel.pk,
-            status="UNFULFILLED",
-            created=now,
-            updated_at=now,
-            currency=channel.currency_code,
-        )
-        state.orders[order.pk] = order
-        return order
+        return self.saleor.add_order(channel_slug)
 
 
-@dataclass
-class PiiEnv:
-    base: AppEnv
+class PiiEnv(TwoStores[Tenant]):
     clock: VirtualClock
-    tenant: Tenant
-    other: Tenant
-
-    @property
-    def state(self) -> AppState:
-        return self.base.state
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self.base.client
 
     async def post(
         self,
