@@ -49,7 +49,8 @@ from saleor_asc_app.logging import configure_logging  # noqa: E402
 from saleor_asc_app.orders.jobs import order_job_kinds  # noqa: E402
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState  # noqa: E402
 from saleor_asc_app.simulator import SimulatorState  # noqa: E402
-from tests.orders.harness import START, US, orders_env  # noqa: E402
+from tests.harness import START, US  # noqa: E402
+from tests.orders.harness import orders_env  # noqa: E402
 
 SYNC_INTERVAL = 1 / ops.SEARCH_ORDERS.rate  # searchOrders' sustained interval (178.6 s)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,8 @@ from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from tests.db_servers import PostgresServer, SqliteTemplate
 from tests.doubles.saleor_double import SaleorDouble
 from tests.harness import AppEnv, app_env
+from tests.log_capture import app_logs
+from tests.notifications.smtp_server import SmtpSink, smtp_server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -91,3 +93,17 @@ async def installed_sqlite(sqlite_url: str, tmp_path: Path, saleor: SaleorDouble
     async with app_env(sqlite_url, tmp_path, saleor=saleor) as environment:
         await environment.install()
         yield environment
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[Callable[[], str]]:
+    """Everything the app logs (structlog and stdlib, at DEBUG, through its redaction), written to a buffer."""
+    with app_logs() as logs:
+        yield logs
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server on a free port, keeping what it receives."""
+    with smtp_server() as sink:
+        yield sink

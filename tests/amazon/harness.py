@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,10 +15,10 @@ from saleor_asc_app.amazon.retry import RetryPolicy
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.simulator import SellerAccount, SimulatorState, create_simulator_app
 from tests.contracts import amazon_contracts
+from tests.harness import START
 
 CONTRACTS = amazon_contracts()
 LWA_URL = "https://api.amazon.com/auth/o2/token"
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):

@@ -23,12 +23,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from saleor_asc_app.app import create_app
 from saleor_asc_app.db.migrate import upgrade_async
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.models import App
 from tests.doubles.saleor_double.seed import DemoStore
-from tests.harness import HostRouter, test_settings
+from tests.harness import HostRouter, build_app, seeded_store, test_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -120,11 +119,10 @@ def serve(app: Any) -> Iterator[int]:
 @contextmanager
 def live_app(database_url: str, data_dir: Path) -> Iterator[LiveApp]:
     """The app on a real port, installed into a seeded Saleor double that it reaches over its HTTP client."""
-    saleor = SaleorDouble(api_url="https://shop.test/graphql/")
-    demo = saleor.seed_demo()
+    saleor, demo = seeded_store(api_url="https://shop.test/graphql/")
     run_on_own_loop(_prepare_database(database_url))
     outgoing = httpx.AsyncClient(transport=HostRouter({saleor.domain: saleor.transport()}), timeout=30)
-    app = create_app(test_settings(database_url, data_dir), http_client=outgoing, run_worker=False)
+    app = build_app(test_settings(database_url, data_dir), outgoing)
     with serve(app) as port:
         base_url = f"http://127.0.0.1:{port}"
         yield LiveApp(base_url, saleor, demo, run_on_own_loop(_install(saleor, base_url)))

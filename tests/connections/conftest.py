@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.connections.harness import ConnEnv, connections_env
-from tests.notifications.smtp_server import SmtpSink, smtp_server
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_server() as sink:
-        yield sink
+from tests.notifications.smtp_server import SmtpSink
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,30 +20,31 @@ from sqlalchemy import select
 from saleor_asc_app.amazon.regions import MARKETPLACES, Region
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration, Notifications, Recipient
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import configuration_repository, load_configuration
 from saleor_asc_app.connections.tables import ConnectionStatus
-from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.notifications.tables import EmailOutbox
-from saleor_asc_app.simulator import SimulatorState, create_simulator_app
+from saleor_asc_app.simulator import SimulatorState
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.seed import DemoStore
-from tests.harness import AppEnv, app_env
+from tests.harness import (
+    AMAZON_API_HOSTS,
+    DE,
+    START,
+    UK,
+    US,
+    AppEnv,
+    app_env,
+    job_worker,
+    save_configuration,
+    seeded_store,
+)
 from tests.notifications.smtp_server import SmtpSink
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-US, DE, UK = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1F83G8C2ARO7P"
 SELLER_NA = "ASELLERNA00001"
 SELLER_EU = "ASELLEREU00001"
-AMAZON_HOSTS = (
-    "api.amazon.com",
-    "sellingpartnerapi-na.amazon.com",
-    "sellingpartnerapi-eu.amazon.com",
-    "sellingpartnerapi-fe.amazon.com",
-    *sorted({m.seller_central_host for m in MARKETPLACES}),
-)
-ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
+AMAZON_HOSTS = (*AMAZON_API_HOSTS, *sorted({m.seller_central_host for m in MARKETPLACES}))
 
 
 @dataclass
@@ -85,7 +85,7 @@ class ConnEnv:
         return response.json()
 
     def worker(self, registry: JobRegistry | None = None) -> Worker:
-        return Worker(self.state.queue, registry or self.state.jobs, self.state, self.clock, concurrency=1)
+        return job_worker(self.state, self.clock, registry)
 
     async def run_jobs(self) -> int:
         return await self.worker().run_until_idle()
@@ -99,33 +99,23 @@ class ConnEnv:
         *,
         recipients: tuple[Recipient, ...] = (),
     ) -> AppConfiguration:
+        update = {"connections": tuple(connections), "notifications": Notifications(authorization_warnings=recipients)}
         async with self.state.sessionmaker() as session, session.begin():
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
-            current = await repository.load(self.installation_id)
-            config = current.config.model_copy(
-                update={
-                    "connections": tuple(connections),
-                    "notifications": Notifications(authorization_warnings=recipients),
-                }
-            )
-            saved = await repository.save(
-                self.installation_id,
-                config,
-                expected_version=current.version,
-                refresh_tokens=tokens or {},
-                actor=ADMIN,
-            )
+            saved = await save_configuration(
+                session, self.state, self.installation_id, lambda current: current.config.model_copy(update=update),
+                tokens,
+            )  # fmt: skip
         return saved.config
 
     async def stored_token(self, connection_id: str) -> str | None:
         async with self.state.sessionmaker() as session:
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
-            return await repository.refresh_token(self.installation_id, connection_id)
+            return await configuration_repository(session, self.state).refresh_token(
+                self.installation_id, connection_id
+            )
 
     async def config(self) -> AppConfiguration:
         async with self.state.sessionmaker() as session:
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
-            return (await repository.load(self.installation_id)).config
+            return (await load_configuration(session, self.state, self.installation_id)).config
 
     async def status(self, connection_id: str) -> ConnectionStatus:
         async with self.state.sessionmaker() as session:
@@ -201,29 +191,14 @@ async def connections_env(
     demo_mode: bool = False,
     **settings: Any,
 ) -> AsyncIterator[ConnEnv]:
+    """``demo_mode``: the app is not registered with Amazon (runs its own simulator); the simulator still answers
+    on Amazon's hosts."""
     clock = clock or VirtualClock(START)
     simulator = simulator or make_simulator(clock)
-    if saleor is None:
-        double = SaleorDouble(clock=clock)
-        saleor = (double, double.seed_demo())
-    double, demo = saleor
-    app = simulator.app
-    overrides: dict[str, Any] = {}
-    if not demo_mode:
-        overrides.update(
-            lwa_client_id=app.client_id,
-            lwa_client_secret=app.client_secret,
-            spapi_application_id=app.application_id,
-        )
-    if smtp is not None:
-        overrides.update(smtp_host=smtp.host, smtp_port=smtp.port, smtp_tls="none")
-    overrides.update(settings)
-    async with app_env(database_url, data_dir, saleor=double, clock=clock, **overrides) as env:
-        amazon = httpx.ASGITransport(app=create_simulator_app(simulator))
-        for host in AMAZON_HOSTS:
-            env.router.add(host, amazon)
-        await env.install()
-        async with env.state.sessionmaker() as session:
-            installation = await get_by_url(session, double.api_url)
-        assert installation is not None
-        yield ConnEnv(env, clock, simulator, double, demo, installation.id, smtp)
+    double, demo = saleor or seeded_store(clock)
+    async with app_env(
+        database_url, data_dir, saleor=double, clock=clock, amazon=simulator, amazon_hosts=AMAZON_HOSTS,
+        demo_mode=demo_mode, smtp=smtp, install=True, **settings,
+    ) as env:  # fmt: skip
+        assert env.installation_id is not None
+        yield ConnEnv(env, clock, simulator, double, demo, env.installation_id, smtp)

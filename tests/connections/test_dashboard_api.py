@@ -14,7 +14,8 @@ from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.connections.checks import ensure_sweep
 from saleor_asc_app.simulator.faults import FaultKind
-from tests.connections.harness import DE, SELLER_EU, SELLER_NA, START, UK, US, ConnEnv, connections_env
+from tests.connections.harness import SELLER_EU, SELLER_NA, ConnEnv, connections_env
+from tests.harness import DE, START, UK, US
 
 OVERVIEW = """{ amazonAuthorizations { canManage now
   connections { id sellerId region state stateReason paused authorizedAt expiresAt daysLeft

@@ -17,7 +17,8 @@ from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.tables import ConfigurationChange
 from saleor_asc_app.connections.oauth_state import OAuthState, StateSealer
 from saleor_asc_app.connections.tables import OAuthNonce
-from tests.connections.harness import SELLER_EU, SELLER_NA, UK, US, ConnEnv, connections_env
+from tests.connections.harness import SELLER_EU, SELLER_NA, ConnEnv, connections_env
+from tests.harness import UK, US
 
 NA_CONNECTION = AmazonConnection(id="conn-na", region=Region.NA, seller_id=SELLER_NA, marketplace_ids=(US,))
 

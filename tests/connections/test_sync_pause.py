@@ -16,29 +16,9 @@ from tests.orders.harness import SELLERS, OrdersEnv, orders_env
 OVERVIEW = "{ amazonAuthorizations { connections { id state paused } } }"
 
 
-def token(env: OrdersEnv, email: str = "admin@example.com") -> str:
-    user = env.saleor.state.staff_by_email(email)
-    assert user is not None and env.env.saleor_app is not None
-    return env.saleor.issue_dashboard_token(user, env.env.saleor_app)
-
-
-def headers(env: OrdersEnv) -> dict[str, str]:
-    return {"authorization-bearer": token(env), "saleor-api-url": env.saleor.api_url}
-
-
 async def overview(env: OrdersEnv) -> dict[str, tuple[str, bool]]:
-    response = await env.env.client.post("/api/graphql", json={"query": OVERVIEW}, headers=headers(env))
+    response = await env.env.client.post("/api/graphql", json={"query": OVERVIEW}, headers=env.env.dashboard_headers())
     return {c["id"]: (c["state"], c["paused"]) for c in response.json()["data"]["amazonAuthorizations"]["connections"]}
-
-
-async def reauthorize(env: OrdersEnv, connection_id: str, seller_id: str) -> str:
-    client = env.env.client
-    started = await client.post("/api/amazon/authorize", json={"connectionId": connection_id}, headers=headers(env))
-    env.simulator.consent_seller_id = seller_id
-    consent = await client.get(started.json()["consentUrl"])
-    done = await client.get(consent.headers["location"])
-    assert done.status_code == 303
-    return str(done.headers["location"])
 
 
 async def test_invalid_grant_pauses_the_sync_and_reauthorization_resumes_it(
@@ -77,7 +57,7 @@ async def test_invalid_grant_pauses_the_sync_and_reauthorization_resumes_it(
         assert env.simulator.stats.requests["searchOrders"] == searches
         assert await env.dead_jobs() == []
 
-        location = await reauthorize(env, "conn-eu", seller_id)
+        location = await env.reauthorize("conn-eu", seller_id)
         assert "amazonAuthorization=success" in location
         await env.run_for(1800)
 

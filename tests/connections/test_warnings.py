@@ -9,7 +9,8 @@ from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.configuration.model import AmazonConnection, Recipient, RecipientKind
 from saleor_asc_app.connections.checks import ensure_sweep
 from saleor_asc_app.connections.lifecycle import enqueue_check
-from tests.connections.harness import SELLER_EU, SELLER_NA, START, US, ConnEnv
+from tests.connections.harness import SELLER_EU, SELLER_NA, ConnEnv
+from tests.harness import START, US
 
 NA_CONNECTION = AmazonConnection(id="conn-na", region=Region.NA, seller_id=SELLER_NA, marketplace_ids=(US,))
 SETTINGS_MANAGERS = ["admin@example.com", "pii.viewer@example.com"]  # active staff holding MANAGE_SETTINGS

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,46 +9,23 @@ import httpx
 import pytest
 
 from saleor_asc_app.clock import VirtualClock
-from saleor_asc_app.state import AppState
-from tests.dashboard_tokens import dashboard_token
 from tests.doubles.saleor_double import SaleorDouble
-from tests.doubles.saleor_double.models import App
-from tests.doubles.saleor_double.seed import DemoStore
-from tests.harness import APP_ORIGIN, AppEnv, app_env
+from tests.harness import InstalledStore, TwoStores, two_stores_env
 
 
-@dataclass
-class Tenant:
-    saleor: SaleorDouble
-    demo: DemoStore
-    app: App
-
-    @property
-    def api_url(self) -> str:
-        return self.saleor.api_url
+class Tenant(InstalledStore):
+    """An installed store whose staff opens the dashboard pages."""
 
     def token(self, email: str = "admin@example.com", **claim_overrides: Any) -> str:
-        return dashboard_token(self.saleor, self.app, email, **claim_overrides)
+        return super().token(email, **claim_overrides)
 
     def id_of(self, kind: str, key: str) -> str:
         item: Any = getattr(self.demo, kind)[key]
         return str(item.id)
 
 
-@dataclass
-class Env:
-    base: AppEnv
+class Env(TwoStores[Tenant]):
     clock: VirtualClock
-    tenant: Tenant
-    other: Tenant
-
-    @property
-    def state(self) -> AppState:
-        return self.base.state
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self.base.client
 
     @property
     def saleor(self) -> SaleorDouble:
@@ -77,21 +53,11 @@ class Env:
         )
 
 
-def seeded(api_url: str, clock: VirtualClock) -> tuple[SaleorDouble, DemoStore]:
-    double = SaleorDouble(api_url=api_url, clock=clock)
-    return double, double.seed_demo()
-
-
 @pytest.fixture
 async def env(database_url: str, tmp_path: Path) -> AsyncIterator[Env]:
     """The app (on SQLite and on PostgreSQL) with two stores installed (tenants A and B), each a seeded Saleor double.
 
     The virtual clock starts at the real time, as Saleor checks the expiry of user tokens on its own clock."""
     clock = VirtualClock(start=datetime.now(UTC))
-    saleor, demo = seeded("https://shop-a.test/graphql/", clock)
-    other, other_demo = seeded("https://shop-b.test/graphql/", clock)
-    async with app_env(database_url, tmp_path, saleor=saleor, clock=clock) as base:
-        base.router.add(other.domain, other.transport())
-        app = await base.install()
-        other_app = (await other.install(base.client, f"{APP_ORIGIN}/api/manifest")).app
-        yield Env(base, clock, Tenant(saleor, demo, app), Tenant(other, other_demo, other_app))
+    async with two_stores_env(database_url, tmp_path, clock) as (base, first, second):
+        yield Env(base, clock, Tenant.of(first), Tenant.of(second))

@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 from sqlalchemy import select, text
 
-from saleor_asc_app.app import create_app
 from saleor_asc_app.configuration.tables import StoredConfiguration
 from tests.dashboard.conftest import Env
 from tests.dashboard.payloads import (
@@ -24,6 +23,7 @@ from tests.dashboard.payloads import (
     US,
     valid_input,
 )
+from tests.harness import build_app
 from tests.harness import test_settings as settings_for
 
 
@@ -230,7 +230,7 @@ async def test_unexpected_failures_do_not_leak_details(env: Env) -> None:
 
 
 async def test_debug_mode_serves_graphiql_and_allows_introspection(sqlite_url: str, tmp_path: Path) -> None:
-    app = create_app(settings_for(sqlite_url, tmp_path, debug=True), run_worker=False)
+    app = build_app(settings_for(sqlite_url, tmp_path, debug=True))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as client:
         page = await client.get("/api/graphql")
         assert page.status_code == 200 and "graphiql" in page.text.lower()

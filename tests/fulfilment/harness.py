@@ -3,22 +3,18 @@ outgoing actions and processing errors, a staff client for Saleor's API and, opt
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
-from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.fulfilment.tables import OutgoingAction
-from saleor_asc_app.installations import get_by_url
-from saleor_asc_app.simulator import create_simulator_app
-from tests.harness import app_env
+from tests.harness import Wrap
 from tests.notifications.smtp_server import SmtpSink
-from tests.orders.harness import AMAZON_HOSTS, SELLERS, START, OrdersEnv, make_saleor, make_simulator
+from tests.orders.harness import SELLERS, OrdersEnv, orders_env
 
 US_SELLER = SELLERS["conn-na"][1]
 
@@ -29,34 +25,12 @@ async def fulfilment_env(
     data_dir: Path,
     *,
     smtp: SmtpSink | None = None,
-    amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    amazon_transport: Wrap | None = None,
     **settings: Any,
 ) -> AsyncIterator[OrdersEnv]:
-    clock = VirtualClock(START)
-    simulator = make_simulator(clock)
-    double, demo = make_saleor(clock)
-    overrides: dict[str, Any] = dict(settings)
-    if smtp is not None:
-        overrides.update(smtp_host=smtp.host, smtp_port=smtp.port, smtp_tls="none")
-    async with app_env(
-        database_url,
-        data_dir,
-        saleor=double,
-        clock=clock,
-        lwa_client_id=simulator.app.client_id,
-        lwa_client_secret=simulator.app.client_secret,
-        **overrides,
-    ) as env:
-        amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
-        if amazon_transport is not None:
-            amazon = amazon_transport(amazon)
-        for host in AMAZON_HOSTS:
-            env.router.add(host, amazon)
-        await env.install()
-        async with env.state.sessionmaker() as session:
-            installation = await get_by_url(session, double.api_url)
-        assert installation is not None
-        yield OrdersEnv(env, clock, simulator, double, demo, installation.id)
+    """The orders environment, mailing through ``smtp`` when given."""
+    async with orders_env(database_url, data_dir, amazon_transport=amazon_transport, smtp=smtp, **settings) as env:
+        yield env
 
 
 async def import_unshipped_orders(env: OrdersEnv, count: int = 3, **options: Any) -> list[str]:

@@ -15,7 +15,7 @@ from saleor_asc_app.amazon.models.order_acknowledgement import FEED_TYPE
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
 from saleor_asc_app.simulator import FaultKind
 from tests.fulfilment.harness import US_SELLER, actions, deliver, fulfilment_env, import_unshipped_orders, staff_graphql
-from tests.fulfilment.test_shipments import dashboard, errors
+from tests.fulfilment.test_shipments import errors
 from tests.orders.harness import OrdersEnv
 
 CANCEL = "mutation($id: ID!) { orderCancel(id: $id) { errors { code message } } }"
@@ -54,7 +54,7 @@ async def test_saleor_and_staff_cancellations_reach_amazon_in_one_feed_with_thei
         env.simulator.advance_order(shipped, FulfillmentStatus.SHIPPED)  # shipped from Seller Central meanwhile
 
         # Staff choose a reason in the widget before cancelling in Saleor.
-        sent = await dashboard(env, SEND, {"order": saleor_id(env, staff), "reason": "PRICING_ERROR"})
+        sent = await env.env.dashboard_data(SEND, {"order": saleor_id(env, staff), "reason": "PRICING_ERROR"})
         assert sent["sendAmazonCancellation"] == {
             "id": sent["sendAmazonCancellation"]["id"], "kind": "cancel", "state": "pending",
             "cancelReason": "PRICING_ERROR", "message": None, "canRetry": False, "orderItemIds": None,
@@ -99,10 +99,10 @@ async def test_saleor_and_staff_cancellations_reach_amazon_in_one_feed_with_thei
         response = await env.env.client.post(
             "/api/graphql",
             json={"query": SEND, "variables": {"order": saleor_id(env, default), "reason": "PRICING_ERROR"}},
-            headers=dashboard_headers(env),
+            headers=env.env.dashboard_headers(),
         )
         assert "already confirmed" in response.json()["errors"][0]["message"]
-        shown = (await dashboard(env, ACTIONS, {"order": saleor_id(env, staff)}))["amazonOutgoingActions"]
+        shown = (await env.env.dashboard_data(ACTIONS, {"order": saleor_id(env, staff)}))["amazonOutgoingActions"]
         assert shown[0]["message"] == "Cancelled on Amazon (reason PRICING_ERROR)."
         assert shown[0]["state"] == "confirmed"
 
@@ -115,11 +115,13 @@ async def test_whole_order_and_chosen_items_go_out_as_one_feed_and_are_confirmed
         items = list(env.simulator.order(partial).quantities)
         assert len(items) >= 2, "the generator gives multi-line orders here"
         chosen = items[:1]
-        listed = (await dashboard(env, ITEMS, {"order": saleor_id(env, partial)}))["amazonOrderItems"]
+        listed = (await env.env.dashboard_data(ITEMS, {"order": saleor_id(env, partial)}))["amazonOrderItems"]
         assert [i["orderItemId"] for i in listed] == items
         assert {i["cancellationState"] for i in listed} == {None}
 
-        sent = await dashboard(env, SEND, {"order": saleor_id(env, partial), "reason": "NO_INVENTORY", "items": chosen})
+        sent = await env.env.dashboard_data(
+            SEND, {"order": saleor_id(env, partial), "reason": "NO_INVENTORY", "items": chosen}
+        )
         assert sent["sendAmazonCancellation"]["orderItemIds"] == chosen
         await cancel_in_saleor(env, whole)
         await deliver(env)
@@ -134,13 +136,13 @@ async def test_whole_order_and_chosen_items_go_out_as_one_feed_and_are_confirmed
         assert env.simulator.order(partial).status(env.clock.now()) is FulfillmentStatus.UNSHIPPED  # the rest stays
         by_order = {a.amazon_order_id: a for a in await actions(env)}
         assert by_order[whole].state == by_order[partial].state == "confirmed"
-        shown = (await dashboard(env, ACTIONS, {"order": saleor_id(env, partial)}))["amazonOutgoingActions"]
+        shown = (await env.env.dashboard_data(ACTIONS, {"order": saleor_id(env, partial)}))["amazonOutgoingActions"]
         assert shown == [
             {"kind": "cancel", "state": "confirmed", "cancelReason": "NO_INVENTORY",
              "message": "Cancelled on Amazon (reason NO_INVENTORY).", "orderItemIds": chosen,
              "cancelledItems": [{"orderItemId": chosen[0], "state": "confirmed", "message": None}]}
         ]  # fmt: skip
-        listed = (await dashboard(env, ITEMS, {"order": saleor_id(env, partial)}))["amazonOrderItems"]
+        listed = (await env.env.dashboard_data(ITEMS, {"order": saleor_id(env, partial)}))["amazonOrderItems"]
         assert [i["cancellationState"] for i in listed] == ["confirmed"] + [None] * (len(items) - 1)
 
         # The same item cannot be asked for twice; another item of the order can.
@@ -148,7 +150,7 @@ async def test_whole_order_and_chosen_items_go_out_as_one_feed_and_are_confirmed
             "/api/graphql",
             json={"query": SEND, "variables": {"order": saleor_id(env, partial), "reason": "NO_INVENTORY",
                                                "items": chosen}},
-            headers=dashboard_headers(env),
+            headers=env.env.dashboard_headers(),
         )  # fmt: skip
         assert "already being cancelled" in response.json()["errors"][0]["message"]
 
@@ -165,18 +167,9 @@ async def test_whole_order_and_chosen_items_go_out_as_one_feed_and_are_confirmed
             "/api/graphql",
             json={"query": SEND, "variables": {"order": saleor_id(env, partial), "reason": "NO_INVENTORY",
                                                "items": items[1:2]}},
-            headers=dashboard_headers(env),
+            headers=env.env.dashboard_headers(),
         )  # fmt: skip
         assert "whole order is already being cancelled" in response.json()["errors"][0]["message"]
-
-
-def dashboard_headers(env: OrdersEnv) -> dict[str, str]:
-    user = env.saleor.state.staff_by_email("admin@example.com")
-    assert user is not None and env.env.saleor_app is not None
-    return {
-        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-        "saleor-api-url": env.saleor.api_url,
-    }
 
 
 async def test_a_row_amazon_refuses_fails_with_amazons_message_and_staff_can_send_it_again(
@@ -204,12 +197,12 @@ async def test_a_row_amazon_refuses_fails_with_amazons_message_and_staff_can_sen
         assert (error.source, error.code, error.amazon_order_id) == ("cancellation", "ITEM_SHIPPED", order_id)
         assert error.message == f"Order {order_id}, cancellation: item {shipped_item}: {expected}"
         assert {i["state"] for i in action.items or () if i["orderItemId"] != shipped_item} <= {"confirmed"}
-        shown = (await dashboard(env, ACTIONS, {"order": saleor_id(env, order_id)}))["amazonOutgoingActions"]
+        shown = (await env.env.dashboard_data(ACTIONS, {"order": saleor_id(env, order_id)}))["amazonOutgoingActions"]
         assert shown[0]["state"] == "failed" and expected in shown[0]["message"]
 
         # Staff send it again with another reason: now Amazon shows it shipped, so it is refused before any feed.
-        again = await dashboard(
-            env, SEND, {"order": saleor_id(env, order_id), "reason": "SHIPPING_ADDRESS_UNDELIVERABLE"}
+        again = await env.env.dashboard_data(
+            SEND, {"order": saleor_id(env, order_id), "reason": "SHIPPING_ADDRESS_UNDELIVERABLE"}
         )
         assert again["sendAmazonCancellation"]["state"] == "pending"
         await env.run_for(300, step=30)
@@ -263,7 +256,9 @@ async def test_cancel_order_api_refusals_show_amazons_message_and_item_cancellat
         holder.append(env)
         whole, partial = await import_unshipped_orders(env, 2)
         item = next(iter(env.simulator.order(partial).quantities))
-        await dashboard(env, SEND, {"order": saleor_id(env, partial), "reason": "NO_INVENTORY", "items": [item]})
+        await env.env.dashboard_data(
+            SEND, {"order": saleor_id(env, partial), "reason": "NO_INVENTORY", "items": [item]}
+        )
         await cancel_in_saleor(env, whole)
         await deliver(env)
         await env.run_jobs()

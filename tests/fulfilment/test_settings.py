@@ -8,7 +8,6 @@ from pathlib import Path
 from saleor_asc_app.configuration.model import AppConfiguration, CarrierMapping, Notifications
 from saleor_asc_app.fulfilment.config_types import CarrierMappingInput, OutgoingSettingsInput, apply_outgoing_settings
 from tests.fulfilment.harness import fulfilment_env
-from tests.fulfilment.test_shipments import dashboard
 
 STORED = AppConfiguration(
     carrier_mappings=(CarrierMapping(shipping_method="Standard", carrier_code="UPS"),),
@@ -45,8 +44,7 @@ async def test_the_configuration_api_shows_them(sqlite_url: str, tmp_path: Path)
         await env.configure()
         config = await env.current_config()
         await env.save(config.model_copy(update={"carrier_mappings": STORED.carrier_mappings}))
-        data = await dashboard(
-            env,
+        data = await env.env.dashboard_data(
             "{ configuration { outgoing { carrierMappings { shippingMethod carrierCode } defaultCancelReason "
             "processingErrorDigestMinutes carrierCodes carrierWarning cancelReasons } } }",
             {},
@@ -75,7 +73,7 @@ async def test_staff_save_only_these_settings_any_carrier_code_but_not_an_empty_
             "defaultCancelReason": "BUYER_CANCELLED",
             "processingErrorDigestMinutes": 30,
         }
-        saved = await dashboard(env, SAVE_OUTGOING, {"input": settings, "version": env.config_version})
+        saved = await env.env.dashboard_data(SAVE_OUTGOING, {"input": settings, "version": env.config_version})
         assert saved["saveAmazonOutgoingSettings"] == {
             "carrierMappings": [{"shippingMethod": "Express", "carrierCode": "DHL", "carrierName": None}],
             "defaultCancelReason": "BUYER_CANCELLED",
@@ -85,12 +83,7 @@ async def test_staff_save_only_these_settings_any_carrier_code_but_not_an_empty_
         assert after.carrier_mappings == (CarrierMapping(shipping_method="Express", carrier_code="DHL"),)
         assert after.connections == before.connections and after.channel_mappings == before.channel_mappings
 
-        user = env.saleor.state.staff_by_email("admin@example.com")
-        assert user is not None and env.env.saleor_app is not None
-        headers = {
-            "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-            "saleor-api-url": env.saleor.api_url,
-        }
+        headers = env.env.dashboard_headers()
         bad = {"carrierMappings": [{"shippingMethod": "Express", "carrierCode": "  "}]}
         response = await env.env.client.post(
             "/api/graphql", json={"query": SAVE_OUTGOING, "variables": {"input": bad, "version": 99}}, headers=headers
@@ -111,7 +104,7 @@ async def test_staff_save_only_these_settings_any_carrier_code_but_not_an_empty_
             {"shippingMethod": "Express", "carrierCode": "SEINO TRANSPORTATION", "carrierName": "Seino"},
             {"shippingMethod": "Standard", "carrierCode": "Other", "carrierName": "Acme"},
         ]
-        saved = await dashboard(env, SAVE_OUTGOING, {"input": settings, "version": env.config_version + 1})
+        saved = await env.env.dashboard_data(SAVE_OUTGOING, {"input": settings, "version": env.config_version + 1})
         assert saved["saveAmazonOutgoingSettings"]["carrierMappings"] == [
             {"shippingMethod": "Express", "carrierCode": "SEINO TRANSPORTATION", "carrierName": None},
             {"shippingMethod": "Standard", "carrierCode": "Other", "carrierName": "Acme"},

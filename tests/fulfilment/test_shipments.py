@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -197,7 +196,9 @@ async def test_unmapped_shipping_methods_are_held_until_staff_confirm_a_carrier(
         [error] = await errors(env)
         assert error.code == "carrier_unmapped"
 
-        confirmed = await dashboard(env, CONFIRM_CARRIER, {"id": str(action.id), "code": "Other", "name": "Acme"})
+        confirmed = await env.env.dashboard_data(
+            CONFIRM_CARRIER, {"id": str(action.id), "code": "Other", "name": "Acme"}
+        )
         assert confirmed["confirmAmazonShipmentCarrier"] == {
             "state": "pending", "carrierCode": "Other", "carrierName": "Acme"
         }  # fmt: skip
@@ -291,20 +292,6 @@ ACTIONS = """query($order: String) { amazonOutgoingActions(saleorOrderId: $order
 RETRY = "mutation($id: ID!) { retryAmazonOutgoingAction(id: $id) }"
 
 
-async def dashboard(env: OrdersEnv, query: str, variables: dict[str, object]) -> dict[str, Any]:
-    user = env.saleor.state.staff_by_email("admin@example.com")
-    assert user is not None and env.env.saleor_app is not None
-    headers = {
-        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-        "saleor-api-url": env.saleor.api_url,
-    }
-    response = await env.env.client.post("/api/graphql", json={"query": query, "variables": variables}, headers=headers)
-    body = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
 async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_the_cause(
     sqlite_url: str, tmp_path: Path
 ) -> None:
@@ -314,18 +301,18 @@ async def test_a_refused_shipment_shows_why_and_staff_can_retry_it_after_fixing_
         await ship_everything(env, order_id, UPS_NUMBER)
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
-        [shown] = (await dashboard(env, ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]
+        [shown] = (await env.env.dashboard_data(ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]
         assert shown["state"] == "refused" and shown["canRetry"]
         assert "does not fit the format of Royal Mail" in shown["message"]
 
         await map_methods_to(env, "UPS")
-        assert (await dashboard(env, RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is True
+        assert (await env.env.dashboard_data(RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is True
         await env.run_jobs()
-        [shown] = (await dashboard(env, ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]
+        [shown] = (await env.env.dashboard_data(ACTIONS, {"order": saleor_order.id}))["amazonOutgoingActions"]
         assert (shown["state"], shown["carrierCode"], shown["canRetry"]) == ("confirmed", "UPS", False)
         [confirmation] = env.simulator.shipments(US_SELLER)
         assert confirmation.carrier_code == "UPS"
-        assert (await dashboard(env, RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is False
+        assert (await env.env.dashboard_data(RETRY, {"id": shown["id"]}))["retryAmazonOutgoingAction"] is False
 
 
 async def test_transient_amazon_failures_are_retried_until_confirmed(sqlite_url: str, tmp_path: Path) -> None:

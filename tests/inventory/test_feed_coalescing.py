@@ -15,8 +15,9 @@ from saleor_asc_app.inventory.sync import RECONCILE_KIND, SYNC_KIND
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.processing_errors.imports import SCAN_KIND
 from tests.fulfilment.harness import US_SELLER, fulfilment_env
+from tests.harness import US
 from tests.inventory.test_stock_feeds import BUFFER, feed_messages, set_up
-from tests.orders.harness import US, OrdersEnv
+from tests.orders.harness import OrdersEnv
 
 STORM_EVENTS = 120
 STORM_EVERY = 10.0  # seconds: 20 minutes of stock changes

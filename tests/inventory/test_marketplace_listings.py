@@ -33,8 +33,9 @@ from saleor_asc_app.processing_errors.tables import ProcessingError
 from saleor_asc_app.simulator.handlers.feeds import LISTINGS_FEED
 from tests.amazon.harness import make_harness
 from tests.fulfilment.harness import US_SELLER, fulfilment_env
+from tests.harness import DE, UK, US
 from tests.inventory.test_stock_feeds import BUFFER, rows, set_up
-from tests.orders.harness import DE, SELLERS, UK, US, OrdersEnv
+from tests.orders.harness import SELLERS, OrdersEnv
 
 EU_CONNECTION = {"conn-eu": SELLERS["conn-eu"]}
 EU_SELLER = SELLERS["conn-eu"][1]

@@ -19,7 +19,8 @@ from saleor_asc_app.inventory.sync import RECONCILE_EVERY, ensure_reconciliation
 from saleor_asc_app.inventory.tables import ListingStock, StockFeed
 from saleor_asc_app.processing_errors.tables import ProcessingError
 from tests.fulfilment.harness import US_SELLER, fulfilment_env
-from tests.orders.harness import SELLERS, US, OrdersEnv
+from tests.harness import US
+from tests.orders.harness import SELLERS, OrdersEnv
 
 MFN_SKUS = ("SIM-KITCHEN-001", "SIM-KITCHEN-002")
 FBA_SKU = "SIM-KITCHEN-003"

@@ -8,15 +8,14 @@ exist as variants in the double (with stock records in the MFN and FBA warehouse
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import func, select
 
 from saleor_asc_app.clock import VirtualClock
@@ -30,8 +29,7 @@ from saleor_asc_app.configuration.model import (
     ServiceLevel,
     ShippingMethodMapping,
 )
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
-from saleor_asc_app.installations import get_by_url
+from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
@@ -39,28 +37,19 @@ from saleor_asc_app.orders.amazon_access import amazon_access
 from saleor_asc_app.orders.demo import DemoAmazonAccess
 from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
-from saleor_asc_app.simulator import SimulatorState, create_simulator_app
+from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.catalog import build_catalog
 from tests.contracts import schema_324_path
 from tests.doubles.saleor_double import DemoStore, SaleorDouble
 from tests.doubles.saleor_double.models import Order as SaleorOrder
-from tests.harness import AppEnv, app_env
+from tests.harness import DE, JP, START, UK, US, AppEnv, Wrap, app_env, job_worker, save_configuration
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-AMAZON_HOSTS = (
-    "api.amazon.com",
-    "sellingpartnerapi-na.amazon.com",
-    "sellingpartnerapi-eu.amazon.com",
-    "sellingpartnerapi-fe.amazon.com",
-)
-US, DE, UK, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1F83G8C2ARO7P", "A1VC38T7YXB528"
 CHANNELS = {US: "amazon-us", DE: "amazon-de", UK: "amazon-uk", JP: "amazon-jp"}
 SELLERS = {  # connection id -> (region, seller id, marketplaces)
     "conn-na": (Region.NA, "ASELLERNA00001", (US,)),
     "conn-eu": (Region.EU, "ASELLEREU00001", (DE, UK)),
     "conn-fe": (Region.FE, "ASELLERFE00001", (JP,)),
 }
-ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
 
 
 def simulator_skus() -> list[str]:
@@ -77,17 +66,15 @@ class OrdersEnv:
     installation_id: uuid.UUID
     registry: JobRegistry | None = None
     config_version: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def state(self) -> Any:
         return self.env.state
 
     def worker(self, concurrency: int = 1) -> Worker:
-        registry = self.registry or self.state.jobs
-        return Worker(self.state.queue, registry, self.state, self.clock, concurrency=concurrency)
+        return job_worker(self.state, self.clock, self.registry, concurrency)
 
-    async def configure(self, connections: dict[str, tuple[Region, str, tuple[str, ...]]] | None = None,
+    async def configure(self, connections: Mapping[str, tuple[Region, str, tuple[str, ...]]] | None = None,
                         **processing: Any) -> AppConfiguration:  # fmt: skip
         """Save a working configuration (with every connection authorized) and start the sync jobs."""
         connections = connections if connections is not None else SELLERS
@@ -125,24 +112,31 @@ class OrdersEnv:
         await self.run_jobs()
 
     async def current_config(self) -> AppConfiguration:
-        state = self.state
-        async with state.sessionmaker() as session:
-            loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(self.installation_id)
+        async with self.state.sessionmaker() as session:
+            loaded = await load_configuration(session, self.state, self.installation_id)
         return loaded.config
 
     async def save(self, config: AppConfiguration, tokens: dict[str, str | None] | None = None) -> AppConfiguration:
-        state = self.state
-        async with state.sessionmaker() as session, session.begin():
-            repository = ConfigurationRepository(session, state.secret_box, state.clock)
-            current = await repository.load(self.installation_id)
-            saved = await repository.save(
-                self.installation_id, config, expected_version=current.version, refresh_tokens=tokens or {}, actor=ADMIN
-            )
+        async with self.state.sessionmaker() as session, session.begin():
+            saved = await save_configuration(session, self.state, self.installation_id, config, tokens)
             self.config_version = saved.version
             await configuration_saved(
                 session, self.installation_id, saved.authorized_connection_ids, now=self.clock.now()
             )
         return saved.config
+
+    async def reauthorize(self, connection_id: str, seller_id: str) -> str:
+        """The seller authorizes the app again through Seller Central's consent page (the OAuth website flow);
+        returns the app's final redirect."""
+        client = self.env.client
+        started = await client.post(
+            "/api/amazon/authorize", json={"connectionId": connection_id}, headers=self.env.dashboard_headers()
+        )
+        self.simulator.consent_seller_id = seller_id
+        consent = await client.get(started.json()["consentUrl"])
+        done = await client.get(consent.headers["location"])
+        assert done.status_code == 303
+        return str(done.headers["location"])
 
     async def run_jobs(self, worker: Worker | None = None) -> int:
         return await (worker or self.worker()).run_until_idle()
@@ -256,8 +250,8 @@ async def orders_env(
     simulator: SimulatorState | None = None,
     saleor: tuple[SaleorDouble, DemoStore] | None = None,
     registry: JobRegistry | None = None,
-    amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
-    saleor_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    amazon_transport: Wrap | None = None,
+    saleor_transport: Wrap | None = None,
     demo_mode: bool = False,
     **settings_overrides: Any,
 ) -> AsyncIterator[OrdersEnv]:
@@ -266,26 +260,14 @@ async def orders_env(
     clock = clock or VirtualClock(START)
     simulator = simulator or make_simulator(clock)
     double, demo = saleor or make_saleor(clock)
-    app = simulator.app
-    credentials: dict[str, Any] = (
-        {} if demo_mode else {"lwa_client_id": app.client_id, "lwa_client_secret": app.client_secret}
-    )
     async with app_env(
-        database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials, **settings_overrides
-    ) as env:
+        database_url, data_dir, saleor=double, clock=clock, jobs=registry, amazon=None if demo_mode else simulator,
+        amazon_transport=amazon_transport, saleor_transport=saleor_transport, demo_mode=demo_mode, install=True,
+        **settings_overrides,
+    ) as env:  # fmt: skip
         if demo_mode:
             access = amazon_access(env.state)
             assert isinstance(access, DemoAmazonAccess)
             simulator = access.simulator
-        amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))
-        if amazon_transport is not None:
-            amazon = amazon_transport(amazon)
-        for host in () if demo_mode else AMAZON_HOSTS:
-            env.router.add(host, amazon)
-        if saleor_transport is not None:
-            env.router.add(double.domain, saleor_transport(double.transport()))
-        await env.install()
-        async with env.state.sessionmaker() as session:
-            installation = await get_by_url(session, double.api_url)
-        assert installation is not None
-        yield OrdersEnv(env, clock, simulator, double, demo, installation.id, registry)
+        assert env.installation_id is not None
+        yield OrdersEnv(env, clock, simulator, double, demo, env.installation_id, registry)

@@ -19,9 +19,9 @@ from saleor_asc_app.orders.dashboard_api import AmazonOrderEntry
 from saleor_asc_app.simulator.orders import SimOrder
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.models import App
-from tests.harness import APP_ORIGIN
+from tests.harness import APP_ORIGIN, DE, UK, US
 from tests.orders.checks import unknown_skus
-from tests.orders.harness import DE, SELLERS, UK, US, OrdersEnv, orders_env
+from tests.orders.harness import SELLERS, OrdersEnv, orders_env
 
 ENTRY = """amazonOrderId connectionId marketplaceId marketplace fulfillmentChannel amazonStatus state reasonCode reason
   currency totalAmount saleorTotalAmount saleorOrderId saleorOrderNumber orderedAt importedAt canReplay canSkip"""

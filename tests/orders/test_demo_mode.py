@@ -12,7 +12,8 @@ from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.marketplaces import Region
 from saleor_asc_app.configuration.model import AmazonConnection
 from tests.doubles.saleor_double import DemoStore, SaleorDouble
-from tests.orders.harness import CHANNELS, START, US, orders_env
+from tests.harness import START, US
+from tests.orders.harness import CHANNELS, orders_env
 
 STORE_SKUS = [f"STORE-{n:03d}" for n in range(1, 61)]
 SELLER = "ADEMOSTORE0001"

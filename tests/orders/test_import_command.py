@@ -28,8 +28,9 @@ from saleor_asc_app.orders.import_command import (
 )
 from saleor_asc_app.orders.schedule import BACKFILL_KIND, enqueue_backfill
 from saleor_asc_app.orders.tables import Backfill, BackfillStatus
+from tests.harness import START, US
 from tests.orders.checks import check_exactly_once
-from tests.orders.harness import START, US, OrdersEnv, orders_env
+from tests.orders.harness import OrdersEnv, orders_env
 
 SELLER: dict[str, tuple[Region, str, tuple[str, ...]]] = {"conn-na": (Region.NA, "ASELLERNA00001", (US,))}
 PAST = {"afn_share": 0.2, "cancel_share": 0.05, "unknown_sku_share": 0.0}

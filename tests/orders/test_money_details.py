@@ -38,24 +38,9 @@ def _without_tax_breakdowns(order: SimOrder) -> None:
 
 
 async def _inbox(env: OrdersEnv) -> dict[str, dict[str, Any]]:
-    app = env.env.saleor_app
-    assert app is not None
-    user = env.saleor.state.staff_by_email("admin@example.com")
-    assert user is not None
-    response = await env.env.client.post(
-        "/api/graphql",
-        json={
-            "query": ORDERS.replace("canSkip", "canSkip pointsGranted pointsValue taxBreakdownMissing"),
-            "variables": {"first": 50, "offset": 0},
-        },
-        headers={
-            "authorization-bearer": env.saleor.issue_dashboard_token(user, app),
-            "saleor-api-url": env.saleor.api_url,
-        },
-    )
-    body = response.json()
-    assert "errors" not in body, body
-    return {item["amazonOrderId"]: item for item in body["data"]["amazonOrders"]["items"]}
+    query = ORDERS.replace("canSkip", "canSkip pointsGranted pointsValue taxBreakdownMissing")
+    data = await env.env.dashboard_data(query, {"first": 50, "offset": 0})
+    return {item["amazonOrderId"]: item for item in data["amazonOrders"]["items"]}
 
 
 async def test_points_and_a_missing_tax_breakdown_reach_the_order_and_the_inbox(

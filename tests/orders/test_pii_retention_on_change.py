@@ -15,7 +15,8 @@ from saleor_asc_app.orders.jobs import order_job_kinds
 from saleor_asc_app.orders.tables import OrderState, SyncCursor
 from saleor_asc_app.pii.tables import PiiRecord
 from saleor_asc_app.simulator import Role
-from tests.orders.harness import US, orders_env
+from tests.harness import US
+from tests.orders.harness import orders_env
 
 SELLER_ID = "ASELLERNA00001"
 QUIET = {"afn_share": 0, "cancel_share": 0, "preorder_share": 0, "mfn_auto_ship_share": 0}

@@ -21,21 +21,8 @@ async def settled(env: OrdersEnv, count: int) -> bool:
 
 
 async def inbox_items(env: OrdersEnv) -> dict[str, dict[str, str | None]]:
-    app = env.env.saleor_app
-    assert app is not None
-    user = env.saleor.state.staff_by_email("admin@example.com")
-    assert user is not None
-    response = await env.env.client.post(
-        "/api/graphql",
-        json={"query": INBOX},
-        headers={
-            "authorization-bearer": env.saleor.issue_dashboard_token(user, app),
-            "saleor-api-url": env.saleor.api_url,
-        },
-    )
-    body = response.json()
-    assert "errors" not in body, body
-    return {item["amazonOrderId"]: item for item in body["data"]["amazonOrders"]["items"]}
+    data = await env.env.dashboard_data(INBOX)
+    return {item["amazonOrderId"]: item for item in data["amazonOrders"]["items"]}
 
 
 async def test_orders_linked_after_a_reinstall_show_saleors_total(

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from saleor_asc_app.configuration.marketplaces import Region
 from saleor_asc_app.orders.sync import MAX_PAGES_PER_RUN, sync_connection
-from tests.orders.harness import US, orders_env
+from tests.harness import US
+from tests.orders.harness import orders_env
 
 SELLER_ID = "ASELLERNA00001"
 QUIET = {"afn_share": 0, "cancel_share": 0, "preorder_share": 0, "mfn_auto_ship_share": 0}

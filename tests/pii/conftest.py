@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.log_capture import app_logs
 from tests.pii.harness import PiiEnv, pii_env
 
 
@@ -21,10 +20,3 @@ async def env_sqlite(sqlite_url: str, tmp_path: Path) -> AsyncIterator[PiiEnv]:
     """Two installed stores on SQLite, for tests whose subject is not the database."""
     async with pii_env(sqlite_url, tmp_path) as environment:
         yield environment
-
-
-@pytest.fixture
-def captured_logs() -> Iterator[Callable[[], str]]:
-    """Everything the app logs (structlog and stdlib, at DEBUG, through its redaction), written to a buffer."""
-    with app_logs() as logs:
-        yield logs

@@ -3,10 +3,8 @@ helpers that put Amazon orders, their Saleor orders and their buyer data where t
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,71 +15,29 @@ from sqlalchemy import select
 from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AppConfiguration
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
-from saleor_asc_app.installations import get_by_url
+from saleor_asc_app.configuration.repository import LoadedConfiguration
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.retention import RetentionFacts
 from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiAuditEntry, PiiRecord
 from saleor_asc_app.pii.vault import StoreOutcome
-from saleor_asc_app.state import AppState
-from tests.dashboard_tokens import dashboard_token
-from tests.doubles.saleor_double import SaleorDouble
-from tests.doubles.saleor_double.models import App
 from tests.doubles.saleor_double.models import Order as SaleorOrder
-from tests.doubles.saleor_double.seed import DemoStore
-from tests.harness import APP_ORIGIN, AppEnv, app_env
-
-ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
+from tests.harness import InstalledStore, TwoStores, save_configuration, two_stores_env
 
 
-@dataclass
-class Tenant:
-    saleor: SaleorDouble
-    demo: DemoStore
-    app: App
-    installation_id: uuid.UUID
-
-    @property
-    def api_url(self) -> str:
-        return self.saleor.api_url
+class Tenant(InstalledStore):
+    """An installed store whose staff opens the PII pages."""
 
     def token(self, email: str = "pii.viewer@example.com", **claim_overrides: Any) -> str:
-        return dashboard_token(self.saleor, self.app, email, **claim_overrides)
+        return super().token(email, **claim_overrides)
 
     def saleor_order(self, channel_slug: str = "amazon-us") -> SaleorOrder:
         """An order in the double, as the import creates it (no buyer data)."""
-        state = self.saleor.state
-        channel = state.channel_by_slug(channel_slug)
-        assert channel is not None
-        now = state.clock.now()
-        order = SaleorOrder(
-            pk=state.new_uuid(),
-            number=state.next_order_number(),
-            channel_pk=channel.pk,
-            status="UNFULFILLED",
-            created=now,
-            updated_at=now,
-            currency=channel.currency_code,
-        )
-        state.orders[order.pk] = order
-        return order
+        return self.saleor.add_order(channel_slug)
 
 
-@dataclass
-class PiiEnv:
-    base: AppEnv
+class PiiEnv(TwoStores[Tenant]):
     clock: VirtualClock
-    tenant: Tenant
-    other: Tenant
-
-    @property
-    def state(self) -> AppState:
-        return self.base.state
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self.base.client
 
     async def post(
         self,
@@ -100,13 +56,11 @@ class PiiEnv:
         return await self.client.post(path, json=body, headers=headers)
 
     async def configure(self, tenant: Tenant, **values: Any) -> None:
+        def change(current: LoadedConfiguration) -> AppConfiguration:
+            return current.config.model_copy(update=values) if current.version else AppConfiguration(**values)
+
         async with self.state.sessionmaker() as session, session.begin():
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
-            current = await repository.load(tenant.installation_id)
-            config = current.config.model_copy(update=values) if current.version else AppConfiguration(**values)
-            await repository.save(
-                tenant.installation_id, config, expected_version=current.version, refresh_tokens={}, actor=ADMIN
-            )
+            await save_configuration(session, self.state, tenant.installation_id, change)
 
     async def import_order(
         self,
@@ -163,23 +117,9 @@ class PiiEnv:
             return list(result.scalars())
 
 
-def seeded(api_url: str, clock: VirtualClock) -> tuple[SaleorDouble, DemoStore]:
-    double = SaleorDouble(api_url=api_url, clock=clock)
-    return double, double.seed_demo()
-
-
 @asynccontextmanager
 async def pii_env(database_url: str, tmp_path: Path, **settings: Any) -> AsyncIterator[PiiEnv]:
     """The virtual clock starts at the real time, as Saleor checks the expiry of user tokens on its own clock."""
     clock = VirtualClock(start=datetime.now(UTC).replace(microsecond=0))
-    saleor, demo = seeded("https://shop-a.test/graphql/", clock)
-    other, other_demo = seeded("https://shop-b.test/graphql/", clock)
-    async with app_env(database_url, tmp_path, saleor=saleor, clock=clock, **settings) as base:
-        base.router.add(other.domain, other.transport())
-        app = await base.install()
-        other_app = (await other.install(base.client, f"{APP_ORIGIN}/api/manifest")).app
-        async with base.state.sessionmaker() as session:
-            first = await get_by_url(session, saleor.api_url)
-            second = await get_by_url(session, other.api_url)
-        assert first is not None and second is not None
-        yield PiiEnv(base, clock, Tenant(saleor, demo, app, first.id), Tenant(other, other_demo, other_app, second.id))
+    async with two_stores_env(database_url, tmp_path, clock, **settings) as (base, first, second):
+        yield PiiEnv(base, clock, Tenant.of(first), Tenant.of(second))

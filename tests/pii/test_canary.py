@@ -26,7 +26,8 @@ from saleor_asc_app.pii.tables import PiiRecord
 from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.disclosure import PII_ROLES
 from saleor_asc_app.simulator.orders import SimOrder
-from tests.orders.harness import SELLERS, START, orders_env
+from tests.harness import START
+from tests.orders.harness import SELLERS, orders_env
 
 ORDERS = 24
 CONNECTION = "conn-na"
@@ -119,15 +120,10 @@ async def test_buyer_data_leaks_nowhere(database_url: str, tmp_path: Path, captu
             linked = await session.execute(select(AmazonOrder).where(AmazonOrder.saleor_order_id.is_not(None)))
             row = next(r for r in linked.scalars() if r.amazon_order_id in {x.amazon_order_id for x in records})
         assert len(records) >= ORDERS // 2
-        viewer = env.saleor.state.staff_by_email("pii.viewer@example.com")
-        assert viewer is not None and env.env.saleor_app is not None
         response = await env.env.client.post(
             "/api/pii/reveal",
             json={"orderId": row.saleor_order_id},
-            headers={
-                "authorization-bearer": env.saleor.issue_dashboard_token(viewer, env.env.saleor_app),
-                "saleor-api-url": env.saleor.api_url,
-            },
+            headers=env.env.dashboard_headers("pii.viewer@example.com"),
         )
         assert response.status_code == 200, response.text
         assert canaries[row.amazon_order_id][1] in response.text  # the buyer's name

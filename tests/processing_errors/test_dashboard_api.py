@@ -20,14 +20,8 @@ EMAIL = "{ processingErrorEmail { configured digestMinutes } }"
 
 
 async def gql(env: OrdersEnv, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    user = env.saleor.state.staff_by_email("eu.manager@example.com")  # any staff user may read them
-    assert user is not None and env.env.saleor_app is not None
-    headers = {
-        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-        "saleor-api-url": env.saleor.api_url,
-    }
-    response = await env.env.client.post("/api/graphql", json={"query": query, "variables": variables or {}},
-                                         headers=headers)  # fmt: skip
+    # any staff user may read them
+    response = await env.env.dashboard_graphql(query, variables, email="eu.manager@example.com")
     body: dict[str, Any] = response.json()
     return body
 

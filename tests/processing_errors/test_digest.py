@@ -4,11 +4,8 @@ configured, to the configured recipients otherwise — and at most one digest pe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from saleor_asc_app.configuration.model import Recipient, RecipientKind
 from saleor_asc_app.processing_errors.digest import TITLE
@@ -16,29 +13,14 @@ from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
 from tests.fulfilment.harness import fulfilment_env
 from tests.inventory.test_stock_feeds import UNKNOWN, first_feed_with_a_delisted_sku, set_up
-from tests.notifications.smtp_server import SmtpSink, smtp_server
+from tests.notifications.smtp_server import SmtpSink
 from tests.orders.harness import OrdersEnv
 
 ERRORS = "{ processingErrors { source sku code message emailed } }"
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_server() as sink:
-        yield sink
-
-
 async def page(env: OrdersEnv, query: str, email: str = "admin@example.com") -> Any:
-    user = env.saleor.state.staff_by_email(email)
-    assert user is not None and env.env.saleor_app is not None
-    headers = {
-        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-        "saleor-api-url": env.saleor.api_url,
-    }
-    response = await env.env.client.post("/api/graphql", json={"query": query}, headers=headers)
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
+    return await env.env.dashboard_data(query, email=email)
 
 
 async def unknown_sku_feed(env: OrdersEnv) -> None:

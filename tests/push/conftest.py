@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.orders.conftest import captured_logs  # noqa: F401  (the same log capture as the order tests)
 from tests.push.sqs_server import CREDENTIALS, SqsServer, start_server
 
 

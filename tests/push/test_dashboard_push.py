@@ -18,21 +18,8 @@ STATUS = """query { amazonOrderSyncStatus { sellers { connectionId
 
 
 async def _push(env: PushEnv) -> dict[str, Any]:
-    orders = env.orders
-    saleor = orders.saleor
-    user = saleor.state.staff_by_email("admin@example.com")
-    assert user is not None and orders.env.saleor_app is not None
-    response = await orders.env.client.post(
-        "/api/graphql",
-        json={"query": STATUS},
-        headers={
-            "authorization-bearer": saleor.issue_dashboard_token(user, orders.env.saleor_app),
-            "saleor-api-url": saleor.api_url,
-        },
-    )
-    body = response.json()
-    assert "errors" not in body, body
-    (seller,) = [s for s in body["data"]["amazonOrderSyncStatus"]["sellers"] if s["connectionId"] == NA]
+    data = await env.orders.env.dashboard_data(STATUS)
+    (seller,) = [s for s in data["amazonOrderSyncStatus"]["sellers"] if s["connectionId"] == NA]
     push: dict[str, Any] = seller["push"]
     return push
 

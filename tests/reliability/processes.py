@@ -37,8 +37,6 @@ from saleor_asc_app.configuration.model import (
     ServiceLevel,
     ShippingMethodMapping,
 )
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
-from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.tables import OutgoingAction
@@ -48,6 +46,7 @@ from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.settings import load_settings
 from tests.db_servers import free_port
+from tests.harness import Keys, save_configuration
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "reliability-master-key-0123456789abcdef-0123"
@@ -59,7 +58,6 @@ US = "ATVPDKIKX0DER"
 CONNECTION_ID = "conn-us"
 UPS_NUMBER = "1Z999AA10123456784"
 LEASE_SECONDS = 4
-ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
 # Merchant-fulfilled, unshipped, importable orders only: each must reach Saleor, and each can be shipped.
 IMPORTABLE = (
     "afn_share=0",
@@ -358,7 +356,6 @@ async def configure(database_url: str, data_dir: Path, saleor_api_url: str, stor
     settings = load_settings(database_url=database_url, data_dir=data_dir, secret_key=SECRET_KEY)
     engine = create_engine(settings.resolved_database_url)
     sessionmaker = create_sessionmaker(engine)
-    box = SecretBox(settings.master_key, purpose="secrets")
     clock = SystemClock()
     try:
         async with sessionmaker() as session, session.begin():
@@ -385,14 +382,8 @@ async def configure(database_url: str, data_dir: Path, saleor_api_url: str, stor
                 ),
                 order_processing=OrderProcessing(fulfillment_channels=FulfillmentChannels.BOTH),
             )
-            repository = ConfigurationRepository(session, box, clock)
-            current = await repository.load(installation.id)
-            saved = await repository.save(
-                installation.id,
-                config,
-                expected_version=current.version,
-                refresh_tokens={CONNECTION_ID: REFRESH_TOKEN},
-                actor=ADMIN,
+            saved = await save_configuration(
+                session, Keys.of(settings, clock), installation.id, config, {CONNECTION_ID: REFRESH_TOKEN}
             )
             await configuration_saved(session, installation.id, saved.authorized_connection_ids, now=clock.now())
             return installation.id

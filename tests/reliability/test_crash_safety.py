@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +29,6 @@ SHORT = {"rounds": 1, "orders": 150, "fulfilments": 30, "between": "8:3"}
 LONG = {"rounds": 25, "orders": 400, "fulfilments": 150, "between": "8:-8"}
 SIZES = [pytest.param(SHORT, id="short"), pytest.param(LONG, id="long", marks=pytest.mark.slow)]
 SETTLE_SECONDS = 600.0
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = Services(tmp_path)
-    try:
-        yield services
-    finally:
-        services.close()
 
 
 def crash_rounds(app: App, victims: list[Process], rounds: int, rng: random.Random, done: Callable[[], bool]) -> int:

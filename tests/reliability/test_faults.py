@@ -44,12 +44,12 @@ from tests.connections.harness import AMAZON_HOSTS as ALL_AMAZON_HOSTS
 from tests.db_servers import PostgresServer, SqliteTemplate
 from tests.fulfilment.harness import US_SELLER, fulfil, import_unshipped_orders
 from tests.fulfilment.test_shipments import UPS_NUMBER, map_methods_to
-from tests.harness import TEST_SECRET_KEY
+from tests.harness import TEST_SECRET_KEY, US
 from tests.inventory.test_stock_feeds import BUFFER, feed_messages
 from tests.inventory.test_stock_feeds import set_up as set_up_stock
 from tests.log_capture import app_logs
 from tests.orders.checks import buyer_data
-from tests.orders.harness import SELLERS, US, OrdersEnv, orders_env
+from tests.orders.harness import SELLERS, OrdersEnv, orders_env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -196,11 +196,11 @@ class Fault:
         env.saleor.faults.clear()
         world.timeouts.on = False
         if self.kind == FaultKind.INVALID_GRANT:
-            location = await reauthorize(env, CONNECTION, US_SELLER)
+            location = await env.reauthorize(CONNECTION, US_SELLER)
             assert "amazonAuthorization=success" in location
         elif self.kind == FaultKind.INVALID_CLIENT:
             test = "mutation($id: String!) { testAmazonConnection(connectionId: $id) { ok message } }"
-            result = await dashboard(env, test, {"id": CONNECTION})
+            result = await env.env.dashboard_data(test, {"id": CONNECTION})
             assert result["testAmazonConnection"]["ok"] is True, result
 
 
@@ -289,7 +289,7 @@ class ImportFlow(Flow):
         if parked:  # an order Saleor rejected waits for staff: they replay it once Saleor is fixed
             for order_id in parked:
                 replay = "mutation($id: String!) { replayAmazonOrder(amazonOrderId: $id) { amazonOrderId state } }"
-                await dashboard(world.env, replay, {"id": order_id})
+                await world.env.env.dashboard_data(replay, {"id": order_id})
 
     async def done(self, world: World, item: list[str]) -> bool:
         return all(world.env.saleor_order(o) is not None for o in item)
@@ -342,11 +342,13 @@ class ShipmentFlow(Flow):
     async def recover(self, world: World, item: str, fault: Fault) -> None:
         order = world.env.saleor_order(item)
         assert order is not None
-        listed = await dashboard(world.env, ACTIONS, {"order": order.id})
+        listed = await world.env.env.dashboard_data(ACTIONS, {"order": order.id})
         for action in listed["amazonOutgoingActions"]:
             if action["state"] == ActionState.FAILED.value:
                 assert action["canRetry"] and action["message"]
-                assert (await dashboard(world.env, RETRY, {"id": action["id"]}))["retryAmazonOutgoingAction"] is True
+                assert (await world.env.env.dashboard_data(RETRY, {"id": action["id"]}))[
+                    "retryAmazonOutgoingAction"
+                ] is True
 
     async def done(self, world: World, item: str) -> bool:
         actions = await order_actions(world.env, item)
@@ -564,45 +566,14 @@ async def webhook_rows(env: OrdersEnv) -> tuple[int, int]:
     return int(stored), int(processed)
 
 
-async def dashboard(env: OrdersEnv, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    user = env.saleor.state.staff_by_email("admin@example.com")
-    assert user is not None and env.env.saleor_app is not None
-    headers = {
-        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-        "saleor-api-url": env.saleor.api_url,
-    }
-    response = await env.env.client.post("/api/graphql", json={"query": query, "variables": variables}, headers=headers)
-    body = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
 async def connection_state(env: OrdersEnv) -> tuple[str, bool]:
-    data = await dashboard(env, "{ amazonAuthorizations { connections { id state paused } } }", {})
+    data = await env.env.dashboard_data("{ amazonAuthorizations { connections { id state paused } } }", {})
     [connection] = [c for c in data["amazonAuthorizations"]["connections"] if c["id"] == CONNECTION]
     return str(connection["state"]), bool(connection["paused"])
 
 
 async def open_problems(env: OrdersEnv) -> list[str]:
     return sorted(p.key for p in env.saleor.state.app_problems.values() if not p.dismissed_by_app)
-
-
-async def reauthorize(env: OrdersEnv, connection_id: str, seller_id: str) -> str:
-    """The seller authorizes the app again through Seller Central's consent page (the OAuth website flow)."""
-    client = env.env.client
-    user = env.saleor.state.staff_by_email("admin@example.com")
-    assert user is not None and env.env.saleor_app is not None
-    headers = {
-        "authorization-bearer": env.saleor.issue_dashboard_token(user, env.env.saleor_app),
-        "saleor-api-url": env.saleor.api_url,
-    }
-    started = await client.post("/api/amazon/authorize", json={"connectionId": connection_id}, headers=headers)
-    env.simulator.consent_seller_id = seller_id
-    consent = await client.get(started.json()["consentUrl"])
-    done = await client.get(consent.headers["location"])
-    assert done.status_code == 303
-    return str(done.headers["location"])
 
 
 async def secrets(env: OrdersEnv) -> list[tuple[str, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,15 +31,6 @@ GET_ORDER_PER_SECOND = 0.5
 
 def settle_seconds(size: dict[str, int]) -> float:
     return max(SETTLE_SECONDS, 1.5 * size["fulfilments"] / GET_ORDER_PER_SECOND)
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = Services(tmp_path)
-    try:
-        yield services
-    finally:
-        services.close()
 
 
 async def workers_running_jobs(database_url: str) -> set[str]:

@@ -8,7 +8,6 @@ the bound Amazon's limits allow (each worker pacing itself alone would go faster
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -27,15 +26,6 @@ RATE, BURST = CONFIRM_SHIPMENT.rate, CONFIRM_SHIPMENT.burst
 LIMITS = (f"getOrder={RATE:g}:{GET_ORDER.burst}",)
 BOUND_SECONDS = (SHIPMENTS - BURST) / RATE  # from the first confirmation to the last, at the limit
 IMPORT_TIMEOUT = 180.0
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = Services(tmp_path)
-    try:
-        yield services
-    finally:
-        services.close()
 
 
 @pytest.mark.postgres

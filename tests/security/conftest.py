@@ -13,19 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from saleor_asc_app.clock import SystemClock
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.jobs.models import Job
-from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.keys import SigningKey
-from tests.doubles.saleor_double.models import App
-from tests.harness import APP_ORIGIN, AppEnv, app_env
+from tests.harness import AppEnv, InstalledStore, two_stores_env
 
 
-@dataclass
-class Store:
-    saleor: SaleorDouble
-    app: App
-
+class Store(InstalledStore):
     def dashboard_token(self, email: str = "admin@example.com") -> str:
         user = self.saleor.state.staff_by_email(email)
         assert user is not None, email
@@ -49,29 +44,11 @@ class TwoStores:
         return values[0], values[1], values[2]
 
 
-def seeded_double(api_url: str) -> SaleorDouble:
-    double = SaleorDouble(api_url=api_url)
-    double.seed_demo()
-    return double
-
-
-@pytest.fixture
-async def installed_app(sqlite_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
-    """One store installed, on SQLite (for fuzzing, whose subject is not the database)."""
-    async with app_env(sqlite_url, tmp_path, saleor=saleor) as env:
-        await env.install()
-        yield env
-
-
 @pytest.fixture
 async def two_stores(database_url: str, tmp_path: Path) -> AsyncIterator[TwoStores]:
-    a_double = seeded_double("https://shop-a.test/graphql/")
-    b_double = seeded_double("https://shop-b.test/graphql/")
-    async with app_env(database_url, tmp_path, saleor=a_double) as env:
-        env.router.add(b_double.domain, b_double.transport())
-        a_app = await env.install()
-        b_app = (await b_double.install(env.client, f"{APP_ORIGIN}/api/manifest")).app
-        a, b = Store(a_double, a_app), Store(b_double, b_app)
+    async with two_stores_env(database_url, tmp_path, SystemClock()) as (env, first, second):
+        a, b = Store.of(first), Store.of(second)
+        a_double = a.saleor
         retired = a_double.keys.current
         a_double.rotate_key()
         seen = await env.client.post(

@@ -136,8 +136,8 @@ def webhook_headers(env_url: str) -> Any:
 
 @SHORT
 @given(data=st.data())
-async def test_webhook_endpoint_answers_random_requests_with_4xx(installed_app: AppEnv, data: st.DataObject) -> None:
-    env = installed_app
+async def test_webhook_endpoint_answers_random_requests_with_4xx(installed_sqlite: AppEnv, data: st.DataObject) -> None:
+    env = installed_sqlite
     before = await stored(env)
     body = data.draw(bodies)
     headers = data.draw(webhook_headers(env.saleor.api_url))

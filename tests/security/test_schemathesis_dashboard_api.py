@@ -60,12 +60,12 @@ def test_every_operation_is_generated() -> None:
 
 @SHORT
 @given(case=CASES)
-async def test_generated_queries_and_mutations(installed_app: AppEnv, case: Any) -> None:
-    await check(installed_app, case)
+async def test_generated_queries_and_mutations(installed_sqlite: AppEnv, case: Any) -> None:
+    await check(installed_sqlite, case)
 
 
 @pytest.mark.slow
 @LONG
 @given(case=CASES)
-async def test_generated_queries_and_mutations_long(installed_app: AppEnv, case: Any) -> None:
-    await check(installed_app, case)
+async def test_generated_queries_and_mutations_long(installed_sqlite: AppEnv, case: Any) -> None:
+    await check(installed_sqlite, case)

@@ -16,7 +16,7 @@ from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.disclosure import Disclosure
 from saleor_asc_app.simulator.orders import SimOrder
-from tests.amazon.harness import START
+from tests.harness import START
 
 ZERO = Decimal(0)
 CHARGES = ("SHIPPING", "GIFT_WRAP", "COD_FEE", "OTHER")

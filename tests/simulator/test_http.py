@@ -12,7 +12,8 @@ from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.simulator.sandbox import CASES_FILE
 from tests.amazon.contract import ContractValidator
-from tests.amazon.harness import CONTRACTS, START, Harness
+from tests.amazon.harness import CONTRACTS, Harness
+from tests.harness import START
 from tests.simulator.extract_sandbox_cases import extract_cases
 
 NA = "https://sellingpartnerapi-na.amazon.com"

@@ -10,7 +10,7 @@ from saleor_asc_app.amazon.models.orders import FulfillmentStatus, IncludedData
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.simulator import Role, SimulatorError, SimulatorState
 from saleor_asc_app.simulator.disclosure import Disclosure
-from tests.amazon.harness import START
+from tests.harness import START
 
 ALL = {d.value for d in IncludedData}
 

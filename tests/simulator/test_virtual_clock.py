@@ -10,7 +10,7 @@ import httpx
 
 from saleor_asc_app.amazon.timeouts import with_timeout
 from saleor_asc_app.clock import VirtualClock
-from tests.amazon.harness import START
+from tests.harness import START
 
 
 async def test_sleepers_wake_in_order_and_time_jumps() -> None:

@@ -19,27 +19,24 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from saleor_asc_app.amazon.regions import Region
-from saleor_asc_app.app import create_app
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
 from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.migrate import upgrade_async
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.notifications.outbox import EmailContent, queue_email
 from saleor_asc_app.notifications.tables import EmailOutbox
+from saleor_asc_app.settings import Settings
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, _install, host_page, run_on_own_loop, serve
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.models import App
-from tests.harness import HostRouter
+from tests.harness import HostRouter, Keys, build_app, save_configuration
 from tests.harness import test_settings as app_settings
 
 NA = AmazonConnection(id="conn-na", region=Region.NA, seller_id="ASELLERNA00001", marketplace_ids=("ATVPDKIKX0DER",))
 EU = AmazonConnection(id="conn-eu", region=Region.EU, seller_id="ASELLEREU00001", marketplace_ids=("A1PA6795UKMFR9",))
-ADMIN = Actor(user_id="VXNlcjox", email="admin@example.com")
 
 
 @dataclass
@@ -47,7 +44,7 @@ class Live:
     base_url: str
     saleor: SaleorDouble
     app: App
-    settings: object
+    settings: Settings
 
     def page_url(self, path: str, extra: dict[str, str] | None = None) -> str:
         query = httpx.QueryParams(
@@ -62,23 +59,21 @@ class Live:
         return self.saleor.issue_dashboard_token(user, self.app)
 
 
-async def _seed(database_url: str, saleor_api_url: str, settings: object) -> None:
+async def _seed(database_url: str, saleor_api_url: str, settings: Settings) -> None:
     """Two authorized connections, authorized 355 days ago; the EU one then revoked by Amazon."""
     engine = create_engine(database_url)
     sessionmaker = create_sessionmaker(engine)
-    box = SecretBox(settings.master_key, purpose="secrets")  # type: ignore[attr-defined]
     now = datetime.now(UTC)
     back_then = VirtualClock(start=now - timedelta(days=355))
     async with sessionmaker() as session, session.begin():
         installation = await get_by_url(session, saleor_api_url)
         assert installation is not None
-        repository = ConfigurationRepository(session, box, back_then)
-        saved = await repository.save(
+        saved = await save_configuration(
+            session,
+            Keys.of(settings, back_then),
             installation.id,
             AppConfiguration(connections=(NA, EU)),
-            expected_version=0,
-            refresh_tokens={"conn-na": "Atzr|browser-test-na", "conn-eu": "Atzr|browser-test-eu"},
-            actor=ADMIN,
+            {"conn-na": "Atzr|browser-test-na", "conn-eu": "Atzr|browser-test-eu"},
         )
         for connection in saved.config.connections:
             await lifecycle.status_for(session, installation.id, connection, now=now, lifetime_days=365)
@@ -113,7 +108,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     secret_expiry = (datetime.now(UTC) + timedelta(days=12)).date().isoformat()
     settings = app_settings(database_url, tmp_path, lwa_client_secret_expires_at=secret_expiry)
     outgoing = httpx.AsyncClient(transport=HostRouter({saleor.domain: saleor.transport()}), timeout=30)
-    app = create_app(settings, http_client=outgoing, run_worker=False)
+    app = build_app(settings, outgoing)
     with serve(app) as port:
         base_url = f"http://127.0.0.1:{port}"
         installed = run_on_own_loop(_install(saleor, base_url))

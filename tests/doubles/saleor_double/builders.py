@@ -1,17 +1,19 @@
-"""The builder API tests use to set up the double's store: channels, warehouses, catalog, staff, apps."""
+"""The builder API tests use to set up the double's store: channels, warehouses, catalog, staff, apps, orders."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.doubles.saleor_double.auth import hash_token
 from tests.doubles.saleor_double.install import new_app_token
 from tests.doubles.saleor_double.models import (
     App,
     Channel,
+    Order,
     PermissionGroup,
     Product,
     ProductType,
@@ -55,6 +57,26 @@ class StoreBuilder:
         )
         self.state.channels[channel.pk] = channel
         return channel
+
+    def add_order(
+        self, channel_slug: str, *, status: str = "UNFULFILLED", created: datetime | None = None, **fields: Any
+    ) -> Order:
+        """An order without lines in the channel, as another client (the app's import, a storefront) creates it."""
+        channel = self.state.channel_by_slug(channel_slug)
+        assert channel is not None, channel_slug
+        now = created or self.state.clock.now()
+        order = Order(
+            pk=self.state.new_uuid(),
+            number=self.state.next_order_number(),
+            channel_pk=channel.pk,
+            status=status,
+            created=now,
+            updated_at=now,
+            currency=channel.currency_code,
+            **fields,
+        )
+        self.state.orders[order.pk] = order
+        return order
 
     def add_warehouse(
         self,

@@ -22,7 +22,6 @@ from tests.doubles.saleor_double.models import (
     Fulfillment,
     FulfillmentLine,
     Money,
-    Order,
     OrderLine,
     TaxedMoney,
 )
@@ -43,15 +42,9 @@ def example_payloads(double: SaleorDouble | None = None) -> dict[str, dict[str, 
     now = state.clock.now()
     variant = demo.variants["MUG-BLUE-350"]
     warehouse = demo.warehouses["main-warehouse"]
-    channel = demo.channels["amazon-us"]
-    order = Order(
-        pk=state.new_uuid(),
-        number=state.next_order_number(),
-        channel_pk=channel.pk,
+    order = double.add_order(
+        "amazon-us",
         status="FULFILLED",
-        created=now,
-        updated_at=now,
-        currency="USD",
         external_reference="113-0000000-0000001",
         metadata={"amazon.marketplace_id": "ATVPDKIKX0DER"},
     )
@@ -81,7 +74,6 @@ def example_payloads(double: SaleorDouble | None = None) -> dict[str, dict[str, 
         lines=[FulfillmentLine(pk=state.next_pk(), order_line_pk=line.pk, quantity=2)],
     )
     order.fulfillments.append(fulfillment)
-    state.orders[order.pk] = order
     admin = demo.staff["admin"]
     scenarios: dict[str, tuple[dict[str, Any], Any]] = {
         "APP_DELETED": ({"app": app}, None),

@@ -19,17 +19,16 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from saleor_asc_app.app import create_app
 from saleor_asc_app.clock import VirtualClock
-from saleor_asc_app.simulator import SimulatorState, create_simulator_app
+from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.orders import SimOrder
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, LiveApp, host_page, run_on_own_loop, serve
 from tests.doubles.saleor_double import DemoStore, SaleorDouble
-from tests.harness import HostRouter
+from tests.harness import HostRouter, build_app
 from tests.harness import test_settings as app_settings
 from tests.orders.checks import unknown_skus
-from tests.orders.harness import AMAZON_HOSTS, SELLERS, make_saleor, make_simulator, orders_env
+from tests.orders.harness import SELLERS, make_saleor, make_simulator, orders_env
 
 NA = {"conn-na": SELLERS["conn-na"]}
 
@@ -81,12 +80,10 @@ def inbox(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[LiveApp, Prepared]]
     prepared = run_on_own_loop(_import_the_real_way(sqlite_url, tmp_path, clock, simulator, (double, demo)))
     clock.set(datetime.now(UTC))
     router = HostRouter({double.domain: double.transport()})
-    amazon = httpx.ASGITransport(app=create_simulator_app(simulator))
-    for host in AMAZON_HOSTS:
-        router.add(host, amazon)
+    router.add_amazon(simulator)
     settings = app_settings(sqlite_url, tmp_path, lwa_client_id=simulator.app.client_id,
                              lwa_client_secret=simulator.app.client_secret)  # fmt: skip
-    app = create_app(settings, http_client=httpx.AsyncClient(transport=router, timeout=30), run_worker=True)
+    app = build_app(settings, httpx.AsyncClient(transport=router, timeout=30), run_worker=True)
     with serve(app) as port:
         yield LiveApp(f"http://127.0.0.1:{port}", double, demo, prepared.app), prepared
 

@@ -15,8 +15,6 @@ from sqlalchemy import select
 
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AppConfiguration
-from saleor_asc_app.configuration.repository import ConfigurationRepository
-from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
@@ -26,9 +24,8 @@ from saleor_asc_app.pii.vault import PiiVault
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import SCREENSHOTS, DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
 from tests.doubles.saleor_double.models import Order as SaleorOrder
-from tests.harness import TEST_SECRET_KEY
+from tests.harness import TEST_SECRET_KEY, Keys, save_configuration
 from tests.pii.amazon_orders import canary, order
-from tests.pii.harness import ADMIN
 
 TAG = "CNRYBROWSR"
 AMAZON_ORDER_ID = "111-7000000-0000001"
@@ -45,32 +42,18 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
     engine = create_engine(database_url)
     sessionmaker = create_sessionmaker(engine)
     try:
-        double = live.saleor.state
-        channel = double.channel_by_slug("amazon-us")
-        assert channel is not None
         now = datetime.now(UTC).replace(microsecond=0)
-        saleor_order = SaleorOrder(
-            pk=double.new_uuid(),
-            number=double.next_order_number(),
-            channel_pk=channel.pk,
-            status="UNFULFILLED",
-            created=now,
-            updated_at=now,
-            currency="USD",
-        )
-        double.orders[saleor_order.pk] = saleor_order
+        saleor_order = live.saleor.add_order("amazon-us", created=now)
         amazon = order(AMAZON_ORDER_ID, tag=TAG, created=now - timedelta(hours=3), deliver_by=now + timedelta(days=4))
         async with sessionmaker() as session, session.begin():
             installation = await get_by_url(session, live.saleor.api_url)
             assert installation is not None
-            repository = ConfigurationRepository(session, SecretBox(TEST_SECRET_KEY.encode()), VirtualClock(now))
             group = live.demo.groups["amazon-pii-viewers"]
-            await repository.save(
+            await save_configuration(
+                session,
+                Keys.of_test_app(VirtualClock(now)),
                 installation.id,
                 AppConfiguration(pii_permission_group_id=group.id),
-                expected_version=0,
-                refresh_tokens={},
-                actor=ADMIN,
             )
             await PiiVault(KeyRing(TEST_SECRET_KEY.encode())).store(session, installation.id, amazon.pii(), now=now)
             session.add(
