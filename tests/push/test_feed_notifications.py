@@ -31,8 +31,9 @@ from saleor_asc_app.simulator.state import SimFeed, SimReport, StoredDocument
 from tests.contracts import amazon_contracts
 from tests.fulfilment.harness import actions, deliver
 from tests.fulfilment.test_cancellations import cancel_in_saleor
+from tests.harness import START, US
 from tests.inventory.test_stock_feeds import UNKNOWN, rows, set_up
-from tests.orders.harness import SELLERS, START, US, make_simulator
+from tests.orders.harness import SELLERS, make_simulator
 from tests.push.harness import PushEnv, push_env
 from tests.push.sqs_server import SqsServer, queue_depth, send
 
