@@ -142,7 +142,7 @@ def worker() -> None:
     from saleor_asc_app.app import build_worker
     from saleor_asc_app.connections.checks import ensure_sweep
     from saleor_asc_app.push.consumer import start_consumer, stop_consumer
-    from saleor_asc_app.state import build_state
+    from saleor_asc_app.wiring import build_state
 
     settings = _settings()
     _prepare_database(settings)

@@ -57,7 +57,7 @@ class AppEnv:
     def jwks_fetches(self) -> int:
         return sum(1 for r in self.router.requests if r.url.path == "/.well-known/jwks.json")
 
-    def worker(self) -> Worker:
+    def worker(self) -> Worker[AppState]:
         from saleor_asc_app.app import build_worker
 
         return build_worker(self.state)
@@ -91,7 +91,7 @@ async def app_env(
     saleor: SaleorDouble | None = None,
     clock: Clock | None = None,
     webhooks: WebhookRegistry | None = None,
-    jobs: JobRegistry | None = None,
+    jobs: JobRegistry[AppState] | None = None,
     **settings_overrides: Any,
 ) -> AsyncIterator[AppEnv]:
     saleor = saleor or SaleorDouble()

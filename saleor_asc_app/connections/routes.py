@@ -31,7 +31,6 @@ from saleor_asc_app.dashboard.permissions import MANAGE_APPS
 from saleor_asc_app.errors import AppError, BadRequest, Forbidden
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.manifest import base_url
-from saleor_asc_app.orders.amazon_access import amazon_access
 from saleor_asc_app.simulator import create_simulator_app
 
 log = get_logger(__name__)
@@ -129,7 +128,7 @@ async def demo_consent(request: Request) -> Response:
         oauth_state, _installation = await oauth.open_state(state, request.query_params.get("state", ""))
     except InvalidState as exc:
         return _page(400, "Authorization link not valid", exc.message)
-    access: Any = amazon_access(state)
+    access: Any = state.amazon
     async with state.sessionmaker() as session:
         loaded = await load_configuration(session, state, oauth_state.installation_id)
     existing = loaded.config.connection(oauth_state.connection_id)

@@ -18,6 +18,7 @@ from saleor_asc_app.connections.connection_test import ConnectionCheck, run_conn
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.errors import AppError, Conflict, NotFound
 from saleor_asc_app.logging import get_logger
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -73,7 +74,7 @@ def _region_of(marketplace_id: str) -> Region | None:
 
 
 async def store_authorization(
-    state: Any,
+    state: AppState,
     installation_id: uuid.UUID,
     *,
     connection_id: str,
@@ -126,7 +127,7 @@ async def store_authorization(
     raise AssertionError("unreachable")
 
 
-async def test_stored_connection(state: Any, installation_id: uuid.UUID, connection_id: str) -> ConnectionCheck:
+async def test_stored_connection(state: AppState, installation_id: uuid.UUID, connection_id: str) -> ConnectionCheck:
     """Run the connection test with the stored token and let its outcome steer the lifecycle."""
     lifetime = state.settings.authorization_lifetime_days
     async with state.sessionmaker() as session:

@@ -28,14 +28,16 @@ from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.cancellation import CancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, IncludedData, Order
 from saleor_asc_app.configuration.repository import load_configuration
+from saleor_asc_app.connections.readiness import ConnectionPaused, usable_client
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
-from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
+from saleor_asc_app.fulfilment.paused_connection import wait_for_connection
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.tables import AmazonOrder
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 log = get_logger(__name__)
@@ -110,7 +112,7 @@ async def request_cancellation(
     return action
 
 
-async def on_order_cancelled(ctx: Any, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
+async def on_order_cancelled(ctx: AppState, installation: Installation, payload: dict[str, Any], _e: uuid.UUID) -> None:
     order = payload.get("order") or {}
     try:
         async with ctx.sessionmaker() as session, session.begin():
@@ -180,7 +182,7 @@ def why_not(order: Order) -> tuple[str, str] | None:
     return None
 
 
-async def _set(ctx: Any, action_id: uuid.UUID, **values: Any) -> None:
+async def _set(ctx: AppState, action_id: uuid.UUID, **values: Any) -> None:
     from saleor_asc_app.fulfilment.send import set_action
 
     async with ctx.sessionmaker() as session, session.begin():
@@ -202,7 +204,7 @@ def choose_reason(action: OutgoingAction, order: Order, default: str) -> CancelR
     return CancelReason(default)
 
 
-async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -> None:
+async def send_cancellation(ctx: AppState, job: ClaimedJob, action: OutgoingAction) -> None:
     """The ``cancelOrder`` route (``ASC_CANCEL_ORDER_API``): whole orders only; 202 leaves the action requested."""
     from saleor_asc_app.fulfilment.send import finish_with_error
 
@@ -272,7 +274,7 @@ async def send_cancellation(ctx: Any, job: ClaimedJob, action: OutgoingAction) -
     raise RetryJob("cancelOrder accepted; waiting for getOrder", delay=CONFIRM_POLL)
 
 
-async def _confirm_requested(ctx: Any, action: OutgoingAction, order: Order) -> None:
+async def _confirm_requested(ctx: AppState, action: OutgoingAction, order: Order) -> None:
     from saleor_asc_app.fulfilment.send import finish_with_error
 
     if order.status is FulfillmentStatus.CANCELLED:

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.orders import IncludedData
 from saleor_asc_app.configuration.repository import load_configuration
+from saleor_asc_app.connections.readiness import ConnectionPaused, usable_client
 from saleor_asc_app.fulfilment.actions import CONFIRM_KIND, queue_action
 from saleor_asc_app.fulfilment.cancellation import send_cancellation
 from saleor_asc_app.fulfilment.cancellation_feed import cancellation_feed_job_kinds, hand_to_feed
+from saleor_asc_app.fulfilment.paused_connection import wait_for_connection
 from saleor_asc_app.fulfilment.preflight import Refusal, build_request
-from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
 from saleor_asc_app.fulfilment.tables import FINAL_STATES, ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.jobs.errors import RetryJob
@@ -30,6 +31,7 @@ from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
 from saleor_asc_app.saleor.client import create_saleor_client
 from saleor_asc_app.saleor.errors import SaleorError
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -41,7 +43,7 @@ async def set_action(session: AsyncSession, action_id: uuid.UUID, now: datetime,
     await session.execute(update(OutgoingAction).where(OutgoingAction.id == action_id).values(updated_at=now, **values))
 
 
-async def finish_with_error(ctx: Any, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
+async def finish_with_error(ctx: AppState, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
     now = ctx.clock.now()
     cancel = action.kind == ActionKind.CANCEL.value
     what = "cancellation" if cancel else f"package {action.package_reference_id}"
@@ -78,7 +80,7 @@ async def _already_in_package(session: AsyncSession, action: OutgoingAction) -> 
     return held
 
 
-async def send_confirmation(ctx: Any, job: ClaimedJob) -> None:
+async def send_confirmation(ctx: AppState, job: ClaimedJob) -> None:
     action_id = uuid.UUID(job.payload["action_id"])
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, action_id)
@@ -236,7 +238,7 @@ async def confirm_carrier(
     return action
 
 
-def fulfilment_job_kinds() -> list[JobKind]:
+def fulfilment_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(CONFIRM_KIND, send_confirmation, timeout_seconds=120.0, description="send a shipment to Amazon"),
         *cancellation_feed_job_kinds(),

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import gzip
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.feeds import ListingsFeedProcessingReport, ProcessingStatus
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
+from saleor_asc_app.connections.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
 from saleor_asc_app.inventory.sync import RESULT_KIND
 from saleor_asc_app.inventory.tables import FeedState, ListingStock, StockFeed
 from saleor_asc_app.jobs.errors import RetryJob
@@ -22,13 +21,14 @@ from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
 POLL_EVERY = 60.0
 
 
-async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_result_job(ctx: AppState, job: ClaimedJob) -> None:
     feed_row_id = uuid.UUID(job.payload["stock_feed_id"])
     async with ctx.sessionmaker() as session:
         feed_row = await session.get(StockFeed, feed_row_id)
@@ -62,7 +62,7 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
 
 
 async def _store(
-    ctx: Any,
+    ctx: AppState,
     feed_row: StockFeed,
     status: ProcessingStatus,
     report: ListingsFeedProcessingReport | None,
@@ -130,7 +130,7 @@ async def _store(
     )
 
 
-def inventory_job_kinds() -> list[JobKind]:
+def inventory_job_kinds() -> list[JobKind[AppState]]:
     from saleor_asc_app.inventory.sync import RECONCILE_KIND, SYNC_KIND, run_reconcile_job, run_sync_job
 
     return [

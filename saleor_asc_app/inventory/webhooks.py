@@ -6,14 +6,18 @@ import uuid
 from typing import Any
 
 from saleor_asc_app.db.models import Installation
-from saleor_asc_app.inventory.sync import request_sync
+from saleor_asc_app.inventory.sync import ensure_reconciliation, request_sync
 from saleor_asc_app.processing_errors.schedule import ensure_scheduled
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 
-async def on_stock_event(ctx: Any, installation: Installation, payload: dict[str, Any], _event_id: uuid.UUID) -> None:
+async def on_stock_event(
+    ctx: AppState, installation: Installation, payload: dict[str, Any], _event_id: uuid.UUID
+) -> None:
     async with ctx.sessionmaker() as session, session.begin():
         await request_sync(session, installation.id, now=ctx.clock.now())
+        await ensure_reconciliation(session, installation.id, now=ctx.clock.now())
         await ensure_scheduled(session, installation.id, now=ctx.clock.now())
 
 

@@ -28,12 +28,11 @@ from saleor_asc_app.amazon.models.reports import ORDERS_BY_LAST_UPDATE_REPORT, O
 from saleor_asc_app.amazon.regions import MARKETPLACES
 from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
-from saleor_asc_app.orders.parsed import parsed_orders
-from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
+from saleor_asc_app.orders.pii import BuyerPseudonyms
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
 from saleor_asc_app.orders.store import store_orders
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, BackfillStatus, OrderState
@@ -128,7 +127,7 @@ async def backfill_row(session: AsyncSession, installation_id: uuid.UUID, connec
 async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_id: str) -> float | None:
     """One step of the backfill; returns seconds until the next step, or None when it is finished."""
     clock = state.clock
-    access = amazon_access(state)
+    access = state.amazon
     async with state.sessionmaker() as session, session.begin():
         row = await backfill_row(session, installation_id, connection_id)
         if row is None or row.status in (BackfillStatus.DONE.value, BackfillStatus.FAILED.value):
@@ -195,7 +194,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
                 row = fresh
         # 2. getOrder for what the reports could not tell.
         pseudonyms = BuyerPseudonyms(state.settings.master_key)
-        sink = pii_sink(state.extras)
+        sink = state.pii_sink
         waited = 0.0
         while True:
             async with state.sessionmaker() as session:
@@ -240,7 +239,7 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
                     now=now,
                     sink=sink,
                     pseudonyms=pseudonyms,
-                    parsed=parsed_orders(state.extras),
+                    parsed=state.parsed_orders,
                 )
                 # Fetched orders that were no newer than what the sync already stored are done as well.
                 await session.execute(

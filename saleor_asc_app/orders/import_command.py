@@ -423,7 +423,7 @@ def run_import_command(
     err: IO[str],
 ) -> int:
     """The command line's entry: runs the import to its end and returns the exit status."""
-    from saleor_asc_app.state import build_state
+    from saleor_asc_app.wiring import build_state
 
     line = ProgressLine(err)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -24,6 +23,7 @@ from saleor_asc_app.processing_errors.record import DIGEST_KIND
 from saleor_asc_app.processing_errors.tables import ProcessingError
 from saleor_asc_app.saleor.client import create_saleor_client
 from saleor_asc_app.saleor.errors import SaleorError
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -55,7 +55,7 @@ def digest_content(errors: list[ProcessingError]) -> EmailContent:
     return EmailContent(subject=subject, text="\n".join(text) + "\n", html=body)
 
 
-async def run_digest(ctx: Any, job: ClaimedJob) -> None:
+async def run_digest(ctx: AppState, job: ClaimedJob) -> None:
     installation_id = job.installation_id
     if installation_id is None:
         return
@@ -113,7 +113,7 @@ async def run_digest(ctx: Any, job: ClaimedJob) -> None:
         )
 
 
-def processing_error_job_kinds() -> list[JobKind]:
+def processing_error_job_kinds() -> list[JobKind[AppState]]:
     from saleor_asc_app.processing_errors.imports import import_scan_job_kinds
 
     return [

@@ -199,9 +199,8 @@ def webhook_route(definition: WebhookDefinition) -> Route:
         except (SQLAlchemyError, OSError, _InstallationGone):  # OSError: the database server refuses connections
             log.exception("could not store webhook", webhook_event=definition.event)
             return _error(503, "UNAVAILABLE", "Storage is unavailable; retry later.")
-        waker = state.extras.get("wake_worker")
-        if callable(waker):
-            waker()
+        if state.wake_worker is not None:
+            state.wake_worker()
         return JSONResponse({"success": True})
 
     return Route(definition.path, endpoint, methods=["POST"], name=f"webhook-{definition.slug}")

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.db.models import Installation
 
+JOB_KIND = "webhook"  # the job that runs a stored event's handler (``processing.py``)
+
 WebhookHandler = Callable[[Any, Installation, dict[str, Any], uuid.UUID], Awaitable[None]]
 """``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored."""
 

@@ -21,13 +21,14 @@ from sqlalchemy import select
 from saleor_asc_app.amazon.regions import MARKETPLACES, Region
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration, Notifications, Recipient
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, configuration_repository
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.notifications.tables import EmailOutbox
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
+from saleor_asc_app.state import AppState
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.seed import DemoStore
 from tests.harness import AppEnv, app_env
@@ -84,7 +85,7 @@ class ConnEnv:
         )
         return response.json()
 
-    def worker(self, registry: JobRegistry | None = None) -> Worker:
+    def worker(self, registry: JobRegistry[AppState] | None = None) -> Worker[AppState]:
         return Worker(self.state.queue, registry or self.state.jobs, self.state, self.clock, concurrency=1)
 
     async def run_jobs(self) -> int:
@@ -100,7 +101,7 @@ class ConnEnv:
         recipients: tuple[Recipient, ...] = (),
     ) -> AppConfiguration:
         async with self.state.sessionmaker() as session, session.begin():
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
+            repository = configuration_repository(session, self.state)
             current = await repository.load(self.installation_id)
             config = current.config.model_copy(
                 update={
@@ -119,12 +120,12 @@ class ConnEnv:
 
     async def stored_token(self, connection_id: str) -> str | None:
         async with self.state.sessionmaker() as session:
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
+            repository = configuration_repository(session, self.state)
             return await repository.refresh_token(self.installation_id, connection_id)
 
     async def config(self) -> AppConfiguration:
         async with self.state.sessionmaker() as session:
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
+            repository = configuration_repository(session, self.state)
             return (await repository.load(self.installation_id)).config
 
     async def status(self, connection_id: str) -> ConnectionStatus:

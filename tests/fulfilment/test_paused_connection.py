@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK
+from saleor_asc_app.connections.readiness import PAUSED_RECHECK
 from tests.fulfilment.harness import (
     US_SELLER,
     actions,

@@ -30,17 +30,17 @@ from saleor_asc_app.configuration.model import (
     ServiceLevel,
     ShippingMethodMapping,
 )
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, configuration_repository
+from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
-from saleor_asc_app.orders.amazon_access import amazon_access
-from saleor_asc_app.orders.demo import DemoAmazonAccess
 from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.simulator.catalog import build_catalog
+from saleor_asc_app.state import AppState
 from tests.contracts import schema_324_path
 from tests.doubles.saleor_double import DemoStore, SaleorDouble
 from tests.doubles.saleor_double.models import Order as SaleorOrder
@@ -75,7 +75,7 @@ class OrdersEnv:
     saleor: SaleorDouble
     demo: DemoStore
     installation_id: uuid.UUID
-    registry: JobRegistry | None = None
+    registry: JobRegistry[AppState] | None = None
     config_version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -83,7 +83,7 @@ class OrdersEnv:
     def state(self) -> Any:
         return self.env.state
 
-    def worker(self, concurrency: int = 1) -> Worker:
+    def worker(self, concurrency: int = 1) -> Worker[AppState]:
         registry = self.registry or self.state.jobs
         return Worker(self.state.queue, registry, self.state, self.clock, concurrency=concurrency)
 
@@ -127,13 +127,13 @@ class OrdersEnv:
     async def current_config(self) -> AppConfiguration:
         state = self.state
         async with state.sessionmaker() as session:
-            loaded = await ConfigurationRepository(session, state.secret_box, state.clock).load(self.installation_id)
+            loaded = await configuration_repository(session, state).load(self.installation_id)
         return loaded.config
 
     async def save(self, config: AppConfiguration, tokens: dict[str, str | None] | None = None) -> AppConfiguration:
         state = self.state
         async with state.sessionmaker() as session, session.begin():
-            repository = ConfigurationRepository(session, state.secret_box, state.clock)
+            repository = configuration_repository(session, state)
             current = await repository.load(self.installation_id)
             saved = await repository.save(
                 self.installation_id, config, expected_version=current.version, refresh_tokens=tokens or {}, actor=ADMIN
@@ -144,10 +144,10 @@ class OrdersEnv:
             )
         return saved.config
 
-    async def run_jobs(self, worker: Worker | None = None) -> int:
+    async def run_jobs(self, worker: Worker[AppState] | None = None) -> int:
         return await (worker or self.worker()).run_until_idle()
 
-    async def run_for(self, seconds: float, *, step: float = 180.0, worker: Worker | None = None) -> None:
+    async def run_for(self, seconds: float, *, step: float = 180.0, worker: Worker[AppState] | None = None) -> None:
         """Let virtual time pass in steps, running every job that falls due."""
         worker = worker or self.worker()
         end = self.clock.now() + timedelta(seconds=seconds)
@@ -170,7 +170,7 @@ class OrdersEnv:
         return due
 
     async def run_until(
-        self, done: Callable[[], Awaitable[bool]], *, limit: float, worker: Worker | None = None
+        self, done: Callable[[], Awaitable[bool]], *, limit: float, worker: Worker[AppState] | None = None
     ) -> float:
         """Run jobs, jumping the clock straight to the next job that falls due, until ``done()``; returns the
         virtual seconds that took (a worker that polls exactly when a job is due)."""
@@ -255,7 +255,7 @@ async def orders_env(
     clock: VirtualClock | None = None,
     simulator: SimulatorState | None = None,
     saleor: tuple[SaleorDouble, DemoStore] | None = None,
-    registry: JobRegistry | None = None,
+    registry: JobRegistry[AppState] | None = None,
     amazon_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     saleor_transport: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     demo_mode: bool = False,
@@ -274,7 +274,7 @@ async def orders_env(
         database_url, data_dir, saleor=double, clock=clock, jobs=registry, **credentials, **settings_overrides
     ) as env:
         if demo_mode:
-            access = amazon_access(env.state)
+            access = env.state.amazon
             assert isinstance(access, DemoAmazonAccess)
             simulator = access.simulator
         amazon: httpx.AsyncBaseTransport = httpx.ASGITransport(app=create_simulator_app(simulator))

@@ -17,11 +17,10 @@ from sqlalchemy import select
 from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AppConfiguration
-from saleor_asc_app.configuration.repository import Actor, ConfigurationRepository
+from saleor_asc_app.configuration.repository import Actor, configuration_repository
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.retention import RetentionFacts
-from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiAuditEntry, PiiRecord
 from saleor_asc_app.pii.vault import StoreOutcome
 from saleor_asc_app.state import AppState
@@ -101,7 +100,7 @@ class PiiEnv:
 
     async def configure(self, tenant: Tenant, **values: Any) -> None:
         async with self.state.sessionmaker() as session, session.begin():
-            repository = ConfigurationRepository(session, self.state.secret_box, self.state.clock)
+            repository = configuration_repository(session, self.state)
             current = await repository.load(tenant.installation_id)
             config = current.config.model_copy(update=values) if current.version else AppConfiguration(**values)
             await repository.save(
@@ -122,7 +121,7 @@ class PiiEnv:
         saleor_order = tenant.saleor_order(channel_slug) if in_saleor else None
         now = self.clock.now()
         async with self.state.sessionmaker() as session, session.begin():
-            outcome = await vault_of(self.state).store(
+            outcome = await self.state.pii_vault.store(
                 session, tenant.installation_id, order.pii(), now=now, facts=facts
             )
             session.add(

@@ -47,6 +47,7 @@ from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.settings import load_settings
+from saleor_asc_app.wiring import configuration_saved_reactions
 from tests.db_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -385,7 +386,7 @@ async def configure(database_url: str, data_dir: Path, saleor_api_url: str, stor
                 ),
                 order_processing=OrderProcessing(fulfillment_channels=FulfillmentChannels.BOTH),
             )
-            repository = ConfigurationRepository(session, box, clock)
+            repository = ConfigurationRepository(session, box, clock, on_saved=configuration_saved_reactions())
             current = await repository.load(installation.id)
             saved = await repository.save(
                 installation.id,

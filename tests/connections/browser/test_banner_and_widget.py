@@ -30,6 +30,7 @@ from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.notifications.outbox import EmailContent, queue_email
 from saleor_asc_app.notifications.tables import EmailOutbox
+from saleor_asc_app.wiring import configuration_saved_reactions
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import DashboardHost, _install, host_page, run_on_own_loop, serve
 from tests.doubles.saleor_double import SaleorDouble
@@ -72,7 +73,7 @@ async def _seed(database_url: str, saleor_api_url: str, settings: object) -> Non
     async with sessionmaker() as session, session.begin():
         installation = await get_by_url(session, saleor_api_url)
         assert installation is not None
-        repository = ConfigurationRepository(session, box, back_then)
+        repository = ConfigurationRepository(session, box, back_then, on_saved=configuration_saved_reactions())
         saved = await repository.save(
             installation.id,
             AppConfiguration(connections=(NA, EU)),

@@ -23,6 +23,7 @@ from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.envelope import KeyRing
 from saleor_asc_app.pii.tables import PiiAuditEntry
 from saleor_asc_app.pii.vault import PiiVault
+from saleor_asc_app.wiring import configuration_saved_reactions
 from tests.browser.dashboard_page import DashboardPage
 from tests.browser.harness import SCREENSHOTS, DashboardHost, LiveApp, host_page, live_app, run_on_own_loop
 from tests.doubles.saleor_double.models import Order as SaleorOrder
@@ -63,7 +64,12 @@ async def _prepare(live: LiveApp, database_url: str) -> str:
         async with sessionmaker() as session, session.begin():
             installation = await get_by_url(session, live.saleor.api_url)
             assert installation is not None
-            repository = ConfigurationRepository(session, SecretBox(TEST_SECRET_KEY.encode()), VirtualClock(now))
+            repository = ConfigurationRepository(
+                session,
+                SecretBox(TEST_SECRET_KEY.encode()),
+                VirtualClock(now),
+                on_saved=configuration_saved_reactions(),
+            )
             group = live.demo.groups["amazon-pii-viewers"]
             await repository.save(
                 installation.id,
