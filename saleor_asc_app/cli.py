@@ -181,11 +181,13 @@ def simulator(args: tuple[str, ...]) -> None:
 def import_orders(since: datetime, saleor_url: str | None, connection_id: str | None) -> None:
     """Backfill Amazon orders from a date in the foreground (the backfill job, with a progress line); resumable."""
     from saleor_asc_app.orders.import_command import run_import_command
+    from saleor_asc_app.wiring import build_state
 
     settings = _settings()
     _prepare_database(settings)
     code = run_import_command(
         settings,
+        build_state,
         since=since.date(),
         saleor_url=saleor_url,
         connection_id=connection_id,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
+from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.inventory.sync import ensure_reconciliation
 from saleor_asc_app.logging import get_logger
@@ -193,8 +194,6 @@ FULFILLMENT_CANCELED = WebhookDefinition(
 
 
 def _fulfilment_webhooks() -> tuple[WebhookDefinition, ...]:
-    from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
-
     return (
         FULFILLMENT_CREATED,
         FULFILLMENT_APPROVED,

@@ -13,7 +13,7 @@ from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.feeds import ListingsFeedProcessingReport, ProcessingStatus
 from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
-from saleor_asc_app.inventory.sync import RESULT_KIND
+from saleor_asc_app.inventory.sync import RECONCILE_KIND, RESULT_KIND, SYNC_KIND, run_reconcile_job, run_sync_job
 from saleor_asc_app.inventory.tables import FeedState, ListingStock, StockFeed
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
@@ -131,8 +131,6 @@ async def _store(
 
 
 def inventory_job_kinds() -> list[JobKind[AppState]]:
-    from saleor_asc_app.inventory.sync import RECONCILE_KIND, SYNC_KIND, run_reconcile_job, run_sync_job
-
     return [
         JobKind(SYNC_KIND, run_sync_job, timeout_seconds=600.0, description="send changed stock to Amazon"),
         JobKind(RECONCILE_KIND, run_reconcile_job, timeout_seconds=600.0, description="reconcile stock with Amazon"),

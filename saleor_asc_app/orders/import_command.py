@@ -415,6 +415,7 @@ class ProgressLine:
 
 def run_import_command(
     settings: Settings,
+    build_state: Callable[[Settings], AppState],
     *,
     since: date,
     saleor_url: str | None,
@@ -422,9 +423,8 @@ def run_import_command(
     out: IO[str],
     err: IO[str],
 ) -> int:
-    """The command line's entry: runs the import to its end and returns the exit status."""
-    from saleor_asc_app.wiring import build_state
-
+    """The command line's entry: runs the import to its end, in a state ``build_state`` makes (the wiring's),
+    and returns the exit status."""
     line = ProgressLine(err)
 
     async def run() -> ImportResult:

@@ -19,6 +19,7 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.notifications.outbox import EmailContent, queue_email
 from saleor_asc_app.notifications.recipients import resolve_recipients
 from saleor_asc_app.notifications.tables import EmailOutbox
+from saleor_asc_app.processing_errors.imports import import_scan_job_kinds
 from saleor_asc_app.processing_errors.record import DIGEST_KIND
 from saleor_asc_app.processing_errors.tables import ProcessingError
 from saleor_asc_app.saleor.client import create_saleor_client
@@ -114,8 +115,6 @@ async def run_digest(ctx: AppState, job: ClaimedJob) -> None:
 
 
 def processing_error_job_kinds() -> list[JobKind[AppState]]:
-    from saleor_asc_app.processing_errors.imports import import_scan_job_kinds
-
     return [
         JobKind(DIGEST_KIND, run_digest, timeout_seconds=120.0, description="e-mail the processing-error digest"),
         *import_scan_job_kinds(),

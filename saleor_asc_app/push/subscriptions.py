@@ -32,6 +32,7 @@ from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, enqueue
 from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
+from saleor_asc_app.push.consumer import queue_region
 from saleor_asc_app.push.tables import PushSubscription
 from saleor_asc_app.state import AppState
 
@@ -74,8 +75,6 @@ async def enqueue_reconcile(session: AsyncSession, installation_id: uuid.UUID, *
 
 
 async def destination_id(state: AppState, client: SpApiClient, region: str) -> str:
-    from saleor_asc_app.push.consumer import queue_region
-
     cache = state.push_destinations  # region → destination id, found or created once per process
     if region in cache:
         return cache[region]
