@@ -64,7 +64,7 @@ def create_app(
     *,
     http_client: httpx.AsyncClient | None = None,
     clock: Clock | None = None,
-    webhooks: WebhookRegistry | None = None,
+    webhooks: WebhookRegistry[AppState] | None = None,
     jobs: JobRegistry[AppState] | None = None,
     run_worker: bool | None = None,
 ) -> Starlette:

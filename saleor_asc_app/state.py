@@ -43,7 +43,7 @@ class AppState:
     clock: Clock
     queue: JobQueue
     jobs: JobRegistry[AppState]
-    webhooks: WebhookRegistry
+    webhooks: WebhookRegistry[AppState]
     jwks: JwksRefresher
     events: EventStore
     amazon: AmazonAccess  # real Amazon, or the simulator in demo mode

@@ -44,11 +44,11 @@ from saleor_asc_app.webhooks.storage import EventStore
 USER_AGENT = "saleor-asc-app"
 
 
-def default_webhook_registry() -> WebhookRegistry:
+def default_webhook_registry() -> WebhookRegistry[AppState]:
     return WebhookRegistry([APP_DELETED, *FULFILMENT_WEBHOOKS, *STOCK_WEBHOOKS])
 
 
-def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry[AppState]:
+def default_job_registry(webhooks: WebhookRegistry[AppState]) -> JobRegistry[AppState]:
     registry = JobRegistry[AppState]()
     registry.register(webhook_job_kind(webhooks))
     for kind in [*connection_job_kinds(), *notification_job_kinds()]:
@@ -79,7 +79,7 @@ def build_state(
     *,
     http_client: httpx.AsyncClient | None = None,
     clock: Clock | None = None,
-    webhooks: WebhookRegistry | None = None,
+    webhooks: WebhookRegistry[AppState] | None = None,
     jobs: JobRegistry[AppState] | None = None,
 ) -> AppState:
     engine = create_engine(settings.resolved_database_url)

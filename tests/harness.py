@@ -90,7 +90,7 @@ async def app_env(
     *,
     saleor: SaleorDouble | None = None,
     clock: Clock | None = None,
-    webhooks: WebhookRegistry | None = None,
+    webhooks: WebhookRegistry[AppState] | None = None,
     jobs: JobRegistry[AppState] | None = None,
     **settings_overrides: Any,
 ) -> AsyncIterator[AppEnv]:

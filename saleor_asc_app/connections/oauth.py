@@ -28,6 +28,7 @@ from saleor_asc_app.auth.dashboard import DashboardUser
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import Actor, load_configuration
 from saleor_asc_app.connections.connection_test import run_connection_test
+from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.connections.oauth_state import STATE_LIFETIME, InvalidState, OAuthState, StateSealer
 from saleor_asc_app.connections.service import ConnectionMissing, SellerMismatch, store_authorization
 from saleor_asc_app.connections.tables import OAuthNonce
@@ -80,8 +81,8 @@ def consent_base(connection_region: Region, marketplace_ids: tuple[str, ...]) ->
 
 def application_id(state: AppState) -> str:
     if state.settings.demo_mode:
-        simulator = getattr(state.amazon, "simulator", None)
-        return str(simulator.app.application_id) if simulator is not None else ""
+        access = state.amazon
+        return str(access.simulator.app.application_id) if isinstance(access, DemoAmazonAccess) else ""
     return str(state.settings.spapi_application_id)
 
 

@@ -193,7 +193,7 @@ FULFILLMENT_CANCELED = WebhookDefinition(
 )
 
 
-def _fulfilment_webhooks() -> tuple[WebhookDefinition, ...]:
+def _fulfilment_webhooks() -> tuple[WebhookDefinition[AppState], ...]:
     return (
         FULFILLMENT_CREATED,
         FULFILLMENT_APPROVED,

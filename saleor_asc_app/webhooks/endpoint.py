@@ -138,7 +138,11 @@ async def _admit(
 
 
 async def _store(
-    state: AppState, definition: WebhookDefinition, known: KnownInstallation, body: bytes, payload: dict[str, Any]
+    state: AppState,
+    definition: WebhookDefinition[AppState],
+    known: KnownInstallation,
+    body: bytes,
+    payload: dict[str, Any],
 ) -> None:
     if definition.inline_handler is None:
         await state.events.store(
@@ -158,7 +162,7 @@ async def _store(
     state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED
 
 
-def webhook_route(definition: WebhookDefinition) -> Route:
+def webhook_route(definition: WebhookDefinition[AppState]) -> Route:
     async def endpoint(request: Request) -> Response:
         state: AppState = request.app.state.asc
         api_url = request.headers.get("saleor-api-url")

@@ -29,6 +29,6 @@ async def on_app_deleted(
     log.info("installation removed after APP_DELETED", saleor_api_url=installation.saleor_api_url)
 
 
-APP_DELETED = WebhookDefinition(
+APP_DELETED: WebhookDefinition[object] = WebhookDefinition(
     event="APP_DELETED", name="App deleted", inline_handler=on_app_deleted, handle_own_events=True
 )

@@ -15,7 +15,7 @@ from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import JOB_KIND, WebhookRegistry
 
 
-def webhook_job_kind(registry: WebhookRegistry) -> JobKind[AppState]:
+def webhook_job_kind(registry: WebhookRegistry[AppState]) -> JobKind[AppState]:
     async def run(ctx: AppState, job: ClaimedJob) -> None:
         event_id = uuid.UUID(job.payload["event_id"])
         async with ctx.sessionmaker() as session:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,8 +14,12 @@ from saleor_asc_app.db.models import Installation
 
 JOB_KIND = "webhook"  # the job that runs a stored event's handler (``processing.py``)
 
-WebhookHandler = Callable[[Any, Installation, dict[str, Any], uuid.UUID], Awaitable[None]]
-"""``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored."""
+ContextT_contra = TypeVar("ContextT_contra", contravariant=True)
+
+WebhookHandler = Callable[[ContextT_contra, Installation, dict[str, Any], uuid.UUID], Awaitable[None]]
+"""``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored; the context
+is the app's ``AppState`` (``WebhookDefinition[AppState]``; a definition without a job handler is
+``WebhookDefinition[object]``)."""
 
 InlineHandler = Callable[[AsyncSession, Installation, dict[str, Any], datetime], Awaitable[None]]
 """``handler(session, installation, payload, now)``: runs inside the request's transaction instead of storing the
@@ -23,10 +27,10 @@ event (only for APP_DELETED)."""
 
 
 @dataclass(frozen=True)
-class WebhookDefinition:
+class WebhookDefinition(Generic[ContextT_contra]):
     event: str  # WebhookEventTypeAsyncEnum name, e.g. "FULFILLMENT_CREATED"
     name: str
-    handler: WebhookHandler | None = None
+    handler: WebhookHandler[ContextT_contra] | None = None
     inline_handler: InlineHandler | None = None
     handle_own_events: bool = False  # events the app caused itself are ignored unless this is set
     is_active: bool = True
@@ -45,24 +49,23 @@ class WebhookDefinition:
         return self.event.lower()
 
 
-class WebhookRegistry:
-    def __init__(self, definitions: Sequence[WebhookDefinition] = ()) -> None:
-        self._by_event: dict[str, WebhookDefinition] = {}
+class WebhookRegistry(Generic[ContextT_contra]):
+    """Fixed once built: the definitions whose handlers all take the context ``ContextT_contra``."""
+
+    def __init__(self, definitions: Sequence[WebhookDefinition[ContextT_contra]] = ()) -> None:
+        self._by_event: dict[str, WebhookDefinition[ContextT_contra]] = {}
         for definition in definitions:
-            self.add(definition)
+            if definition.event in self._by_event:
+                raise ValueError(f"webhook {definition.event} is defined twice")
+            if (definition.handler is None) == (definition.inline_handler is None):
+                raise ValueError(f"webhook {definition.event} needs exactly one of handler / inline_handler")
+            self._by_event[definition.event] = definition
 
-    def add(self, definition: WebhookDefinition) -> None:
-        if definition.event in self._by_event:
-            raise ValueError(f"webhook {definition.event} is defined twice")
-        if (definition.handler is None) == (definition.inline_handler is None):
-            raise ValueError(f"webhook {definition.event} needs exactly one of handler / inline_handler")
-        self._by_event[definition.event] = definition
-
-    def get(self, event: str) -> WebhookDefinition | None:
+    def get(self, event: str) -> WebhookDefinition[ContextT_contra] | None:
         return self._by_event.get(event)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._by_event.values())
 
-    def all(self) -> list[WebhookDefinition]:
+    def all(self) -> list[WebhookDefinition[ContextT_contra]]:
         return list(self._by_event.values())
