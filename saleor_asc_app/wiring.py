@@ -36,7 +36,7 @@ from saleor_asc_app.processing_errors.digest import processing_error_job_kinds
 from saleor_asc_app.push.jobs import push_job_kinds
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState
-from saleor_asc_app.webhooks.lifecycle import APP_DELETED
+from saleor_asc_app.webhooks.app_deleted import APP_DELETED
 from saleor_asc_app.webhooks.processing import webhook_job_kind
 from saleor_asc_app.webhooks.registry import WebhookRegistry
 from saleor_asc_app.webhooks.storage import EventStore

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.connections.lifecycle import CHECK_KIND, State, enqueue_check
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.authorization import CHECK_KIND, State, enqueue_check
 from saleor_asc_app.connections.links import dashboard_app_url
 from saleor_asc_app.connections.messages import (
     ConnectionFacts,
@@ -85,11 +85,11 @@ async def _plan(state: AppState, installation_id: uuid.UUID, now: datetime) -> _
         connections = {c.id: c for c in loaded.config.connections}
         due: list[str] = []
         for connection in connections.values():
-            row = await lifecycle.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
+            row = await authorization.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
             stage = due_stage(row, now)
             if stage is not None and stage not in row.warnings_sent:
                 due.append(connection.id)
-        removed = await lifecycle.forget_removed(session, installation_id, set(connections))
+        removed = await authorization.forget_removed(session, installation_id, set(connections))
         session.expunge(installation)
     return _Plan(
         installation=installation,
@@ -108,7 +108,7 @@ async def _queue_warnings(state: AppState, plan: _Plan, installation_id: uuid.UU
     async with state.sessionmaker() as session, session.begin():
         for connection_id in plan.warnings_due:
             connection = plan.connections[connection_id]
-            row = await lifecycle.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
+            row = await authorization.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
             stage = due_stage(row, now)
             if stage is None or stage in row.warnings_sent or row.authorized_at is None:
                 continue
@@ -135,7 +135,7 @@ async def _sync_problems(state: AppState, plan: _Plan, installation_id: uuid.UUI
     if plan.dismiss_removed:
         await client.app_problem_dismiss(keys=plan.dismiss_removed)
     async with state.sessionmaker() as session:
-        rows = await lifecycle.statuses(session, installation_id)
+        rows = await authorization.statuses(session, installation_id)
     for connection_id, row in rows.items():
         connection = plan.connections.get(connection_id)
         if connection is None:
@@ -172,7 +172,7 @@ async def check_installation(state: AppState, installation_id: uuid.UUID) -> Non
         await _queue_warnings(state, plan, installation_id, now)
     await _sync_problems(state, plan, installation_id, now)
     async with state.sessionmaker() as session, session.begin():
-        for row in (await lifecycle.statuses(session, installation_id)).values():
+        for row in (await authorization.statuses(session, installation_id)).values():
             row.last_checked_at = now
 
 

@@ -27,9 +27,9 @@ from saleor_asc_app.amazon.regions import Region, marketplace, marketplaces_in
 from saleor_asc_app.auth.dashboard import DashboardUser
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import Actor, load_configuration
-from saleor_asc_app.connections.connection_test import run_connection_test
 from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.connections.oauth_state import STATE_LIFETIME, InvalidState, OAuthState, StateSealer
+from saleor_asc_app.connections.probe import run_connection_test
 from saleor_asc_app.connections.service import ConnectionMissing, SellerMismatch, store_authorization
 from saleor_asc_app.connections.tables import OAuthNonce
 from saleor_asc_app.db.models import Installation

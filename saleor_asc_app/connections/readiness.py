@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.client import SpApiClient
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, HoldsAmazonAccess, connection_client
 from saleor_asc_app.settings import Settings
 
@@ -33,7 +33,7 @@ async def usable_client(
     ctx: UsableContext, session: AsyncSession, installation_id: uuid.UUID, connection: AmazonConnection
 ) -> SpApiClient:
     """The connection's SP-API client, or ``ConnectionPaused`` when jobs may not call Amazon for it now."""
-    usability = await lifecycle.usable(
+    usability = await authorization.usable(
         session, installation_id, connection, now=ctx.clock.now(),
         lifetime_days=ctx.settings.authorization_lifetime_days,
     )  # fmt: skip

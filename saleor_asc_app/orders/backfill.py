@@ -27,14 +27,14 @@ from saleor_asc_app.amazon.models.feeds import ProcessingStatus
 from saleor_asc_app.amazon.models.reports import ORDERS_BY_LAST_UPDATE_REPORT, OrderTrackingRow
 from saleor_asc_app.amazon.regions import MARKETPLACES
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.pii import BuyerPseudonyms
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
-from saleor_asc_app.orders.store import store_orders
+from saleor_asc_app.orders.stored_orders import store_orders
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, BackfillStatus, OrderState
 from saleor_asc_app.state import AppState
 
@@ -138,14 +138,14 @@ async def run_backfill(state: AppState, installation_id: uuid.UUID, connection_i
             row.status, row.last_error, row.finished_at = BackfillStatus.FAILED.value, "connection removed", clock.now()
             return None
         row.status = BackfillStatus.RUNNING.value
-        usability = await lifecycle.usable(
+        usability = await authorization.usable(
             session,
             installation_id,
             connection,
             now=clock.now(),
             lifetime_days=state.settings.authorization_lifetime_days,
         )
-        if not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED:
+        if not usability.usable and usability.state is not authorization.State.NOT_AUTHORIZED:
             row.last_error = usability.reason or "paused"
             return PAUSED_RECHECK
         try:

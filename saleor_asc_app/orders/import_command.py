@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import configuration_repository, load_configuration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.installations import get_by_url, normalise_api_url
 from saleor_asc_app.jobs.queue import ClaimedJob, take_job
@@ -147,11 +147,13 @@ class ImportCommand:
                 repository = configuration_repository(session, state)
                 lifetime = state.settings.authorization_lifetime_days
                 for connection in connections:
-                    usability = await lifecycle.usable(
+                    usability = await authorization.usable(
                         session, installation.id, connection, now=now, lifetime_days=lifetime
                     )
                     token = await repository.refresh_token(installation.id, connection.id)
-                    if not token or (not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED):
+                    if not token or (
+                        not usability.usable and usability.state is not authorization.State.NOT_AUTHORIZED
+                    ):
                         reason = usability.reason or "it has no authorization: authorize it on the app's page."
                         raise ImportRefused(
                             f"Amazon connection {connection.id!r} (seller {connection.seller_id}) is not authorized: "

@@ -34,7 +34,7 @@ from saleor_asc_app.amazon.errors import (
 from saleor_asc_app.amazon.models.orders import IMPORT_INCLUDED_DATA
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
@@ -43,7 +43,7 @@ from saleor_asc_app.orders.backfill import plan_backfill
 from saleor_asc_app.orders.pii import BuyerPseudonyms
 from saleor_asc_app.orders.replay import has_candidates
 from saleor_asc_app.orders.schedule import enqueue_writer
-from saleor_asc_app.orders.store import store_orders
+from saleor_asc_app.orders.stored_orders import store_orders
 from saleor_asc_app.orders.tables import SyncCursor
 from saleor_asc_app.push.health import connection_status, count_missed
 from saleor_asc_app.state import AppState
@@ -137,8 +137,8 @@ async def sync_connection(
             if await has_candidates(session, installation_id, version):
                 await enqueue_writer(session, installation_id, now=now)
         lifetime = state.settings.authorization_lifetime_days
-        usability = await lifecycle.usable(session, installation_id, connection, now=now, lifetime_days=lifetime)
-        if not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED:
+        usability = await authorization.usable(session, installation_id, connection, now=now, lifetime_days=lifetime)
+        if not usability.usable and usability.state is not authorization.State.NOT_AUTHORIZED:
             _note_error(cursor, usability.reason or "paused", now, PAUSED_RECHECK)
             outcome.next_in = PAUSED_RECHECK
             return outcome
@@ -230,9 +230,9 @@ async def sync_connection(
         async with state.sessionmaker() as session, session.begin():
             if isinstance(exc, AuthorizationRevoked | ClientSecretInvalid):
                 mark = (
-                    lifecycle.mark_revoked
+                    authorization.mark_revoked
                     if isinstance(exc, AuthorizationRevoked)
-                    else lifecycle.mark_client_secret_invalid
+                    else authorization.mark_client_secret_invalid
                 )
                 await mark(session, installation_id, connection_id, now=clock.now())
                 delay = PAUSED_RECHECK

@@ -34,12 +34,12 @@ from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.catalog import run_catalog
 from saleor_asc_app.orders.followup import follow_up_orders
-from saleor_asc_app.orders.lifecycle import Decision, gate
+from saleor_asc_app.orders.import_rules import Decision, gate
 from saleor_asc_app.orders.mapping import Ready, map_order, parked, saleor_sku
 from saleor_asc_app.orders.money import format_amount
 from saleor_asc_app.orders.pii import pseudonymous_email
 from saleor_asc_app.orders.replay import release_fixed
-from saleor_asc_app.orders.store import JsonText, load_order
+from saleor_asc_app.orders.stored_orders import JsonText, load_order
 from saleor_asc_app.orders.tables import AmazonOrder, ImportCount, OrderState, table
 from saleor_asc_app.saleor.client import SaleorClient
 from saleor_asc_app.saleor.errors import SaleorGraphQLError, safe_message

@@ -17,7 +17,7 @@ from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.installations import JWKS_REFETCH_BURST, JWKS_REFETCH_INTERVAL_SECONDS
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.pii.audit_expiry import AUDIT_EXPIRY_KIND
-from saleor_asc_app.webhooks.lifecycle import APP_DELETED
+from saleor_asc_app.webhooks.app_deleted import APP_DELETED
 from saleor_asc_app.webhooks.registry import WebhookDefinition, WebhookRegistry
 from saleor_asc_app.wiring import default_job_registry
 from tests.doubles.saleor_double import SaleorDouble
