@@ -158,3 +158,27 @@ def test_state_imports_no_feature_behaviour() -> None:
                 reachable.add(target)
                 todo.append(target)
     assert f"{PACKAGE}.wiring" not in reachable and f"{PACKAGE}.app" not in reachable
+
+
+def _reachable(edges: Mapping[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in edges[todo.pop()]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def test_configuration_and_jobs_know_no_feature() -> None:
+    """Saving the configuration announces it (``configuration/saved.py``); the wiring subscribes the features."""
+    modules = package_modules()
+    edges, _ = import_graph(modules)
+    features = ("orders", "inventory", "processing_errors", "push", "fulfilment", "pii", "notifications")
+    for module in modules:
+        if module.startswith((f"{PACKAGE}.configuration", f"{PACKAGE}.jobs")):
+            reached = _reachable(edges, module)
+            assert not [
+                m for m in reached if m.split(".")[1:2] in [[f] for f in features] or m == f"{PACKAGE}.state"
+            ], module
