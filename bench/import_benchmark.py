@@ -48,10 +48,11 @@ from saleor_asc_app.amazon import operations as ops  # noqa: E402
 from saleor_asc_app.jobs.registry import JobKind, JobRegistry  # noqa: E402
 from saleor_asc_app.logging import configure_logging  # noqa: E402
 from saleor_asc_app.orders.jobs import order_job_kinds  # noqa: E402
-from saleor_asc_app.orders.pii import PII_SINK_KEY, DiscardingPiiSink  # noqa: E402
+from saleor_asc_app.orders.pii import DiscardingPiiSink  # noqa: E402
 from saleor_asc_app.orders.schedule import SYNC_KIND, WRITE_KIND  # noqa: E402
 from saleor_asc_app.orders.tables import OrderState  # noqa: E402
 from saleor_asc_app.simulator import Role  # noqa: E402
+from saleor_asc_app.state import AppState  # noqa: E402
 from tests.db_servers import SqliteTemplate  # noqa: E402
 from tests.orders.harness import SELLERS, orders_env  # noqa: E402
 
@@ -124,7 +125,7 @@ async def run(
     # CPU per job kind (the worker runs one job at a time here), without the peers' share inside it.
     cpu_by_kind: dict[str, float] = {}
 
-    def timed(kind: JobKind) -> JobKind:
+    def timed(kind: JobKind[AppState]) -> JobKind[AppState]:
         async def handler(ctx: Any, job: Any) -> None:
             started, peers_started = time.process_time(), sum(m.cpu for m in meters)
             try:
@@ -135,7 +136,7 @@ async def run(
 
         return replace(kind, handler=handler)
 
-    registry = JobRegistry()
+    registry = JobRegistry[AppState]()
     for kind in order_job_kinds(batch_size=batch_size):
         registry.register(timed(kind))
     connections = dict(list(SELLERS.items())[:sellers])
@@ -144,7 +145,7 @@ async def run(
         database_url, data_dir, registry=registry, amazon_transport=metered, saleor_transport=metered
     ) as env:
         if discard_pii:
-            env.state.extras[PII_SINK_KEY] = DiscardingPiiSink()
+            env.state.pii_sink = DiscardingPiiSink()
         await env.configure(connections)
         await env.run_jobs()
         start = env.clock.now()

@@ -49,6 +49,7 @@ from saleor_asc_app.logging import configure_logging  # noqa: E402
 from saleor_asc_app.orders.jobs import order_job_kinds  # noqa: E402
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState  # noqa: E402
 from saleor_asc_app.simulator import SimulatorState  # noqa: E402
+from saleor_asc_app.state import AppState  # noqa: E402
 from tests.harness import START, US  # noqa: E402
 from tests.orders.harness import orders_env  # noqa: E402
 
@@ -72,7 +73,7 @@ async def run(
         meters.append(Meter(inner))
         return meters[-1]
 
-    registry = JobRegistry()
+    registry = JobRegistry[AppState]()
     for kind in order_job_kinds(batch_size=50):
         registry.register(kind)
     async with orders_env(

@@ -24,14 +24,15 @@ from saleor_asc_app.metrics import metrics_route
 from saleor_asc_app.push.consumer import start_consumer, stop_consumer
 from saleor_asc_app.register import register
 from saleor_asc_app.settings import Settings
-from saleor_asc_app.state import AppState, build_state
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.endpoint import webhook_route
 from saleor_asc_app.webhooks.registry import WebhookRegistry
+from saleor_asc_app.wiring import build_state
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def build_worker(state: AppState) -> Worker:
+def build_worker(state: AppState) -> Worker[AppState]:
     return Worker(
         state.queue,
         state.jobs,
@@ -63,8 +64,8 @@ def create_app(
     *,
     http_client: httpx.AsyncClient | None = None,
     clock: Clock | None = None,
-    webhooks: WebhookRegistry | None = None,
-    jobs: JobRegistry | None = None,
+    webhooks: WebhookRegistry[AppState] | None = None,
+    jobs: JobRegistry[AppState] | None = None,
     run_worker: bool | None = None,
 ) -> Starlette:
     state = build_state(settings, http_client=http_client, clock=clock, webhooks=webhooks, jobs=jobs)
@@ -73,12 +74,12 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         task: asyncio.Task[None] | None = None
-        worker: Worker | None = None
+        worker: Worker[AppState] | None = None
         consumer = None
         if start_worker:
             await ensure_sweep(state)
             worker = build_worker(state)
-            state.extras["wake_worker"] = worker.wake
+            state.wake_worker = worker.wake
             task = asyncio.create_task(worker.run())
             consumer = start_consumer(state)
         try:

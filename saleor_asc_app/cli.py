@@ -142,7 +142,7 @@ def worker() -> None:
     from saleor_asc_app.app import build_worker
     from saleor_asc_app.connections.checks import ensure_sweep
     from saleor_asc_app.push.consumer import start_consumer, stop_consumer
-    from saleor_asc_app.state import build_state
+    from saleor_asc_app.wiring import build_state
 
     settings = _settings()
     _prepare_database(settings)
@@ -181,11 +181,13 @@ def simulator(args: tuple[str, ...]) -> None:
 def import_orders(since: datetime, saleor_url: str | None, connection_id: str | None) -> None:
     """Backfill Amazon orders from a date in the foreground (the backfill job, with a progress line); resumable."""
     from saleor_asc_app.orders.import_command import run_import_command
+    from saleor_asc_app.wiring import build_state
 
     settings = _settings()
     _prepare_database(settings)
     code = run_import_command(
         settings,
+        build_state,
         since=since.date(),
         saleor_url=saleor_url,
         connection_id=connection_id,

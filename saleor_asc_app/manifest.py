@@ -78,7 +78,7 @@ def extensions(schema_version: str | None) -> list[dict[str, Any]]:
     return items
 
 
-def build_manifest(base: str, webhooks: WebhookRegistry, schema_version: str | None) -> dict[str, Any]:
+def build_manifest(base: str, webhooks: WebhookRegistry[Any], schema_version: str | None) -> dict[str, Any]:
     return {
         "id": APP_ID,
         "version": __version__,

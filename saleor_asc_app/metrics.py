@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from saleor_asc_app.connections.lifecycle import State
+from saleor_asc_app.connections.authorization import State
 from saleor_asc_app.connections.operator import client_secret_expiry
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.db.models import Installation

@@ -9,9 +9,9 @@ server; tests talk to the app through ``client`` (base URL ``http://app.test``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar
@@ -24,6 +24,7 @@ from saleor_asc_app.app import create_app
 from saleor_asc_app.clock import Clock, SystemClock
 from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import Actor, HoldsKeys, LoadedConfiguration, configuration_repository
+from saleor_asc_app.configuration.saved import ConfigurationSavedListener
 from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.registry import JobRegistry
@@ -32,6 +33,7 @@ from saleor_asc_app.settings import Settings, load_settings
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
 from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import WebhookRegistry
+from saleor_asc_app.wiring import configuration_saved_reactions
 from tests.dashboard_tokens import dashboard_token
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.models import App
@@ -115,7 +117,7 @@ class AppEnv:
     def jwks_fetches(self) -> int:
         return sum(1 for r in self.router.requests if r.url.path == "/.well-known/jwks.json")
 
-    def worker(self) -> Worker:
+    def worker(self) -> Worker[AppState]:
         from saleor_asc_app.app import build_worker
 
         return build_worker(self.state)
@@ -189,8 +191,8 @@ def build_app(
     http_client: httpx.AsyncClient | None = None,
     *,
     clock: Clock | None = None,
-    webhooks: WebhookRegistry | None = None,
-    jobs: JobRegistry | None = None,
+    webhooks: WebhookRegistry[AppState] | None = None,
+    jobs: JobRegistry[AppState] | None = None,
     run_worker: bool = False,
 ) -> Starlette:
     """The one place the tests build the app (and so its state)."""
@@ -229,8 +231,8 @@ async def app_env(
     *,
     saleor: SaleorDouble | None = None,
     clock: Clock | None = None,
-    webhooks: WebhookRegistry | None = None,
-    jobs: JobRegistry | None = None,
+    webhooks: WebhookRegistry[AppState] | None = None,
+    jobs: JobRegistry[AppState] | None = None,
     amazon: SimulatorState | None = None,
     amazon_hosts: tuple[str, ...] = AMAZON_API_HOSTS,
     amazon_transport: Wrap | None = None,
@@ -298,7 +300,9 @@ async def two_stores_env(
         yield env, await env.install_store(*first), await env.install_store(*second)
 
 
-def job_worker(state: AppState, clock: Clock, registry: JobRegistry | None = None, concurrency: int = 1) -> Worker:
+def job_worker(
+    state: AppState, clock: Clock, registry: JobRegistry[AppState] | None = None, concurrency: int = 1
+) -> Worker[AppState]:
     """The app's worker on the test's clock (``registry``: only these job kinds run)."""
     return Worker(state.queue, registry or state.jobs, state, clock, concurrency=concurrency)
 
@@ -309,6 +313,7 @@ class Keys:
 
     secret_box: SecretBox
     clock: Clock
+    configuration_saved: Sequence[ConfigurationSavedListener] = field(default_factory=configuration_saved_reactions)
 
     @classmethod
     def of(cls, settings: Settings, clock: Clock) -> Keys:

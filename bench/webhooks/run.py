@@ -88,7 +88,7 @@ def migrate(env: dict[str, str]) -> None:
 
 async def seed_installation(env: dict[str, str], jwks: str) -> None:
     from saleor_asc_app import installations
-    from saleor_asc_app.state import build_state
+    from saleor_asc_app.wiring import build_state
 
     state = build_state(load_app_settings(env))
     try:
@@ -110,7 +110,7 @@ async def seed_installation(env: dict[str, str], jwks: str) -> None:
 async def stored_counts(env: dict[str, str], event: str) -> tuple[int, int]:
     from saleor_asc_app.db.models import WebhookEvent
     from saleor_asc_app.jobs.models import Job
-    from saleor_asc_app.state import build_state
+    from saleor_asc_app.wiring import build_state
 
     state = build_state(load_app_settings(env))
     try:

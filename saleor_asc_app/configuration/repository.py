@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.configuration import audit
 from saleor_asc_app.configuration.model import AppConfiguration
+from saleor_asc_app.configuration.saved import ConfigurationSaved, ConfigurationSavedListener
 from saleor_asc_app.configuration.tables import ConfigurationChange, StoredConfiguration
 from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.errors import Conflict
@@ -35,7 +36,8 @@ class LoadedConfiguration:
 
 
 class HoldsKeys(Protocol):
-    """What opening the configuration needs: the app state, a job's or the dashboard API's context."""
+    """What opening the configuration needs: the app state, a job's or the dashboard API's context (and who
+    listens to its saves)."""
 
     @property
     def secret_box(self) -> SecretBox: ...
@@ -43,9 +45,12 @@ class HoldsKeys(Protocol):
     @property
     def clock(self) -> Clock: ...
 
+    @property
+    def configuration_saved(self) -> Sequence[ConfigurationSavedListener]: ...
+
 
 def configuration_repository(session: AsyncSession, keys: HoldsKeys) -> ConfigurationRepository:
-    return ConfigurationRepository(session, keys.secret_box, keys.clock)
+    return ConfigurationRepository(session, keys.secret_box, keys.clock, on_saved=keys.configuration_saved)
 
 
 async def load_configuration(session: AsyncSession, keys: HoldsKeys, installation_id: uuid.UUID) -> LoadedConfiguration:
@@ -54,10 +59,19 @@ async def load_configuration(session: AsyncSession, keys: HoldsKeys, installatio
 
 
 class ConfigurationRepository:
-    def __init__(self, session: AsyncSession, secret_box: SecretBox, clock: Clock) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        secret_box: SecretBox,
+        clock: Clock,
+        *,
+        on_saved: Sequence[ConfigurationSavedListener] = (),
+    ) -> None:
+        """``on_saved``: the "configuration saved" listeners, called in the saving transaction (``saved.py``)."""
         self._session = session
         self._box = secret_box
         self._clock = clock
+        self._on_saved = tuple(on_saved)
 
     async def _row(self, installation_id: uuid.UUID) -> StoredConfiguration | None:
         result = await self._session.execute(
@@ -167,7 +181,9 @@ class ConfigurationRepository:
             )
         )
         await self._session.flush()
-        await _configuration_changed(self._session, installation_id, frozenset(new_secrets), now)
+        saved = ConfigurationSaved(installation_id, frozenset(new_secrets), now)
+        for listener in self._on_saved:
+            await listener(self._session, saved)
         return LoadedConfiguration(config, version, now, frozenset(new_secrets))
 
     async def changes(self, installation_id: uuid.UUID, *, limit: int = 50) -> list[ConfigurationChange]:
@@ -178,19 +194,6 @@ class ConfigurationRepository:
             .limit(limit)
         )
         return list(result.scalars())
-
-
-async def _configuration_changed(
-    session: AsyncSession, installation_id: uuid.UUID, authorized_connection_ids: frozenset[str], now: datetime
-) -> None:
-    """In the saving transaction: every authorized connection's order sync starts and the writer re-decides parked
-    orders (a new mapping replays them); the scheduled stock reconciliation and import-error scan start (or run
-    again soon), so a store that never sends a stock or fulfilment webhook is reconciled too."""
-    from saleor_asc_app.orders.service import configuration_saved  # these import configuration
-    from saleor_asc_app.processing_errors.schedule import on_configuration_saved
-
-    await configuration_saved(session, installation_id, authorized_connection_ids, now=now)
-    await on_configuration_saved(session, installation_id, now=now)
 
 
 def _stamp_authorizations(

@@ -19,7 +19,7 @@ from saleor_asc_app.configuration.model import (
     RecipientKind,
     SkuMatching,
 )
-from saleor_asc_app.configuration.store import StoreSnapshot
+from saleor_asc_app.configuration.saleor_store import StoreSnapshot
 
 SELLER_ID = re.compile(r"^[A-Z0-9]{10,20}$")
 AMAZON_ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")

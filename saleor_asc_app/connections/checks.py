@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.connections.lifecycle import CHECK_KIND, State, enqueue_check
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.authorization import CHECK_KIND, State, enqueue_check
 from saleor_asc_app.connections.links import dashboard_app_url
 from saleor_asc_app.connections.messages import (
     ConnectionFacts,
@@ -40,6 +40,7 @@ from saleor_asc_app.notifications.outbox import queue_email
 from saleor_asc_app.notifications.recipients import resolve_recipients
 from saleor_asc_app.saleor.client import SaleorClient, create_saleor_client
 from saleor_asc_app.saleor.graphql_client.input_types import AppProblemCreateInput
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -68,13 +69,13 @@ class _Plan:
     dismiss_removed: list[str]  # problem keys of connections that were removed
 
 
-def saleor_client(state: Any, installation: Installation) -> SaleorClient:
+def saleor_client(state: AppState, installation: Installation) -> SaleorClient:
     return create_saleor_client(
         installation.saleor_api_url, app_token(installation, state.secret_box), state.http_client
     )
 
 
-async def _plan(state: Any, installation_id: uuid.UUID, now: datetime) -> _Plan | None:
+async def _plan(state: AppState, installation_id: uuid.UUID, now: datetime) -> _Plan | None:
     lifetime = state.settings.authorization_lifetime_days
     async with state.sessionmaker() as session, session.begin():
         installation = await get_by_id(session, installation_id)
@@ -84,11 +85,11 @@ async def _plan(state: Any, installation_id: uuid.UUID, now: datetime) -> _Plan 
         connections = {c.id: c for c in loaded.config.connections}
         due: list[str] = []
         for connection in connections.values():
-            row = await lifecycle.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
+            row = await authorization.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
             stage = due_stage(row, now)
             if stage is not None and stage not in row.warnings_sent:
                 due.append(connection.id)
-        removed = await lifecycle.forget_removed(session, installation_id, set(connections))
+        removed = await authorization.forget_removed(session, installation_id, set(connections))
         session.expunge(installation)
     return _Plan(
         installation=installation,
@@ -99,7 +100,7 @@ async def _plan(state: Any, installation_id: uuid.UUID, now: datetime) -> _Plan 
     )
 
 
-async def _queue_warnings(state: Any, plan: _Plan, installation_id: uuid.UUID, now: datetime) -> int:
+async def _queue_warnings(state: AppState, plan: _Plan, installation_id: uuid.UUID, now: datetime) -> int:
     # Saleor is read before the transaction; a failure here fails the job, which is retried with backoff.
     recipients = await resolve_recipients(saleor_client(state, plan.installation), plan.recipients_config)
     lifetime = state.settings.authorization_lifetime_days
@@ -107,7 +108,7 @@ async def _queue_warnings(state: Any, plan: _Plan, installation_id: uuid.UUID, n
     async with state.sessionmaker() as session, session.begin():
         for connection_id in plan.warnings_due:
             connection = plan.connections[connection_id]
-            row = await lifecycle.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
+            row = await authorization.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
             stage = due_stage(row, now)
             if stage is None or stage in row.warnings_sent or row.authorized_at is None:
                 continue
@@ -128,13 +129,13 @@ async def _queue_warnings(state: Any, plan: _Plan, installation_id: uuid.UUID, n
     return queued
 
 
-async def _sync_problems(state: Any, plan: _Plan, installation_id: uuid.UUID, now: datetime) -> None:
+async def _sync_problems(state: AppState, plan: _Plan, installation_id: uuid.UUID, now: datetime) -> None:
     """Make Saleor's App Problems match the states: one problem per troubled connection, dismissed once fixed."""
     client = saleor_client(state, plan.installation)
     if plan.dismiss_removed:
         await client.app_problem_dismiss(keys=plan.dismiss_removed)
     async with state.sessionmaker() as session:
-        rows = await lifecycle.statuses(session, installation_id)
+        rows = await authorization.statuses(session, installation_id)
     for connection_id, row in rows.items():
         connection = plan.connections.get(connection_id)
         if connection is None:
@@ -162,7 +163,7 @@ async def _sync_problems(state: Any, plan: _Plan, installation_id: uuid.UUID, no
         log.info("app problem updated", seller_id=row.seller_id, state=row.state, raised=wanted is not None)
 
 
-async def check_installation(state: Any, installation_id: uuid.UUID) -> None:
+async def check_installation(state: AppState, installation_id: uuid.UUID) -> None:
     now = state.clock.now()
     plan = await _plan(state, installation_id, now)
     if plan is None:
@@ -171,16 +172,16 @@ async def check_installation(state: Any, installation_id: uuid.UUID) -> None:
         await _queue_warnings(state, plan, installation_id, now)
     await _sync_problems(state, plan, installation_id, now)
     async with state.sessionmaker() as session, session.begin():
-        for row in (await lifecycle.statuses(session, installation_id)).values():
+        for row in (await authorization.statuses(session, installation_id)).values():
             row.last_checked_at = now
 
 
-async def run_check_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_check_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     await check_installation(ctx, job.installation_id)
 
 
-async def run_sweep_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_sweep_job(ctx: AppState, job: ClaimedJob) -> None:
     now = ctx.clock.now()
     log_client_secret_warning(ctx.settings, now)
     async with ctx.sessionmaker() as session, session.begin():
@@ -191,7 +192,7 @@ async def run_sweep_job(ctx: Any, job: ClaimedJob) -> None:
     raise RetryJob("next sweep tomorrow", delay=SWEEP_INTERVAL.total_seconds(), count_attempt=False)
 
 
-async def ensure_sweep(state: Any) -> bool:
+async def ensure_sweep(state: AppState) -> bool:
     """Start the daily sweep unless one is waiting or running (called when the app starts)."""
     now = state.clock.now()
     log_client_secret_warning(state.settings, now)
@@ -199,7 +200,7 @@ async def ensure_sweep(state: Any) -> bool:
         return await enqueue(session, SWEEP_KIND, {}, unique_key=SWEEP_UNIQUE_KEY, now=now)
 
 
-def connection_job_kinds() -> list[JobKind]:
+def connection_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(CHECK_KIND, run_check_job, timeout_seconds=300.0, description="check Amazon authorizations"),
         JobKind(SWEEP_KIND, run_sweep_job, timeout_seconds=120.0, description="daily authorization sweep"),

@@ -17,11 +17,11 @@ from strawberry.types import Info
 from saleor_asc_app.amazon.regions import Region as RegionValue
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import Actor, load_configuration
-from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.connections.connection_test import ConnectionCheck, run_connection_test
-from saleor_asc_app.connections.lifecycle import PAUSED, State
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.authorization import PAUSED, State
 from saleor_asc_app.connections.messages import days_left
 from saleor_asc_app.connections.operator import client_secret_expiry
+from saleor_asc_app.connections.probe import ConnectionCheck, run_connection_test
 from saleor_asc_app.connections.service import SellerMismatch, store_authorization, test_stored_connection
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
@@ -167,7 +167,9 @@ async def resolve_overview(info: Info[Any, Any]) -> AuthorizationOverview:
     async with ctx.sessionmaker() as session, session.begin():
         loaded = await load_configuration(session, ctx, ctx.installation_id)
         for connection in loaded.config.connections:
-            row = await lifecycle.status_for(session, ctx.installation_id, connection, now=now, lifetime_days=lifetime)
+            row = await authorization.status_for(
+                session, ctx.installation_id, connection, now=now, lifetime_days=lifetime
+            )
             items.append(_authorization_out(connection, row, now))
     can_manage = ctx.user.has(MANAGE_APPS)
     expiry = client_secret_expiry(ctx.settings, now)

@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 
 from saleor_asc_app.configuration.marketplaces import REGION_NAMES, Region, label
-from saleor_asc_app.connections.lifecycle import State
+from saleor_asc_app.connections.authorization import State
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.notifications.outbox import EmailContent
 

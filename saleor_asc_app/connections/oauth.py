@@ -18,7 +18,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import update
@@ -28,15 +27,16 @@ from saleor_asc_app.amazon.regions import Region, marketplace, marketplaces_in
 from saleor_asc_app.auth.dashboard import DashboardUser
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import Actor, load_configuration
-from saleor_asc_app.connections.connection_test import run_connection_test
+from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.connections.oauth_state import STATE_LIFETIME, InvalidState, OAuthState, StateSealer
+from saleor_asc_app.connections.probe import run_connection_test
 from saleor_asc_app.connections.service import ConnectionMissing, SellerMismatch, store_authorization
 from saleor_asc_app.connections.tables import OAuthNonce
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.errors import AppError, BadRequest
 from saleor_asc_app.installations import get_by_id
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import amazon_access
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -61,7 +61,7 @@ class CallbackResult:
     test_message: str
 
 
-def sealer(state: Any) -> StateSealer:
+def sealer(state: AppState) -> StateSealer:
     return StateSealer(state.settings.master_key)
 
 
@@ -79,15 +79,15 @@ def consent_base(connection_region: Region, marketplace_ids: tuple[str, ...]) ->
     return marketplaces_in(connection_region)[0].consent_url
 
 
-def application_id(state: Any) -> str:
+def application_id(state: AppState) -> str:
     if state.settings.demo_mode:
-        simulator = getattr(amazon_access(state), "simulator", None)
-        return str(simulator.app.application_id) if simulator is not None else ""
+        access = state.amazon
+        return str(access.simulator.app.application_id) if isinstance(access, DemoAmazonAccess) else ""
     return str(state.settings.spapi_application_id)
 
 
 async def start(
-    state: Any,
+    state: AppState,
     user: DashboardUser,
     *,
     base_url: str,
@@ -147,7 +147,7 @@ async def start(
     return f"{base}?{urlencode(params)}", connection_id
 
 
-async def _consume_nonce(state: Any, oauth_state: OAuthState, now: datetime) -> str:
+async def _consume_nonce(state: AppState, oauth_state: OAuthState, now: datetime) -> str:
     """Marks the nonce used; returns the staff e-mail recorded with it. A nonce works once, before it expires."""
     async with state.sessionmaker() as session, session.begin():
         result = await session.execute(
@@ -169,7 +169,7 @@ async def _consume_nonce(state: Any, oauth_state: OAuthState, now: datetime) -> 
     return str(email)
 
 
-async def open_state(state: Any, token: str) -> tuple[OAuthState, Installation]:
+async def open_state(state: AppState, token: str) -> tuple[OAuthState, Installation]:
     """The verified ``state`` and its installation; raises ``InvalidState`` for anything the app did not issue."""
     oauth_state = sealer(state).open(token)
     async with state.sessionmaker() as session:
@@ -179,7 +179,7 @@ async def open_state(state: Any, token: str) -> tuple[OAuthState, Installation]:
     return oauth_state, installation
 
 
-async def complete(state: Any, params: dict[str, str], *, base_url: str) -> CallbackResult:
+async def complete(state: AppState, params: dict[str, str], *, base_url: str) -> CallbackResult:
     """Finish the flow. Raises ``InvalidState`` (no installation known) or ``AuthorizationFailed``."""
     oauth_state, installation = await open_state(state, params.get("state", ""))
     try:
@@ -190,7 +190,7 @@ async def complete(state: Any, params: dict[str, str], *, base_url: str) -> Call
 
 
 async def _finish(
-    state: Any, oauth_state: OAuthState, installation: Installation, params: dict[str, str], *, base_url: str
+    state: AppState, oauth_state: OAuthState, installation: Installation, params: dict[str, str], *, base_url: str
 ) -> CallbackResult:
     now = state.clock.now()
     if oauth_state.expired(now):
@@ -204,7 +204,7 @@ async def _finish(
         raise AuthorizationFailed(
             "Amazon did not confirm the authorization (the consent was declined or cancelled).", code="DECLINED"
         )
-    access = amazon_access(state)
+    access = state.amazon
     try:
         grant = await access.lwa.exchange_authorization_code(code, redirect_uri(base_url))
     except AuthorizationCodeInvalid:

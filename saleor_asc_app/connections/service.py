@@ -13,11 +13,12 @@ from typing import Any
 from saleor_asc_app.amazon.regions import Region, marketplace
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import Actor, configuration_repository
-from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.connections.connection_test import ConnectionCheck, run_connection_test
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.probe import ConnectionCheck, run_connection_test
 from saleor_asc_app.connections.tables import ConnectionStatus
 from saleor_asc_app.errors import AppError, Conflict, NotFound
 from saleor_asc_app.logging import get_logger
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -73,7 +74,7 @@ def _region_of(marketplace_id: str) -> Region | None:
 
 
 async def store_authorization(
-    state: Any,
+    state: AppState,
     installation_id: uuid.UUID,
     *,
     connection_id: str,
@@ -116,7 +117,9 @@ async def store_authorization(
                 )
                 stored = saved.config.connection(connection_id)
                 assert stored is not None  # saved just above
-                row = await lifecycle.on_reauthorized(session, installation_id, stored, now=now, lifetime_days=lifetime)
+                row = await authorization.on_reauthorized(
+                    session, installation_id, stored, now=now, lifetime_days=lifetime
+                )
                 record_test(row, check, now)
             log.info("amazon authorization stored", seller_id=seller_id, region=region.value)
             return stored
@@ -126,7 +129,7 @@ async def store_authorization(
     raise AssertionError("unreachable")
 
 
-async def test_stored_connection(state: Any, installation_id: uuid.UUID, connection_id: str) -> ConnectionCheck:
+async def test_stored_connection(state: AppState, installation_id: uuid.UUID, connection_id: str) -> ConnectionCheck:
     """Run the connection test with the stored token and let its outcome steer the lifecycle."""
     lifetime = state.settings.authorization_lifetime_days
     async with state.sessionmaker() as session:
@@ -141,14 +144,14 @@ async def test_stored_connection(state: Any, installation_id: uuid.UUID, connect
     check = await run_connection_test(state, installation_id, connection, token)
     now = state.clock.now()
     async with state.sessionmaker() as session, session.begin():
-        row = await lifecycle.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
+        row = await authorization.status_for(session, installation_id, connection, now=now, lifetime_days=lifetime)
         record_test(row, check, now)
         if check.revoked:
-            await lifecycle.mark_revoked(session, installation_id, connection_id, now=now)
+            await authorization.mark_revoked(session, installation_id, connection_id, now=now)
         elif check.client_secret_invalid:
-            await lifecycle.mark_client_secret_invalid(session, installation_id, connection_id, now=now)
+            await authorization.mark_client_secret_invalid(session, installation_id, connection_id, now=now)
         elif check.ok:
-            await lifecycle.clear_paused_after_test(
+            await authorization.clear_paused_after_test(
                 session, installation_id, connection, now=now, lifetime_days=lifetime
             )
     return check

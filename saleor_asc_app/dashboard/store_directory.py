@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 import httpx
 
 from saleor_asc_app.auth.dashboard import DashboardUser
-from saleor_asc_app.configuration.store import Channel, NamedItem, ShippingMethod, StoreSnapshot
+from saleor_asc_app.configuration.saleor_store import Channel, NamedItem, ShippingMethod, StoreSnapshot
 from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.installations import app_token
 from saleor_asc_app.logging import get_logger

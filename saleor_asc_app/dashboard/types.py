@@ -11,9 +11,9 @@ from strawberry.scalars import JSON
 
 from saleor_asc_app.configuration import marketplaces, model
 from saleor_asc_app.configuration.repository import LoadedConfiguration
-from saleor_asc_app.configuration.store import StoreSnapshot
+from saleor_asc_app.configuration.saleor_store import StoreSnapshot
 from saleor_asc_app.configuration.tables import ConfigurationChange
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.fulfilment.config_types import (
     OutgoingSettings,
     OutgoingSettingsInput,
@@ -29,9 +29,9 @@ SkuMatching = strawberry.enum(model.SkuMatching)
 RecipientKind = strawberry.enum(model.RecipientKind)
 
 
-# The connection lifecycle's states (``connections/lifecycle.State``), as the dashboard API shows them.
+# The connection lifecycle's states (``connections/authorization.State``), as the dashboard API shows them.
 AuthorizationState = strawberry.enum(
-    lifecycle.State, name="AuthorizationState", description="Where a connection's authorization stands."
+    authorization.State, name="AuthorizationState", description="Where a connection's authorization stands."
 )
 
 
@@ -346,9 +346,11 @@ def configuration_out(loaded: LoadedConfiguration, *, now: datetime, lifetime_da
     for c in config.connections:
         # The dates alone; the authorization overview adds what Amazon answered (revoked, client secret refused).
         expires = (
-            lifecycle.expiry_of(c.authorized_at, lifetime_days) if c.id in loaded.authorized_connection_ids else None
+            authorization.expiry_of(c.authorized_at, lifetime_days)
+            if c.id in loaded.authorized_connection_ids
+            else None
         )
-        state = lifecycle.date_state(expires, now)
+        state = authorization.date_state(expires, now)
         connections.append(
             AmazonConnection(
                 id=c.id,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +34,7 @@ from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.settings import Settings
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.payloads import OrderEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
@@ -109,7 +109,7 @@ async def request_cancellation(
     return action
 
 
-async def on_order_cancelled(ctx: Any, installation: Installation, payload: OrderEvent, _e: uuid.UUID) -> None:
+async def on_order_cancelled(ctx: AppState, installation: Installation, payload: OrderEvent, _e: uuid.UUID) -> None:
     order = payload.order
     if order is None:
         return
@@ -205,7 +205,7 @@ def on_cancel_order_api(settings: Settings, action: OutgoingAction) -> bool:
     )
 
 
-async def refuse_partial(ctx: Any, action: OutgoingAction) -> bool:
+async def refuse_partial(ctx: AppState, action: OutgoingAction) -> bool:
     """cancelOrder cancels whole orders only: an item cancellation is refused (True) on that route."""
     if not action.lines:
         return False
@@ -217,7 +217,7 @@ async def refuse_partial(ctx: Any, action: OutgoingAction) -> bool:
     return True
 
 
-async def send_cancellation(ctx: Any, run: ActionRun) -> None:
+async def send_cancellation(ctx: AppState, run: ActionRun) -> None:
     """The ``cancelOrder`` route (``ASC_CANCEL_ORDER_API``): whole orders only; 202 leaves the action requested."""
     action, client, order = run.action, run.amazon, run.order
     if action.state == ActionState.REQUESTED.value:
@@ -248,7 +248,7 @@ async def send_cancellation(ctx: Any, run: ActionRun) -> None:
     raise RetryJob("cancelOrder accepted; waiting for getOrder", delay=CONFIRM_POLL)
 
 
-async def _confirm_requested(ctx: Any, action: OutgoingAction, order: Order) -> None:
+async def _confirm_requested(ctx: AppState, action: OutgoingAction, order: Order) -> None:
     if order.status is FulfillmentStatus.CANCELLED:
         await update_action(ctx, action.id, state=ActionState.CONFIRMED.value, confirmed_at=ctx.clock.now(),
                             message=f"Cancelled on Amazon (reason {action.cancel_reason}).")  # fmt: skip

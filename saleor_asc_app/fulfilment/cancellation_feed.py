@@ -32,8 +32,9 @@ from saleor_asc_app.amazon.models.order_acknowledgement import (
 )
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order
 from saleor_asc_app.configuration.repository import load_configuration
+from saleor_asc_app.connections.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
 from saleor_asc_app.fulfilment.cancellation import CANCEL_DATA, choose_reason, requested_items, why_not
-from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client, wait_for_connection
+from saleor_asc_app.fulfilment.paused_connection import wait_for_connection
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.models import Job, JobStatus
@@ -43,6 +44,7 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
 from saleor_asc_app.push.notified import notified_outcome, wait_for_notification
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -59,7 +61,7 @@ def _feed_key(installation_id: uuid.UUID, connection_id: str) -> str:
     return f"cancellation-feed:{installation_id}:{connection_id}"
 
 
-async def hand_to_feed(ctx: Any, action: OutgoingAction) -> None:
+async def hand_to_feed(ctx: AppState, action: OutgoingAction) -> None:
     """Make sure a feed job will pick this pending action up. A feed job that is already running may have read its
     actions before this one: then try again after it."""
     key = _feed_key(action.installation_id, action.connection_id)
@@ -85,7 +87,7 @@ class _Batch:
 
 
 async def _finish(
-    ctx: Any,
+    ctx: AppState,
     action: OutgoingAction,
     state: ActionState,
     code: str | None,
@@ -118,7 +120,7 @@ async def _finish(
             )  # fmt: skip
 
 
-async def _note(ctx: Any, action: OutgoingAction, message: str) -> None:
+async def _note(ctx: AppState, action: OutgoingAction, message: str) -> None:
     async with ctx.sessionmaker() as session, session.begin():
         row = await session.get(OutgoingAction, action.id)
         if row is not None:
@@ -141,7 +143,7 @@ def _cancelled_items(order: Order) -> set[str]:
 
 
 async def _plan(
-    ctx: Any, client: SpApiClient, action: OutgoingAction, default_reason: str, batches: dict[str, _Batch]
+    ctx: AppState, client: SpApiClient, action: OutgoingAction, default_reason: str, batches: dict[str, _Batch]
 ) -> None:
     """Decide one action: finish it now, or add its items to its marketplace's batch."""
     try:
@@ -198,7 +200,7 @@ async def _plan(
     batch.reasons[action.id] = reason.value
 
 
-async def _pending(ctx: Any, installation_id: uuid.UUID, connection_id: str, limit: int) -> list[OutgoingAction]:
+async def _pending(ctx: AppState, installation_id: uuid.UUID, connection_id: str, limit: int) -> list[OutgoingAction]:
     async with ctx.sessionmaker() as session:
         result = await session.execute(
             select(OutgoingAction)
@@ -215,7 +217,7 @@ async def _pending(ctx: Any, installation_id: uuid.UUID, connection_id: str, lim
         return list(result.scalars())
 
 
-async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_feed_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     installation_id, connection_id = job.installation_id, str(job.payload["connection_id"])
     actions = await _pending(ctx, installation_id, connection_id, PLAN_PER_RUN)
@@ -251,7 +253,12 @@ async def run_feed_job(ctx: Any, job: ClaimedJob) -> None:
 
 
 async def _submit(
-    ctx: Any, client: SpApiClient, installation_id: uuid.UUID, connection_id: str, marketplace_id: str, batch: _Batch
+    ctx: AppState,
+    client: SpApiClient,
+    installation_id: uuid.UUID,
+    connection_id: str,
+    marketplace_id: str,
+    batch: _Batch,
 ) -> None:
     now = ctx.clock.now()
     async with ctx.sessionmaker() as session, session.begin():
@@ -293,7 +300,7 @@ async def _submit(
     log.info("cancellation feed submitted", feed_id=feed_id, rows=len(batch.rows), actions=len(batch.items))
 
 
-async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_result_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     installation_id, connection_id = job.installation_id, str(job.payload["connection_id"])
     feed_id = str(job.payload["feed_id"])
@@ -342,7 +349,7 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
 
 
 async def _conclude(
-    ctx: Any, client: SpApiClient, action: OutgoingAction, feed_id: str, status: str, report: FlatFileReport | None
+    ctx: AppState, client: SpApiClient, action: OutgoingAction, feed_id: str, status: str, report: FlatFileReport | None
 ) -> None:
     items = [dict(i) for i in action.items or ()]
     failed: list[dict[str, Any]] = []
@@ -382,7 +389,7 @@ async def _conclude(
     log.info("cancellation not confirmed", action_id=str(action.id), feed_id=feed_id, failed=len(failed))
 
 
-def cancellation_feed_job_kinds() -> Sequence[JobKind]:
+def cancellation_feed_job_kinds() -> Sequence[JobKind[AppState]]:
     return [
         JobKind(FEED_KIND, run_feed_job, timeout_seconds=300.0, description="send cancellations to Amazon in a feed"),
         JobKind(RESULT_KIND, run_result_job, timeout_seconds=120.0, description="read a cancellation feed's result"),

@@ -6,7 +6,6 @@ second shipment."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +28,7 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.saleor.client import create_saleor_client
 from saleor_asc_app.saleor.errors import SaleorError
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -61,7 +61,7 @@ async def _already_in_package(session: AsyncSession, action: OutgoingAction) -> 
     return held
 
 
-async def shipment_inputs(ctx: Any, action: OutgoingAction) -> ShipmentInputs | None:
+async def shipment_inputs(ctx: AppState, action: OutgoingAction) -> ShipmentInputs | None:
     """The shipment's inputs, or None when there is nothing to send: it is finished or refused, a newer version of
     the package replaced it (it becomes ``superseded``), or the store is gone."""
     if ActionState(action.state) in FINAL_STATES or action.state == ActionState.REFUSED.value:
@@ -95,7 +95,7 @@ async def shipment_inputs(ctx: Any, action: OutgoingAction) -> ShipmentInputs | 
     return ShipmentInputs(row, installation, held)
 
 
-async def send_shipment(ctx: Any, run: ActionRun, inputs: ShipmentInputs) -> None:
+async def send_shipment(ctx: AppState, run: ActionRun, inputs: ShipmentInputs) -> None:
     action, amazon, now = run.action, run.amazon, ctx.clock.now()
     # Read now, not taken from the webhook: the same action is sent again later (staff retry, a carrier confirmed,
     # a paused connection back), and the line → Amazon item links and shipping method are not kept on the action.

@@ -28,7 +28,7 @@ from saleor_asc_app.fulfilment.config_types import (
 )
 from saleor_asc_app.fulfilment.staff import confirm_carrier, retry_action
 from saleor_asc_app.fulfilment.tables import OutgoingAction
-from saleor_asc_app.orders.store import load_order
+from saleor_asc_app.orders.stored_orders import load_order
 
 MANAGE_ORDERS = "MANAGE_ORDERS"
 MAX_CARRIER_CODE = 60  # the outgoing_actions.carrier_code column

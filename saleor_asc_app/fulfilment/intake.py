@@ -11,7 +11,6 @@ import base64
 import binascii
 import uuid
 import zlib
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +20,10 @@ from saleor_asc_app.db.models import Installation
 from saleor_asc_app.fulfilment.actions import linked_amazon_order, queue_action
 from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
+from saleor_asc_app.inventory.sync import ensure_reconciliation
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.schedule import ensure_scheduled
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.payloads import FulfillmentEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
@@ -57,7 +58,7 @@ async def _latest(session: AsyncSession, installation_id: uuid.UUID, fulfillment
 
 
 async def record_shipment(
-    ctx: Any, installation: Installation, payload: FulfillmentEvent, *, update_only: bool
+    ctx: AppState, installation: Installation, payload: FulfillmentEvent, *, update_only: bool
 ) -> None:
     """A new fulfilment (``update_only=False``) or a tracking change: add a version of the package when there is
     something new to tell Amazon. Idempotent: replays of the same event find the same version and do nothing."""
@@ -103,29 +104,32 @@ async def record_shipment(
             await session.flush()
             await queue_action(session, action, now)
             await ensure_scheduled(session, installation.id, now=now)
+            await ensure_reconciliation(session, installation.id, now=now)
     except IntegrityError:
         log.info("shipment already recorded", fulfillment_id=fulfillment_id)  # a concurrent replay won
 
 
 async def on_fulfillment_created(
-    ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+    ctx: AppState, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
 ) -> None:
     await record_shipment(ctx, installation, payload, update_only=False)
 
 
 async def on_fulfillment_approved(
-    ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+    ctx: AppState, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
 ) -> None:
     """A fulfilment that waited for approval (``WAITING_FOR_APPROVAL``, not sent) is approved: now it ships."""
     await record_shipment(ctx, installation, payload, update_only=False)
 
 
-async def on_tracking_updated(ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID) -> None:
+async def on_tracking_updated(
+    ctx: AppState, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+) -> None:
     await record_shipment(ctx, installation, payload, update_only=True)
 
 
 async def on_fulfillment_canceled(
-    ctx: Any, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
+    ctx: AppState, installation: Installation, payload: FulfillmentEvent, _e: uuid.UUID
 ) -> None:
     """A fulfilment cancelled in Saleor before it reached Amazon is not sent; one Amazon already has stays (Amazon
     offers no way to take a shipment confirmation back), and the action shows that."""

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from saleor_asc_app.amazon.client import SpApiClient
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.orders import IncludedData
 from saleor_asc_app.configuration.repository import load_configuration
+from saleor_asc_app.connections.readiness import ConnectionPaused, usable_client
 from saleor_asc_app.fulfilment.actions import CONFIRM_KIND
 from saleor_asc_app.fulfilment.cancellation import CANCEL_DATA, on_cancel_order_api, refuse_partial, send_cancellation
 from saleor_asc_app.fulfilment.cancellation_feed import cancellation_feed_job_kinds, hand_to_feed
 from saleor_asc_app.fulfilment.confirmation import SHIPMENT_DATA, send_shipment, shipment_inputs
-from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client, wait_for_connection
+from saleor_asc_app.fulfilment.paused_connection import wait_for_connection
 from saleor_asc_app.fulfilment.steps import ActionRun, finish_with_error
 from saleor_asc_app.fulfilment.tables import ActionKind, ActionState, OutgoingAction
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.jobs.registry import JobKind
+from saleor_asc_app.state import AppState
 
 
-async def run_action(ctx: Any, job: ClaimedJob) -> None:
+async def run_action(ctx: AppState, job: ClaimedJob) -> None:
     async with ctx.sessionmaker() as session:
         action = await session.get(OutgoingAction, uuid.UUID(job.payload["action_id"]))
     if action is None:
@@ -51,7 +52,9 @@ async def run_action(ctx: Any, job: ClaimedJob) -> None:
         await send_shipment(ctx, run, inputs)
 
 
-async def _prelude(ctx: Any, job: ClaimedJob, action: OutgoingAction, data: Sequence[IncludedData]) -> ActionRun | None:
+async def _prelude(
+    ctx: AppState, job: ClaimedJob, action: OutgoingAction, data: Sequence[IncludedData]
+) -> ActionRun | None:
     """The configuration, a usable client and Amazon's order for the action; None when the action was finished
     here (refused for a missing connection, or getOrder failed for good)."""
     paused: ConnectionPaused | None = None
@@ -82,7 +85,7 @@ async def _prelude(ctx: Any, job: ClaimedJob, action: OutgoingAction, data: Sequ
     return ActionRun(job, action, config, amazon, order)
 
 
-def fulfilment_job_kinds() -> list[JobKind]:
+def fulfilment_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(CONFIRM_KIND, run_action, timeout_seconds=120.0, description="send a shipment to Amazon"),
         *cancellation_feed_job_kinds(),

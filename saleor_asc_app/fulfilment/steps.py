@@ -23,6 +23,7 @@ from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -50,19 +51,19 @@ async def set_action(session: AsyncSession, action_id: uuid.UUID, now: datetime,
     await session.execute(update(OutgoingAction).where(OutgoingAction.id == action_id).values(updated_at=now, **values))
 
 
-async def update_action(ctx: Any, action_id: uuid.UUID, **values: Any) -> None:
+async def update_action(ctx: AppState, action_id: uuid.UUID, **values: Any) -> None:
     """``set_action`` in a transaction of its own."""
     async with ctx.sessionmaker() as session, session.begin():
         await set_action(session, action_id, ctx.clock.now(), **values)
 
 
-async def reread(ctx: Any, action: OutgoingAction) -> OutgoingAction:
+async def reread(ctx: AppState, action: OutgoingAction) -> OutgoingAction:
     """The action as stored now (its attempts count changed since it was loaded)."""
     async with ctx.sessionmaker() as session:
         return await session.get(OutgoingAction, action.id) or action
 
 
-async def call_amazon(ctx: Any, run: ActionRun, operation: str, call: Awaitable[object]) -> SpApiError | None:
+async def call_amazon(ctx: AppState, run: ActionRun, operation: str, call: Awaitable[object]) -> SpApiError | None:
     """Amazon's call for a ``sent`` action. A retryable error with attempts left puts the action back to pending
     and retries the job after the next delay; any other error is returned for the action kind to conclude."""
     try:
@@ -75,7 +76,7 @@ async def call_amazon(ctx: Any, run: ActionRun, operation: str, call: Awaitable[
     return None
 
 
-async def finish_with_error(ctx: Any, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
+async def finish_with_error(ctx: AppState, action: OutgoingAction, state: ActionState, code: str, message: str) -> None:
     now = ctx.clock.now()
     cancel = action.kind == ActionKind.CANCEL.value
     what = "cancellation" if cancel else f"package {action.package_reference_id}"

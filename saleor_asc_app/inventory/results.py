@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import gzip
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.feeds import ListingsFeedProcessingReport, ProcessingStatus
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
-from saleor_asc_app.inventory.sync import RESULT_KIND
+from saleor_asc_app.connections.readiness import PAUSED_RECHECK, ConnectionPaused, usable_client
+from saleor_asc_app.inventory.sync import RECONCILE_KIND, RESULT_KIND, SYNC_KIND, run_reconcile_job, run_sync_job
 from saleor_asc_app.inventory.tables import FeedState, ListingStock, StockFeed
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
@@ -24,13 +23,14 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
 from saleor_asc_app.push.notified import notified_outcome, wait_for_notification
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
 POLL_EVERY = 60.0
 
 
-async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_result_job(ctx: AppState, job: ClaimedJob) -> None:
     feed_row_id = uuid.UUID(job.payload["stock_feed_id"])
     notified = notified_outcome(job.payload)
     async with ctx.sessionmaker() as session:
@@ -76,7 +76,7 @@ async def run_result_job(ctx: Any, job: ClaimedJob) -> None:
 
 
 async def _store(
-    ctx: Any,
+    ctx: AppState,
     feed_row: StockFeed,
     status: ProcessingStatus,
     report: ListingsFeedProcessingReport | None,
@@ -144,9 +144,7 @@ async def _store(
     )
 
 
-def inventory_job_kinds() -> list[JobKind]:
-    from saleor_asc_app.inventory.sync import RECONCILE_KIND, SYNC_KIND, run_reconcile_job, run_sync_job
-
+def inventory_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(SYNC_KIND, run_sync_job, timeout_seconds=600.0, description="send changed stock to Amazon"),
         JobKind(RECONCILE_KIND, run_reconcile_job, timeout_seconds=600.0, description="reconcile stock with Amazon"),

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,19 +35,21 @@ from saleor_asc_app.amazon.client import SEARCH_IDENTIFIERS_MAX, SpApiClient
 from saleor_asc_app.amazon.errors import SpApiError
 from saleor_asc_app.amazon.models.listings import ListingsItem
 from saleor_asc_app.amazon.operations import CREATE_FEED
+from saleor_asc_app.clock import Clock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.fulfilment.readiness import ConnectionPaused, usable_client
+from saleor_asc_app.connections.readiness import ConnectionPaused, usable_client
 from saleor_asc_app.installations import app_token, get_by_id
+from saleor_asc_app.inventory.cache import InventoryCache, Listing, MarketplaceOrders, OrderSkus
 from saleor_asc_app.inventory.feeds import chunks, quantity_feed
 from saleor_asc_app.inventory.levels import amazon_quantity, amazon_skus, seller_skus_in
 from saleor_asc_app.inventory.tables import FeedState, ListingStock, StockFeed
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, enqueue
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import amazon_access
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.saleor.client import SaleorClient, create_saleor_client
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -67,16 +67,10 @@ LISTINGS_FEEDS_PER_WINDOW = 5
 LISTINGS_FEED_WINDOW = timedelta(minutes=5)
 LISTING_CACHE_SECONDS = 6 * 3600.0
 LOOKUPS_PER_PASS = 300
-CACHE_KEY = "inventory.cache"
 ORDER_SCAN_OVERLAP = timedelta(minutes=10)
 RESULT_FIRST_POLL = 60.0
 PAGE_SIZE = 100
 MERCHANT_CHANNEL = "DEFAULT"  # fulfillment_channel_code of merchant-fulfilled availability; others are Amazon's
-
-
-class Listing(StrEnum):
-    MFN = "mfn"  # merchant-fulfilled only: the app keeps its quantity
-    FBA = "fba"  # an Amazon fulfillment channel: left alone
 
 
 @dataclass
@@ -85,34 +79,6 @@ class PassOutcome:
     deferred: bool = False  # changes wait for a feed in flight, the feed limits, or a later chunk
     idle: bool = False  # nothing to keep in stock
     off: bool = False  # stock sync is not enabled (saving the configuration starts the reconciliation again)
-
-
-@dataclass
-class _MarketplaceOrders:
-    seen: set[str] = field(default_factory=set)  # seller SKUs of orders from the marketplace
-    afn: set[str] = field(default_factory=set)  # of them, in orders Amazon fulfilled
-
-
-@dataclass
-class _OrderSkus:
-    latest: datetime | None = None  # the newest ``updated_at`` read so far
-    by_marketplace: dict[str, _MarketplaceOrders] = field(default_factory=dict)
-
-
-@dataclass
-class InventoryCache:
-    """Per process, never needed for correctness: what earlier passes learned and that rarely changes."""
-
-    orders: dict[uuid.UUID, _OrderSkus] = field(default_factory=dict)
-    # (seller, marketplace) → SKU → (looked up at, what Amazon lists there; None: not listed)
-    listings: dict[tuple[str, str], dict[str, tuple[float, Listing | None]]] = field(default_factory=dict)
-
-
-def inventory_cache(extras: dict[str, Any]) -> InventoryCache:
-    cache = extras.get(CACHE_KEY)
-    if not isinstance(cache, InventoryCache):
-        cache = extras[CACHE_KEY] = InventoryCache()
-    return cache
 
 
 def _concurrency(installation_id: uuid.UUID) -> str:
@@ -163,10 +129,10 @@ async def saleor_available(client: SaleorClient, warehouse_ids: set[str]) -> dic
         after = page.page_info.end_cursor
 
 
-async def _order_skus(ctx: Any, session: AsyncSession, installation_id: uuid.UUID) -> dict[str, _MarketplaceOrders]:
+async def _order_skus(ctx: AppState, session: AsyncSession, installation_id: uuid.UUID) -> dict[str, MarketplaceOrders]:
     """Per marketplace, the seller SKUs of imported orders and those of them Amazon fulfilled (FBA there); only
     orders stored since the previous pass of this process are read."""
-    known = inventory_cache(getattr(ctx, "extras", {})).orders.setdefault(installation_id, _OrderSkus())
+    known = ctx.inventory.orders.setdefault(installation_id, OrderSkus())
     statement = select(
         AmazonOrder.order_json, AmazonOrder.marketplace_id, AmazonOrder.fulfillment_channel, AmazonOrder.updated_at
     ).where(AmazonOrder.installation_id == installation_id)
@@ -177,14 +143,14 @@ async def _order_skus(ctx: Any, session: AsyncSession, installation_id: uuid.UUI
     result = await session.stream(statement)
     async for order_json, marketplace_id, channel, updated_at in result:
         skus = seller_skus_in(order_json)
-        seen = known.by_marketplace.setdefault(marketplace_id, _MarketplaceOrders())
+        seen = known.by_marketplace.setdefault(marketplace_id, MarketplaceOrders())
         seen.seen |= skus
         if channel == "AFN":
             seen.afn |= skus
         if updated_at is not None and (latest is None or updated_at > latest):
             latest = updated_at
     known.latest = latest
-    return {m: _MarketplaceOrders(set(o.seen), set(o.afn)) for m, o in known.by_marketplace.items()}
+    return {m: MarketplaceOrders(set(o.seen), set(o.afn)) for m, o in known.by_marketplace.items()}
 
 
 def listing_kind(item: ListingsItem, marketplace_id: str) -> Listing | None:
@@ -206,12 +172,17 @@ class LookupBudget:
 
 
 async def listed_in_marketplace(
-    ctx: Any, client: SpApiClient, marketplace_id: str, skus: Iterable[str], budget: LookupBudget
+    known: InventoryCache,
+    clock: Clock,
+    client: SpApiClient,
+    marketplace_id: str,
+    skus: Iterable[str],
+    budget: LookupBudget,
 ) -> tuple[dict[str, Listing], set[str]]:
     """SKU → MFN/FBA for those of ``skus`` the seller lists in the marketplace, as Amazon says (looked up again
     after ``LISTING_CACHE_SECONDS``), and the SKUs not looked up yet (budget used up)."""
-    cache = inventory_cache(getattr(ctx, "extras", {})).listings.setdefault((client.seller_id, marketplace_id), {})
-    now = ctx.clock.monotonic()
+    cache = known.listings.setdefault((client.seller_id, marketplace_id), {})
+    now = clock.monotonic()
     wanted = sorted(set(skus))
     stale = [sku for sku in wanted if sku not in cache or now - cache[sku][0] >= LISTING_CACHE_SECONDS]
     pending: set[str] = set()
@@ -285,7 +256,7 @@ def group_by_marketplaces(changes: dict[str, list[tuple[str, int]]]) -> list[tup
     return [(list(marketplace_ids), sorted(items)) for marketplace_ids, items in ordered]
 
 
-async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome:
+async def sync_installation(ctx: AppState, installation_id: uuid.UUID) -> PassOutcome:
     """One pass. Raises ``RetryJob`` to wait for createFeed's limit."""
     outcome = PassOutcome()
     async with ctx.sessionmaker() as session:
@@ -312,7 +283,7 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
         pacing = await _feed_pacing(session, installation_id, ctx.clock.now())
     candidates = {
         (connection.id, m): amazon_skus(
-            config, orders.get(m, _MarketplaceOrders()).seen | tracked.get((connection.id, m), set())
+            config, orders.get(m, MarketplaceOrders()).seen | tracked.get((connection.id, m), set())
         )
         for connection in config.connections
         for m in connection.marketplace_ids
@@ -322,7 +293,7 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
         return outcome
     saleor = create_saleor_client(installation.saleor_api_url, app_token(installation, ctx.secret_box), ctx.http_client)
     available = await saleor_available(saleor, {config.mfn_warehouse_id})
-    access = amazon_access(ctx)
+    access = ctx.amazon
     budget = LookupBudget()
     for connection in config.connections:
         if connection.id not in loaded.authorized_connection_ids:
@@ -339,13 +310,15 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
                 continue
             wanted = candidates[(connection.id, marketplace_id)]
             try:
-                listed, pending = await listed_in_marketplace(ctx, client, marketplace_id, wanted, budget)
+                listed, pending = await listed_in_marketplace(
+                    ctx.inventory, ctx.clock, client, marketplace_id, wanted, budget
+                )
             except SpApiError as exc:
                 log.warning("listings not readable; skipping marketplace", marketplace_id=marketplace_id,
                             error=str(exc))  # fmt: skip
                 continue
             outcome.deferred = outcome.deferred or bool(pending)  # the rest is looked up in the next pass
-            afn = orders.get(marketplace_id, _MarketplaceOrders()).afn
+            afn = orders.get(marketplace_id, MarketplaceOrders()).afn
             fba = {sku for sku, kind in listed.items() if kind is Listing.FBA} | (afn & set(listed))
             listed_candidates = {sku: wanted[sku] for sku in listed}
             changes[marketplace_id] = await _changes(ctx, installation_id, connection.id, marketplace_id,
@@ -373,7 +346,7 @@ async def sync_installation(ctx: Any, installation_id: uuid.UUID) -> PassOutcome
 
 
 async def _changes(
-    ctx: Any,
+    ctx: AppState,
     installation_id: uuid.UUID,
     connection_id: str,
     marketplace_id: str,
@@ -415,7 +388,7 @@ async def _changes(
 
 
 async def _record_feed(
-    ctx: Any,
+    ctx: AppState,
     installation_id: uuid.UUID,
     connection_id: str,
     marketplace_ids: list[str],
@@ -465,7 +438,7 @@ async def _record_feed(
     log.info("stock feed submitted", feed_id=feed_id, marketplace_ids=marketplace_ids, messages=len(chunk))
 
 
-async def run_sync_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_sync_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     outcome = await sync_installation(ctx, job.installation_id)
     if outcome.deferred:
@@ -473,7 +446,7 @@ async def run_sync_job(ctx: Any, job: ClaimedJob) -> None:
         raise RetryJob("a stock feed is in flight; changes wait for it", delay=IN_FLIGHT_RECHECK)
 
 
-async def run_reconcile_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_reconcile_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     outcome = await sync_installation(ctx, job.installation_id)
     if outcome.off:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from saleor_asc_app.db.models import Installation
-from saleor_asc_app.inventory.sync import request_sync
+from saleor_asc_app.inventory.sync import ensure_reconciliation, request_sync
 from saleor_asc_app.processing_errors.schedule import ensure_scheduled
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.payloads import StockEvent
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 
 
-async def on_stock_event(ctx: Any, installation: Installation, payload: StockEvent, _event_id: uuid.UUID) -> None:
+async def on_stock_event(ctx: AppState, installation: Installation, payload: StockEvent, _event_id: uuid.UUID) -> None:
     async with ctx.sessionmaker() as session, session.begin():
         await request_sync(session, installation.id, now=ctx.clock.now())
+        await ensure_reconciliation(session, installation.id, now=ctx.clock.now())
         await ensure_scheduled(session, installation.id, now=ctx.clock.now())
 
 

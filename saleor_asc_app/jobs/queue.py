@@ -86,6 +86,46 @@ def enqueue_statement(session: AsyncSession, row: dict[str, Any]) -> Insert:
     return stmt
 
 
+async def take_job(
+    session: AsyncSession, unique_key: str, worker_id: str, *, now: datetime, lease_seconds: float
+) -> ClaimedJob | None:
+    """Lease the active job with ``unique_key`` to ``worker_id`` whatever its ``run_after``, in the caller's
+    transaction (``import --since`` runs the backfill and writer jobs in the foreground under their leases).
+    None when a live worker holds it, or holds its concurrency key (the unique index refuses a second runner)."""
+    job = (
+        await session.execute(
+            select(Job).where(
+                Job.unique_key == unique_key, Job.status.in_([JobStatus.PENDING.value, JobStatus.RUNNING.value])
+            )
+        )
+    ).scalar_one_or_none()
+    if job is None:
+        return None
+    free = or_(
+        Job.status == JobStatus.PENDING.value,
+        and_(Job.status == JobStatus.RUNNING.value, or_(Job.locked_until < now, Job.locked_by == worker_id)),
+    )
+    try:
+        async with session.begin_nested():
+            result = await session.execute(
+                update(Job)
+                .where(Job.id == job.id, free)
+                .values(
+                    status=JobStatus.RUNNING.value,
+                    locked_by=worker_id,
+                    locked_until=now + timedelta(seconds=lease_seconds),
+                    attempts=Job.attempts + 1,
+                    updated_at=now,
+                )
+                .returning(Job.id, Job.kind, Job.payload, Job.installation_id, Job.attempts, Job.max_attempts)
+                .execution_options(synchronize_session=False)
+            )
+            row = result.one_or_none()
+    except IntegrityError:
+        return None  # a worker runs another job with the same concurrency key
+    return ClaimedJob(*row) if row is not None else None
+
+
 async def record_progress(session: AsyncSession, job_id: uuid.UUID) -> None:
     """In the transaction that commits one step of a long run (a page, a batch): the crashes counted so far did not
     stop this work, so only crashes without progress in between count towards ``max_attempts``."""

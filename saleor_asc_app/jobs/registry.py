@@ -1,35 +1,39 @@
-"""Job kinds and their handlers. Feature modules register their handlers; the worker looks them up by kind."""
+"""Job kinds and their handlers. Feature modules register their handlers; the worker looks them up by kind.
+
+Generic in the context every handler of a registry receives: the app's registries are ``JobRegistry[AppState]``
+(``state.py``), so each handler is typed with the state it gets; ``jobs/`` itself knows nothing of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from saleor_asc_app.jobs.queue import ClaimedJob
 
-Handler = Callable[[Any, ClaimedJob], Awaitable[None]]
-"""``handler(context, job)``: ``context`` is the app's ``JobContext`` (see ``saleor_asc_app.jobs.context``)."""
+ContextT = TypeVar("ContextT")
+ContextT_contra = TypeVar("ContextT_contra", contravariant=True)
 
 
 @dataclass(frozen=True)
-class JobKind:
+class JobKind(Generic[ContextT_contra]):
     name: str
-    handler: Handler
+    handler: Callable[[ContextT_contra, ClaimedJob], Awaitable[None]]
     timeout_seconds: float = 600.0
     description: str = ""
 
 
-class JobRegistry:
+class JobRegistry(Generic[ContextT]):
     def __init__(self) -> None:
-        self._kinds: dict[str, JobKind] = {}
+        self._kinds: dict[str, JobKind[ContextT]] = {}
 
-    def register(self, kind: JobKind) -> None:
+    def register(self, kind: JobKind[ContextT]) -> None:
         if kind.name in self._kinds:
             raise ValueError(f"job kind {kind.name!r} is registered twice")
         self._kinds[kind.name] = kind
 
-    def get(self, name: str) -> JobKind | None:
+    def get(self, name: str) -> JobKind[ContextT] | None:
         return self._kinds.get(name)
 
     def names(self) -> list[str]:

@@ -6,12 +6,12 @@ import asyncio
 import os
 import socket
 import uuid
-from typing import Any
+from typing import Any, Generic
 
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.jobs.errors import PermanentJobError, RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, JobQueue
-from saleor_asc_app.jobs.registry import JobRegistry
+from saleor_asc_app.jobs.registry import ContextT, JobRegistry
 from saleor_asc_app.logging import get_logger
 
 log = get_logger(__name__)
@@ -21,12 +21,14 @@ def make_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-class Worker:
+class Worker(Generic[ContextT]):
+    """Runs the handlers of ``registry`` with ``context`` (the app's ``AppState``)."""
+
     def __init__(
         self,
         queue: JobQueue,
-        registry: JobRegistry,
-        context: Any,
+        registry: JobRegistry[ContextT],
+        context: ContextT,
         clock: Clock,
         *,
         concurrency: int = 4,

@@ -8,7 +8,6 @@ sent sends it again.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 
@@ -19,13 +18,14 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.notifications import smtp
 from saleor_asc_app.notifications.outbox import SEND_KIND, EmailContent
 from saleor_asc_app.notifications.tables import EmailOutbox, EmailState
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
 SEND_BACKOFF_BASE_SECONDS = 60.0
 
 
-async def run_send_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_send_job(ctx: AppState, job: ClaimedJob) -> None:
     outbox_id = uuid.UUID(str(job.payload["outbox_id"]))
     async with ctx.sessionmaker() as session:
         row = (await session.execute(select(EmailOutbox).where(EmailOutbox.id == outbox_id))).scalar_one_or_none()
@@ -68,5 +68,5 @@ async def run_send_job(ctx: Any, job: ClaimedJob) -> None:
     raise RetryJob(error, delay=delay, count_attempt=True)
 
 
-def notification_job_kinds() -> list[JobKind]:
+def notification_job_kinds() -> list[JobKind[AppState]]:
     return [JobKind(SEND_KIND, run_send_job, timeout_seconds=120.0, description="send a queued e-mail")]

@@ -29,15 +29,14 @@ from saleor_asc_app.amazon.models.notifications import REPORT_PROCESSING_FINISHE
 from saleor_asc_app.amazon.models.reports import ORDERS_BY_LAST_UPDATE_REPORT, OrderTrackingRow
 from saleor_asc_app.amazon.regions import MARKETPLACES
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
-from saleor_asc_app.orders.parsed import parsed_orders
-from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
+from saleor_asc_app.orders.pii import BuyerPseudonyms
 from saleor_asc_app.orders.schedule import enqueue_backfill, enqueue_writer
-from saleor_asc_app.orders.store import store_orders
+from saleor_asc_app.orders.stored_orders import store_orders
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, BackfillStatus, OrderState
 from saleor_asc_app.push.notified import NotifiedOutcome, notified_outcome, wait_for_notification
 from saleor_asc_app.state import AppState
@@ -140,7 +139,7 @@ async def run_backfill(
     REPORT_PROCESSING_FINISHED the job received; ``wait_for_push``: while push is healthy, wait for it instead of
     polling ``getReport`` (the job; ``import --since`` in the foreground polls)."""
     clock = state.clock
-    access = amazon_access(state)
+    access = state.amazon
     async with state.sessionmaker() as session, session.begin():
         row = await backfill_row(session, installation_id, connection_id)
         if row is None or row.status in (BackfillStatus.DONE.value, BackfillStatus.FAILED.value):
@@ -151,14 +150,14 @@ async def run_backfill(
             row.status, row.last_error, row.finished_at = BackfillStatus.FAILED.value, "connection removed", clock.now()
             return None
         row.status = BackfillStatus.RUNNING.value
-        usability = await lifecycle.usable(
+        usability = await authorization.usable(
             session,
             installation_id,
             connection,
             now=clock.now(),
             lifetime_days=state.settings.authorization_lifetime_days,
         )
-        if not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED:
+        if not usability.usable and usability.state is not authorization.State.NOT_AUTHORIZED:
             row.last_error = usability.reason or "paused"
             return PAUSED_RECHECK
         try:
@@ -221,7 +220,7 @@ async def run_backfill(
                 row = fresh
         # 2. getOrder for what the reports could not tell.
         pseudonyms = BuyerPseudonyms(state.settings.master_key)
-        sink = pii_sink(state.extras)
+        sink = state.pii_sink
         waited = 0.0
         while True:
             async with state.sessionmaker() as session:
@@ -266,7 +265,7 @@ async def run_backfill(
                     now=now,
                     sink=sink,
                     pseudonyms=pseudonyms,
-                    parsed=parsed_orders(state.extras),
+                    parsed=state.parsed_orders,
                 )
                 # Fetched orders that were no newer than what the sync already stored are done as well.
                 await session.execute(

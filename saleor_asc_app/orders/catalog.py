@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from saleor_asc_app.orders.mapping import CatalogSnapshot, VariantRef
 from saleor_asc_app.saleor.client import SaleorClient
@@ -19,7 +19,6 @@ PAGE_SIZE = 100
 MARKETPLACE_FACILITATOR_TAX_CLASS = "amazon: marketplace facilitator"
 SHIPPING_TAX_CLASS_WORD = "shipping"
 STORE_DATA_TTL = timedelta(minutes=5)
-CACHE_KEY = "orders.catalogs"
 
 
 class _Named(Protocol):
@@ -170,10 +169,10 @@ class SaleorCatalog:
 
 
 def run_catalog(
-    extras: dict[str, Any], installation_id: uuid.UUID, client: SaleorClient, now: datetime
+    catalogs: dict[uuid.UUID, SaleorCatalog], installation_id: uuid.UUID, client: SaleorClient, now: datetime
 ) -> SaleorCatalog:
-    """The installation's catalogue for a writer run, reusing store data younger than ``STORE_DATA_TTL``."""
-    catalogs: dict[uuid.UUID, SaleorCatalog] = extras.setdefault(CACHE_KEY, {})
+    """The installation's catalogue for a writer run, reusing store data younger than ``STORE_DATA_TTL``
+    (``catalogs``: the process's, ``AppState.catalogs``)."""
     catalog = catalogs.get(installation_id)
     if catalog is None or catalog.loaded_at is None or now - catalog.loaded_at > STORE_DATA_TTL:
         catalog = catalogs[installation_id] = SaleorCatalog(client, loaded_at=now)

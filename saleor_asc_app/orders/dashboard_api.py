@@ -26,7 +26,7 @@ from saleor_asc_app.errors import BadRequest
 from saleor_asc_app.orders import service
 from saleor_asc_app.orders.money import OrderMoney, format_amount, reconcile
 from saleor_asc_app.orders.schedule import enqueue_writer
-from saleor_asc_app.orders.store import JsonText, load_order
+from saleor_asc_app.orders.stored_orders import JsonText, load_order
 from saleor_asc_app.orders.tables import AmazonOrder, Backfill, ImportCount, OrderState, SyncCursor
 from saleor_asc_app.push.health import connection_status
 from saleor_asc_app.push.tables import PushDeadLetter

@@ -22,7 +22,7 @@ from sqlalchemy import Boolean, bindparam, case, select, update
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order
 from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.lifecycle import AFN
+from saleor_asc_app.orders.import_rules import AFN
 from saleor_asc_app.orders.mapping import shipped_quantities
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState, table
 from saleor_asc_app.saleor.client import SaleorClient

@@ -15,20 +15,19 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import IO
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import configuration_repository, load_configuration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.installations import get_by_url, normalise_api_url
-from saleor_asc_app.jobs.models import Job, JobStatus
-from saleor_asc_app.jobs.queue import ClaimedJob
+from saleor_asc_app.jobs.queue import ClaimedJob, take_job
 from saleor_asc_app.jobs.worker import make_worker_id
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.backfill import AUTH_ERROR_DELAY, backfill_row, plan_backfill, run_backfill, start_of_day
@@ -87,48 +86,6 @@ ProgressSink = Callable[[Progress], None]
 class ImportResult:
     installation_id: uuid.UUID
     connections: tuple[Progress, ...]
-
-
-# --- the job table as a lock ---------------------------------------------------------------------------------------
-
-
-async def take_job(
-    session: AsyncSession, unique_key: str, worker_id: str, *, now: datetime, lease_seconds: float
-) -> ClaimedJob | None:
-    """Lease the active job with ``unique_key`` to ``worker_id`` whatever its ``run_after`` (the command runs it now).
-    None when a live worker holds it, or holds its concurrency key (the unique index refuses a second runner)."""
-    job = (
-        await session.execute(
-            select(Job).where(
-                Job.unique_key == unique_key, Job.status.in_([JobStatus.PENDING.value, JobStatus.RUNNING.value])
-            )
-        )
-    ).scalar_one_or_none()
-    if job is None:
-        return None
-    free = or_(
-        Job.status == JobStatus.PENDING.value,
-        and_(Job.status == JobStatus.RUNNING.value, or_(Job.locked_until < now, Job.locked_by == worker_id)),
-    )
-    try:
-        async with session.begin_nested():
-            result = await session.execute(
-                update(Job)
-                .where(Job.id == job.id, free)
-                .values(
-                    status=JobStatus.RUNNING.value,
-                    locked_by=worker_id,
-                    locked_until=now + timedelta(seconds=lease_seconds),
-                    attempts=Job.attempts + 1,
-                    updated_at=now,
-                )
-                .returning(Job.id, Job.kind, Job.payload, Job.installation_id, Job.attempts, Job.max_attempts)
-                .execution_options(synchronize_session=False)
-            )
-            row = result.one_or_none()
-    except IntegrityError:
-        return None  # a worker runs another job with the same concurrency key
-    return ClaimedJob(*row) if row is not None else None
 
 
 # --- the command ---------------------------------------------------------------------------------------------------
@@ -190,11 +147,13 @@ class ImportCommand:
                 repository = configuration_repository(session, state)
                 lifetime = state.settings.authorization_lifetime_days
                 for connection in connections:
-                    usability = await lifecycle.usable(
+                    usability = await authorization.usable(
                         session, installation.id, connection, now=now, lifetime_days=lifetime
                     )
                     token = await repository.refresh_token(installation.id, connection.id)
-                    if not token or (not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED):
+                    if not token or (
+                        not usability.usable and usability.state is not authorization.State.NOT_AUTHORIZED
+                    ):
                         reason = usability.reason or "it has no authorization: authorize it on the app's page."
                         raise ImportRefused(
                             f"Amazon connection {connection.id!r} (seller {connection.seller_id}) is not authorized: "
@@ -415,6 +374,7 @@ class ProgressLine:
 
 def run_import_command(
     settings: Settings,
+    build_state: Callable[[Settings], AppState],
     *,
     since: date,
     saleor_url: str | None,
@@ -422,9 +382,8 @@ def run_import_command(
     out: IO[str],
     err: IO[str],
 ) -> int:
-    """The command line's entry: runs the import to its end and returns the exit status."""
-    from saleor_asc_app.state import build_state
-
+    """The command line's entry: runs the import to its end, in a state ``build_state`` makes (the wiring's),
+    and returns the exit status."""
     line = ProgressLine(err)
 
     async def run() -> ImportResult:

@@ -7,9 +7,10 @@ from saleor_asc_app.orders.backfill import run_backfill_job
 from saleor_asc_app.orders.schedule import BACKFILL_KIND, SYNC_KIND, WRITE_KIND
 from saleor_asc_app.orders.sync import run_sync_job
 from saleor_asc_app.orders.writer import BATCH_SIZE, writer_handler
+from saleor_asc_app.state import AppState
 
 
-def order_job_kinds(*, batch_size: int = BATCH_SIZE) -> list[JobKind]:
+def order_job_kinds(*, batch_size: int = BATCH_SIZE) -> list[JobKind[AppState]]:
     """``batch_size``: orders per orderBulkCreate call (the benchmark compares 50 with 1)."""
     return [
         JobKind(SYNC_KIND, run_sync_job, timeout_seconds=300.0, description="sync a seller's Amazon orders"),

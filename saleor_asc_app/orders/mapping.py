@@ -18,7 +18,7 @@ from typing import Any
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus, Order, OrderItem
 from saleor_asc_app.amazon.regions import UnknownMarketplace, marketplace
 from saleor_asc_app.configuration.model import AppConfiguration, ServiceLevel, SkuMatching
-from saleor_asc_app.orders.lifecycle import AFN, Decision, fulfillment_channel
+from saleor_asc_app.orders.import_rules import AFN, Decision, fulfillment_channel
 from saleor_asc_app.orders.money import (
     NO_TAX_BREAKDOWN,
     LineMoney,

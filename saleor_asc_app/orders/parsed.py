@@ -1,17 +1,15 @@
 """Orders the sync has just parsed, kept in memory so the writer (in the same process, moments later) need not
 read their JSON back from the database and validate it again — the largest share of an order's import cost.
-Bounded; a miss simply reads the stored JSON."""
+Bounded; a miss simply reads the stored JSON. One per process: ``AppState.parsed_orders``."""
 
 from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
 
 from saleor_asc_app.amazon.models.orders import Order
 
-CACHE_KEY = "orders.parsed"
 # The writer's next rounds (``writer.ROUND_SIZE``): about 25 KiB an order, so about 6 MiB when full.
 DEFAULT_SIZE = 250
 
@@ -49,10 +47,3 @@ class ParsedOrders:
             return None
         del self._entries[(installation_id, order_id)]
         return entry[1]
-
-
-def parsed_orders(extras: dict[str, Any]) -> ParsedOrders:
-    cache = extras.get(CACHE_KEY)
-    if not isinstance(cache, ParsedOrders):
-        cache = extras[CACHE_KEY] = ParsedOrders()
-    return cache

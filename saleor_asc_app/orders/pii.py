@@ -2,8 +2,8 @@
 
 The sync hands every order's ``Order.pii()`` to the installation's ``PiiSink`` in the same transaction as the order
 row, and from then on works only with ``Order.without_pii()``: PII never reaches a log, a job payload, an error
-message, the stored order JSON or Saleor. The default sink stores nothing; the PII vault replaces it (put an
-instance under ``AppState.extras[PII_SINK_KEY]``).
+message, the stored order JSON or Saleor. The app's sink is the PII vault (``AppState.pii_sink``, chosen in
+``wiring.build_state``); ``DiscardingPiiSink`` stores nothing (benchmarks that measure the import alone).
 
 Saleor still needs a customer e-mail per order: ``BuyerPseudonyms`` derives a stable, non-reversible address per
 buyer (an HMAC of Amazon's anonymised buyer e-mail under a key derived from the master key, scoped to the
@@ -15,13 +15,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.models.orders import Order, OrderPii
 
-PII_SINK_KEY = "orders.pii_sink"
 PSEUDONYM_DOMAIN = "buyers.amazon.invalid"  # .invalid (RFC 2606): nothing can ever be delivered there
 
 
@@ -69,11 +68,6 @@ def has_pii(pii: OrderPii) -> bool:
     if address.extended_fields is not None and any(address.extended_fields.model_dump(exclude_none=True).values()):
         return True
     return any(getattr(address, name) for name in _ADDRESS_PII)
-
-
-def pii_sink(extras: dict[str, Any]) -> PiiSink:
-    sink = extras.get(PII_SINK_KEY)
-    return sink if sink is not None else DiscardingPiiSink()
 
 
 class BuyerPseudonyms:

@@ -21,7 +21,7 @@ from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.errors import Conflict, NotFound
 from saleor_asc_app.orders.catalog import SaleorCatalog
 from saleor_asc_app.orders.mapping import VariantRef
-from saleor_asc_app.orders.store import STAFF_SKIP
+from saleor_asc_app.orders.stored_orders import STAFF_SKIP
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.state import AppState
 

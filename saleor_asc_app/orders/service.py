@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from saleor_asc_app.configuration.saved import ConfigurationSaved
 from saleor_asc_app.orders import replay
 from saleor_asc_app.orders.schedule import enqueue_writer, ensure_sync_jobs
 from saleor_asc_app.orders.tables import AmazonOrder
@@ -22,6 +23,10 @@ async def configuration_saved(
     await ensure_sync_jobs(session, installation_id, authorized_connection_ids, now=now)
     await enqueue_writer(session, installation_id, now=now)
     await enqueue_reconcile(session, installation_id, now=now)  # push subscriptions follow the connections
+
+
+async def on_configuration_saved(session: AsyncSession, saved: ConfigurationSaved) -> None:
+    await configuration_saved(session, saved.installation_id, saved.authorized_connection_ids, now=saved.now)
 
 
 async def replay_order(

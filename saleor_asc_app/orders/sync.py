@@ -34,17 +34,16 @@ from saleor_asc_app.amazon.errors import (
 from saleor_asc_app.amazon.models.orders import IMPORT_INCLUDED_DATA
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
 from saleor_asc_app.orders.backfill import plan_backfill
-from saleor_asc_app.orders.parsed import parsed_orders
-from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
+from saleor_asc_app.orders.pii import BuyerPseudonyms
 from saleor_asc_app.orders.replay import has_candidates
 from saleor_asc_app.orders.schedule import enqueue_writer
-from saleor_asc_app.orders.store import store_orders
+from saleor_asc_app.orders.stored_orders import store_orders
 from saleor_asc_app.orders.tables import SyncCursor
 from saleor_asc_app.push.health import connection_status, count_missed
 from saleor_asc_app.state import AppState
@@ -77,7 +76,7 @@ class SyncOutcome:
 
 def steady_interval(state: AppState, connection: AmazonConnection) -> float:
     """Seconds between calls that searchOrders sustains for the seller (180 s by default)."""
-    rate = amazon_access(state).rate_of(connection, ops.SEARCH_ORDERS)
+    rate = state.amazon.rate_of(connection, ops.SEARCH_ORDERS)
     return 1.0 / rate if rate > 0 else 180.0
 
 
@@ -121,10 +120,10 @@ async def sync_connection(
 ) -> SyncOutcome:
     outcome = SyncOutcome()
     clock = state.clock
-    access = amazon_access(state)
+    access = state.amazon
     pseudonyms = BuyerPseudonyms(state.settings.master_key)
-    sink = pii_sink(state.extras)
-    parsed = parsed_orders(state.extras)
+    sink = state.pii_sink
+    parsed = state.parsed_orders
     async with state.sessionmaker() as session, session.begin():
         connection, version = await load_connection(state, session, installation_id, connection_id)
         if connection is None:
@@ -138,8 +137,8 @@ async def sync_connection(
             if await has_candidates(session, installation_id, version):
                 await enqueue_writer(session, installation_id, now=now)
         lifetime = state.settings.authorization_lifetime_days
-        usability = await lifecycle.usable(session, installation_id, connection, now=now, lifetime_days=lifetime)
-        if not usability.usable and usability.state is not lifecycle.State.NOT_AUTHORIZED:
+        usability = await authorization.usable(session, installation_id, connection, now=now, lifetime_days=lifetime)
+        if not usability.usable and usability.state is not authorization.State.NOT_AUTHORIZED:
             _note_error(cursor, usability.reason or "paused", now, PAUSED_RECHECK)
             outcome.next_in = PAUSED_RECHECK
             return outcome
@@ -231,9 +230,9 @@ async def sync_connection(
         async with state.sessionmaker() as session, session.begin():
             if isinstance(exc, AuthorizationRevoked | ClientSecretInvalid):
                 mark = (
-                    lifecycle.mark_revoked
+                    authorization.mark_revoked
                     if isinstance(exc, AuthorizationRevoked)
-                    else lifecycle.mark_client_secret_invalid
+                    else authorization.mark_client_secret_invalid
                 )
                 await mark(session, installation_id, connection_id, now=clock.now())
                 delay = PAUSED_RECHECK

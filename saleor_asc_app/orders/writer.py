@@ -34,13 +34,12 @@ from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.orders.catalog import run_catalog
 from saleor_asc_app.orders.followup import follow_up_orders
-from saleor_asc_app.orders.lifecycle import Decision, gate
+from saleor_asc_app.orders.import_rules import Decision, gate
 from saleor_asc_app.orders.mapping import Ready, map_order, parked, saleor_sku
 from saleor_asc_app.orders.money import format_amount
-from saleor_asc_app.orders.parsed import parsed_orders
 from saleor_asc_app.orders.pii import pseudonymous_email
 from saleor_asc_app.orders.replay import release_fixed
-from saleor_asc_app.orders.store import JsonText, load_order
+from saleor_asc_app.orders.stored_orders import JsonText, load_order
 from saleor_asc_app.orders.tables import AmazonOrder, ImportCount, OrderState, table
 from saleor_asc_app.saleor.client import SaleorClient
 from saleor_asc_app.saleor.errors import SaleorGraphQLError, safe_message
@@ -104,7 +103,7 @@ class Writer:
         self.state = state
         self.installation_id = installation_id
         self.client = client
-        self.catalog = run_catalog(state.extras, installation_id, client, state.clock.now())
+        self.catalog = run_catalog(state.catalogs, installation_id, client, state.clock.now())
         self.config = config
         self.config_version = config_version
         self.batch_size = batch_size
@@ -119,7 +118,7 @@ class Writer:
         return self.report
 
     async def _round(self) -> bool:
-        cache = parsed_orders(self.state.extras)
+        cache = self.state.parsed_orders
         async with self.state.sessionmaker() as session:
             result = await session.execute(
                 select(

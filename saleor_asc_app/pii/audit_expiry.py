@@ -52,7 +52,7 @@ async def run_audit_expiry(state: AppState, job: ClaimedJob) -> None:
     log.info("PII audit trail of an uninstalled store deleted", rows=getattr(result, "rowcount", None))
 
 
-def audit_expiry_job_kind() -> JobKind:
+def audit_expiry_job_kind() -> JobKind[AppState]:
     return JobKind(
         AUDIT_EXPIRY_KIND,
         run_audit_expiry,

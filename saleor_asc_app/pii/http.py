@@ -36,7 +36,6 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.pii import audit, views
 from saleor_asc_app.pii.access import Decision
 from saleor_asc_app.pii.order_facts import AmazonOrderFacts, linked_order
-from saleor_asc_app.pii.services import access_of, vault_of
 from saleor_asc_app.pii.tables import AuditAction, AuditOutcome
 from saleor_asc_app.state import AppState
 
@@ -197,8 +196,8 @@ async def order_endpoint(request: Request) -> Response:
         )
     group_id = await _pii_group_id(state, installation_id)
     async with state.sessionmaker() as session:
-        status = await vault_of(state).status(session, installation_id, facts.amazon_order_id)
-    access = access_of(state)
+        status = await state.pii_vault.status(session, installation_id, facts.amazon_order_id)
+    access = state.pii_access
     decision: Decision | None = None
     if group_id is None:
         decision = await access.decide(user, None, saleor_order_id)
@@ -236,7 +235,7 @@ async def _reveal(request: Request, action: AuditAction) -> Response:
     if facts is None:
         missing = NotFound("This order was not imported from Amazon by this app.", code="NOT_AN_AMAZON_ORDER")
         return await _refuse(ctx, action, missing, actor=actor, saleor_order_id=saleor_order_id)
-    decision = await access_of(state).decide(user, await _pii_group_id(state, installation_id), saleor_order_id)
+    decision = await state.pii_access.decide(user, await _pii_group_id(state, installation_id), saleor_order_id)
     if not decision.allowed:
         assert decision.refusal is not None
         refused = Forbidden(decision.message, code=decision.refusal.value)
@@ -245,7 +244,7 @@ async def _reveal(request: Request, action: AuditAction) -> Response:
         )
     async with state.sessionmaker() as session, session.begin():
         now = state.clock.now()
-        found = await vault_of(state).read(session, installation_id, facts.amazon_order_id, now=now)
+        found = await state.pii_vault.read(session, installation_id, facts.amazon_order_id, now=now)
         if found is not None:
             status, pii = found
             if action is AuditAction.PACKING_SLIP:

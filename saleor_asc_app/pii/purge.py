@@ -14,7 +14,6 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.pii.audit_expiry import audit_expiry_job_kind
 from saleor_asc_app.pii.order_facts import retention_updates
 from saleor_asc_app.pii.schedule import MAX_WAIT, PURGE_KIND
-from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiRecord
 from saleor_asc_app.pii.vault import PURGE_BATCH
 from saleor_asc_app.state import AppState
@@ -27,7 +26,7 @@ RECONCILE_BATCH = 500
 
 async def reconcile_retention(state: AppState, installation_id: uuid.UUID) -> int:
     """Apply the delivery facts of changed orders to their records; returns how many records were looked at."""
-    vault = vault_of(state)
+    vault = state.pii_vault
     seen = 0
     after: uuid.UUID | None = None
     while True:
@@ -47,7 +46,7 @@ async def reconcile_retention(state: AppState, installation_id: uuid.UUID) -> in
 async def run_purge_job(state: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     installation_id = job.installation_id
-    vault = vault_of(state)
+    vault = state.pii_vault
     await reconcile_retention(state, installation_id)
     purged = 0
     while True:
@@ -66,7 +65,7 @@ async def run_purge_job(state: AppState, job: ClaimedJob) -> None:
     raise RetryJob(f"next purge run at {next_run.isoformat()}", delay=delay, count_attempt=False)
 
 
-def pii_job_kinds() -> list[JobKind]:
+def pii_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(PURGE_KIND, run_purge_job, timeout_seconds=600.0, description="purge buyer data that is due"),
         audit_expiry_job_kind(),

@@ -1,37 +1,20 @@
-"""The PII services of one process, built from the app state on first use and kept in ``AppState.extras``."""
+"""The import's PII sink backed by the vault, and the vault's keys (both built by ``wiring.build_state``)."""
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.models.orders import Order, OrderPii
 from saleor_asc_app.clock import Clock
-from saleor_asc_app.pii.access import PiiAccess
 from saleor_asc_app.pii.envelope import KeyRing
 from saleor_asc_app.pii.vault import PiiVault
 from saleor_asc_app.settings import Settings
-from saleor_asc_app.state import AppState
-
-VAULT_KEY = "pii.vault"
-ACCESS_KEY = "pii.access"
 
 
 def key_ring(settings: Settings) -> KeyRing:
     return KeyRing(settings.master_key, settings.previous_master_keys)
-
-
-def vault_of(state: AppState) -> PiiVault:
-    vault = state.extras.get(VAULT_KEY)
-    if not isinstance(vault, PiiVault):
-        vault = state.extras[VAULT_KEY] = PiiVault(key_ring(state.settings))
-    return vault
-
-
-def access_of(state: AppState) -> PiiAccess:
-    access = state.extras.get(ACCESS_KEY)
-    if not isinstance(access, PiiAccess):
-        access = state.extras[ACCESS_KEY] = PiiAccess(state.http_client, state.clock)
-    return access
 
 
 class VaultPiiSink:
@@ -43,12 +26,8 @@ class VaultPiiSink:
         self._vault = vault
         self._clock = clock
 
-    async def store(self, session: Any, installation_id: Any, pii: OrderPii) -> None:
+    async def store(self, session: AsyncSession, installation_id: uuid.UUID, pii: OrderPii) -> None:
         await self._vault.store(session, installation_id, pii, now=self._clock.now())
 
-    async def order_changed(self, session: Any, installation_id: Any, order: Order) -> None:
+    async def order_changed(self, session: AsyncSession, installation_id: uuid.UUID, order: Order) -> None:
         await self._vault.apply_order(session, installation_id, order, now=self._clock.now())
-
-
-def vault_sink(state: AppState) -> VaultPiiSink:
-    return VaultPiiSink(vault_of(state), state.clock)

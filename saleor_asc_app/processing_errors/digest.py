@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -20,10 +19,12 @@ from saleor_asc_app.logging import get_logger
 from saleor_asc_app.notifications.outbox import EmailContent, queue_email
 from saleor_asc_app.notifications.recipients import resolve_recipients
 from saleor_asc_app.notifications.tables import EmailOutbox
+from saleor_asc_app.processing_errors.imports import import_scan_job_kinds
 from saleor_asc_app.processing_errors.record import DIGEST_KIND
 from saleor_asc_app.processing_errors.tables import ProcessingError
 from saleor_asc_app.saleor.client import create_saleor_client
 from saleor_asc_app.saleor.errors import SaleorError
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -55,7 +56,7 @@ def digest_content(errors: list[ProcessingError]) -> EmailContent:
     return EmailContent(subject=subject, text="\n".join(text) + "\n", html=body)
 
 
-async def run_digest(ctx: Any, job: ClaimedJob) -> None:
+async def run_digest(ctx: AppState, job: ClaimedJob) -> None:
     installation_id = job.installation_id
     if installation_id is None:
         return
@@ -113,9 +114,7 @@ async def run_digest(ctx: Any, job: ClaimedJob) -> None:
         )
 
 
-def processing_error_job_kinds() -> list[JobKind]:
-    from saleor_asc_app.processing_errors.imports import import_scan_job_kinds
-
+def processing_error_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(DIGEST_KIND, run_digest, timeout_seconds=120.0, description="e-mail the processing-error digest"),
         *import_scan_job_kinds(),

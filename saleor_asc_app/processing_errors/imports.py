@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +15,7 @@ from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.processing_errors.record import record_error
 from saleor_asc_app.processing_errors.tables import ErrorSource
+from saleor_asc_app.state import AppState
 
 SCAN_KIND = "processing_errors.import_scan"
 SCAN_EVERY = 600.0
@@ -29,7 +29,7 @@ async def ensure_import_scan(session: AsyncSession, installation_id: uuid.UUID, 
     )  # fmt: skip
 
 
-async def scan_parked_orders(ctx: Any, installation_id: uuid.UUID) -> int:
+async def scan_parked_orders(ctx: AppState, installation_id: uuid.UUID) -> int:
     """Record every parked order's cause not recorded yet; returns how many were new."""
     now = ctx.clock.now()
     new = 0
@@ -48,11 +48,11 @@ async def scan_parked_orders(ctx: Any, installation_id: uuid.UUID) -> int:
     return new
 
 
-async def run_scan_job(ctx: Any, job: ClaimedJob) -> None:
+async def run_scan_job(ctx: AppState, job: ClaimedJob) -> None:
     assert job.installation_id is not None
     new = await scan_parked_orders(ctx, job.installation_id)
     raise RetryJob("next scan", delay=SCAN_EVERY if new else SCAN_IDLE)
 
 
-def import_scan_job_kinds() -> list[JobKind]:
+def import_scan_job_kinds() -> list[JobKind[AppState]]:
     return [JobKind(SCAN_KIND, run_scan_job, timeout_seconds=120.0, description="record parked orders as errors")]

@@ -147,7 +147,7 @@ class PushConsumer:
         self.stats.unmatched += int(result.unmatched)
         self.stats.by_type[result.notification_type] = self.stats.by_type.get(result.notification_type, 0) + 1
         if result.fetches:
-            wake = self.state.extras.get("wake_worker")
+            wake = self.state.wake_worker
             if wake is not None:
                 wake()
         log.info(

@@ -11,15 +11,14 @@ from sqlalchemy import select
 
 from saleor_asc_app.amazon import operations as ops
 from saleor_asc_app.amazon.errors import AccessDenied, LwaError, NotFound, SpApiError
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
-from saleor_asc_app.orders.parsed import parsed_orders
-from saleor_asc_app.orders.pii import BuyerPseudonyms, pii_sink
+from saleor_asc_app.orders.pii import BuyerPseudonyms
 from saleor_asc_app.orders.schedule import enqueue_writer
-from saleor_asc_app.orders.store import store_orders
+from saleor_asc_app.orders.stored_orders import store_orders
 from saleor_asc_app.orders.sync import load_connection
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.state import AppState
@@ -35,7 +34,7 @@ async def fetch_order(
 ) -> str:
     """Returns what happened: ``stored``, ``stale``, ``gone`` (connection or order)."""
     clock = state.clock
-    access = amazon_access(state)
+    access = state.amazon
     async with state.sessionmaker() as session, session.begin():
         connection, _version = await load_connection(state, session, installation_id, connection_id)
         if connection is None:
@@ -50,7 +49,7 @@ async def fetch_order(
         if stored_at is not None and stored_at >= changed_at:
             return "stale"
         now = clock.now()
-        usability = await lifecycle.usable(
+        usability = await authorization.usable(
             session, installation_id, connection, now=now, lifetime_days=state.settings.authorization_lifetime_days
         )
         if not usability.usable:
@@ -77,9 +76,9 @@ async def fetch_order(
             connection_id=connection_id,
             orders=[order],
             now=now,
-            sink=pii_sink(state.extras),
+            sink=state.pii_sink,
             pseudonyms=BuyerPseudonyms(state.settings.master_key),
-            parsed=parsed_orders(state.extras),
+            parsed=state.parsed_orders,
         )
         if stored.queued or stored.followups:
             await enqueue_writer(session, installation_id, now=now)

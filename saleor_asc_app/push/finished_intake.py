@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,10 +31,7 @@ from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.orders.schedule import BACKFILL_KIND
 from saleor_asc_app.orders.tables import Backfill
 from saleor_asc_app.push.notified import NOTIFIED, notified_payload
-from saleor_asc_app.push.receipts import connections_of, insert_receipt
-
-if TYPE_CHECKING:
-    from saleor_asc_app.push.intake import IntakeResult
+from saleor_asc_app.push.receipts import IntakeResult, connections_of, insert_receipt
 
 # The jobs that read a feed's result; each names its feed in its payload (``connection_id``, ``feed_id``).
 RESULT_KINDS = (STOCK_RESULT_KIND, CANCELLATION_RESULT_KIND)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.amazon.models.notifications import ORDER_CHANGE
 from saleor_asc_app.amazon.models.orders import Order
-from saleor_asc_app.orders.lifecycle import PENDING_STATUSES
+from saleor_asc_app.orders.import_rules import PENDING_STATUSES
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.push.tables import PushHealth, PushReceipt, PushSubscription
 from saleor_asc_app.settings import Settings

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -32,7 +31,7 @@ from saleor_asc_app.amazon.models.notifications import (
 from saleor_asc_app.jobs.queue import enqueue
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.push.finished_intake import apply_feed_finished, apply_report_finished
-from saleor_asc_app.push.receipts import connections_of, insert_receipt
+from saleor_asc_app.push.receipts import IntakeResult, connections_of, insert_receipt
 from saleor_asc_app.push.tables import PushDeadLetter
 
 FETCH_KIND = "orders.push_fetch"
@@ -41,17 +40,6 @@ PENDING_STATUSES = ("Pending", "PendingAvailability")
 
 class Poison(Exception):
     """The message is not a notification the app understands; the reason names places, never values."""
-
-
-@dataclass
-class IntakeResult:
-    notification_type: str = ""
-    seller_id: str = ""
-    receipts: int = 0  # connections that had not seen this notification
-    duplicates: int = 0
-    fetches: int = 0  # getOrder jobs enqueued
-    skipped: int = 0  # stale or still pending: no Amazon call
-    unmatched: bool = False  # no connection has this seller
 
 
 def parse(body: str) -> Notification:

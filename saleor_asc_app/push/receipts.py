@@ -4,6 +4,7 @@ delivery of the same notification finds it and changes nothing)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.orders.tables import SyncCursor
 from saleor_asc_app.push.tables import PushReceipt, PushSubscription
+
+
+@dataclass
+class IntakeResult:
+    """What one notification did, across the connections it is for."""
+
+    notification_type: str = ""
+    seller_id: str = ""
+    receipts: int = 0  # connections that had not seen this notification
+    duplicates: int = 0
+    fetches: int = 0  # getOrder jobs enqueued
+    skipped: int = 0  # stale or still pending: no Amazon call
+    unmatched: bool = False  # no connection has this seller
 
 
 async def connections_of(session: AsyncSession, seller_id: str) -> list[tuple[uuid.UUID, str]]:

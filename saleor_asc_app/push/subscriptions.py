@@ -31,11 +31,12 @@ from saleor_asc_app.amazon.models.notifications import (
     ProcessingDirective,
 )
 from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, enqueue
 from saleor_asc_app.jobs.registry import JobKind
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import ConnectionNotAuthorized, amazon_access, connection_client
+from saleor_asc_app.push.consumer import queue_region
 from saleor_asc_app.push.tables import PushSubscription
 from saleor_asc_app.state import AppState
 
@@ -53,7 +54,6 @@ PAYLOAD_VERSIONS = {
 }
 NOTIFICATION_TYPES = (ORDER_CHANGE, FEED_PROCESSING_FINISHED, REPORT_PROCESSING_FINISHED)
 RETRY_DELAY = 300.0
-_DESTINATIONS = "push.destinations"  # state.extras: region → destination id, found or created once per process
 
 
 def queue_arn(queue_url: str, region: str) -> str:
@@ -85,9 +85,7 @@ async def enqueue_reconcile(session: AsyncSession, installation_id: uuid.UUID, *
 
 
 async def destination_id(state: AppState, client: SpApiClient, region: str) -> str:
-    from saleor_asc_app.push.consumer import queue_region
-
-    cache: dict[str, str] = state.extras.setdefault(_DESTINATIONS, {})
+    cache = state.push_destinations  # region → destination id, found or created once per process
     if region in cache:
         return cache[region]
     settings = state.settings
@@ -121,7 +119,7 @@ async def reconcile(state: AppState, installation_id: uuid.UUID) -> list[str]:
             continue
         if row.subscription_id:
             try:
-                client = amazon_access(state).application_client(row.region)
+                client = state.amazon.application_client(row.region)
                 await client.delete_subscription(row.notification_type, row.subscription_id)
             except SpApiError as exc:
                 problems.append(f"deleteSubscriptionById: {exc.code}")
@@ -278,14 +276,14 @@ async def run_reconcile_job(ctx: AppState, job: ClaimedJob) -> None:
 
 async def run_unsubscribe_job(ctx: AppState, job: ClaimedJob) -> None:
     payload: dict[str, Any] = job.payload
-    client = amazon_access(ctx).application_client(str(payload["region"]))
+    client = ctx.amazon.application_client(str(payload["region"]))
     try:
         await client.delete_subscription(str(payload["notification_type"]), str(payload["subscription_id"]))
     except SpApiError as exc:
         raise RetryJob(f"deleteSubscriptionById: {exc.code}", delay=RETRY_DELAY) from None
 
 
-def subscription_job_kinds() -> list[JobKind]:
+def subscription_job_kinds() -> list[JobKind[AppState]]:
     return [
         JobKind(
             SUBSCRIBE_KIND, run_reconcile_job, timeout_seconds=120.0, description="keep push subscriptions in step"

@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
+from saleor_asc_app.simulator.submissions import SimFeed, SimReport
 from saleor_asc_app.simulator.wire import iso
 
 if TYPE_CHECKING:
     from saleor_asc_app.simulator.orders import SimOrder
-    from saleor_asc_app.simulator.state import SimFeed, SimReport
 
 ORDER_CHANGE = "ORDER_CHANGE"
 FEED_PROCESSING_FINISHED = "FEED_PROCESSING_FINISHED"

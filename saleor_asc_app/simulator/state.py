@@ -23,6 +23,7 @@ from saleor_asc_app.simulator.notifications import NotificationCenter
 from saleor_asc_app.simulator.operations import SANDBOX_BURST, SANDBOX_RATE, implemented
 from saleor_asc_app.simulator.orders import Shipment, SimOrder
 from saleor_asc_app.simulator.rules import ModelOperation, ModelRules
+from saleor_asc_app.simulator.submissions import SimFeed, SimReport
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
 AUTHORIZATION_CODE_LIFETIME = timedelta(minutes=5)
@@ -120,38 +121,6 @@ class OrderCancellation:
     reason: str
     order_item_id: str | None = None
     feed_id: str | None = None
-
-
-@dataclass
-class SimFeed:
-    feed_id: str
-    seller_id: str
-    feed_type: str
-    marketplace_ids: list[str]
-    input_document_id: str
-    created: datetime
-    started: datetime
-    finishes: datetime
-    status: str = "IN_QUEUE"
-    result_document_id: str | None = None
-    report: dict[str, Any] | None = None
-    processed: bool = False
-
-
-@dataclass
-class SimReport:
-    report_id: str
-    seller_id: str
-    report_type: str
-    marketplace_ids: list[str]
-    data_start: datetime | None
-    data_end: datetime | None
-    created: datetime
-    started: datetime
-    finishes: datetime
-    status: str = "IN_QUEUE"
-    document_id: str | None = None
-    processed: bool = False
 
 
 @dataclass

@@ -139,7 +139,11 @@ async def _admit(
 
 
 async def _store(
-    state: AppState, definition: WebhookDefinition[Any], known: KnownInstallation, body: bytes, payload: dict[str, Any]
+    state: AppState,
+    definition: WebhookDefinition[AppState, Any],
+    known: KnownInstallation,
+    body: bytes,
+    payload: dict[str, Any],
 ) -> None:
     if definition.inline_handler is None:
         await state.events.store(
@@ -160,7 +164,7 @@ async def _store(
     state.jwks.installations.invalidate(known.saleor_api_url)  # e.g. APP_DELETED
 
 
-def webhook_route(definition: WebhookDefinition[Any]) -> Route:
+def webhook_route(definition: WebhookDefinition[AppState, Any]) -> Route:
     async def endpoint(request: Request) -> Response:
         state: AppState = request.app.state.asc
         api_url = request.headers.get("saleor-api-url")
@@ -203,9 +207,8 @@ def webhook_route(definition: WebhookDefinition[Any]) -> Route:
         except (SQLAlchemyError, OSError, _InstallationGone):  # OSError: the database server refuses connections
             log.exception("could not store webhook", webhook_event=definition.event)
             return _error(503, "UNAVAILABLE", "Storage is unavailable; retry later.")
-        waker = state.extras.get("wake_worker")
-        if callable(waker):
-            waker()
+        if state.wake_worker is not None:
+            state.wake_worker()
         return JSONResponse({"success": True})
 
     return Route(definition.path, endpoint, methods=["POST"], name=f"webhook-{definition.slug}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import update
@@ -13,13 +12,12 @@ from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.jobs.errors import PermanentJobError
 from saleor_asc_app.jobs.queue import ClaimedJob
 from saleor_asc_app.jobs.registry import JobKind
-from saleor_asc_app.webhooks.registry import WebhookRegistry
+from saleor_asc_app.state import AppState
+from saleor_asc_app.webhooks.registry import JOB_KIND, WebhookRegistry
 
-JOB_KIND = "webhook"
 
-
-def webhook_job_kind(registry: WebhookRegistry) -> JobKind:
-    async def run(ctx: Any, job: ClaimedJob) -> None:
+def webhook_job_kind(registry: WebhookRegistry[AppState]) -> JobKind[AppState]:
+    async def run(ctx: AppState, job: ClaimedJob) -> None:
         event_id = uuid.UUID(job.payload["event_id"])
         async with ctx.sessionmaker() as session:
             event = await session.get(WebhookEvent, event_id)

@@ -13,10 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.db.models import Installation
 
+JOB_KIND = "webhook"  # the job that runs a stored event's handler (``processing.py``)
+
+ContextT_contra = TypeVar("ContextT_contra", contravariant=True)
 P = TypeVar("P", bound=BaseModel)
 
-WebhookHandler = Callable[[Any, Installation, P, uuid.UUID], Awaitable[None]]
-"""``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored."""
+WebhookHandler = Callable[[ContextT_contra, Installation, P, uuid.UUID], Awaitable[None]]
+"""``handler(job_context, installation, payload, event_id)``, run by a job after the event was stored; the context
+is the app's ``AppState`` (``WebhookDefinition[AppState, ...]``; a definition without a job handler is
+``WebhookDefinition[object, ...]``)."""
 
 InlineHandler = Callable[[AsyncSession, Installation, P, datetime], Awaitable[None]]
 """``handler(session, installation, payload, now)``: runs inside the request's transaction instead of storing the
@@ -24,11 +29,11 @@ event (only for APP_DELETED)."""
 
 
 @dataclass(frozen=True)
-class WebhookDefinition(Generic[P]):
+class WebhookDefinition(Generic[ContextT_contra, P]):
     event: str  # WebhookEventTypeAsyncEnum name, e.g. "FULFILLMENT_CREATED"
     name: str
     payload: type[P]  # what the handler reads of the body (``webhooks/payloads.py``)
-    handler: WebhookHandler[P] | None = None
+    handler: WebhookHandler[ContextT_contra, P] | None = None
     inline_handler: InlineHandler[P] | None = None
     handle_own_events: bool = False  # events the app caused itself are ignored unless this is set
     is_active: bool = True
@@ -51,24 +56,23 @@ class WebhookDefinition(Generic[P]):
         return self.event.lower()
 
 
-class WebhookRegistry:
-    def __init__(self, definitions: Sequence[WebhookDefinition[Any]] = ()) -> None:
-        self._by_event: dict[str, WebhookDefinition[Any]] = {}
+class WebhookRegistry(Generic[ContextT_contra]):
+    """Fixed once built: the definitions whose handlers all take the context ``ContextT_contra``."""
+
+    def __init__(self, definitions: Sequence[WebhookDefinition[ContextT_contra, Any]] = ()) -> None:
+        self._by_event: dict[str, WebhookDefinition[ContextT_contra, Any]] = {}
         for definition in definitions:
-            self.add(definition)
+            if definition.event in self._by_event:
+                raise ValueError(f"webhook {definition.event} is defined twice")
+            if (definition.handler is None) == (definition.inline_handler is None):
+                raise ValueError(f"webhook {definition.event} needs exactly one of handler / inline_handler")
+            self._by_event[definition.event] = definition
 
-    def add(self, definition: WebhookDefinition[Any]) -> None:
-        if definition.event in self._by_event:
-            raise ValueError(f"webhook {definition.event} is defined twice")
-        if (definition.handler is None) == (definition.inline_handler is None):
-            raise ValueError(f"webhook {definition.event} needs exactly one of handler / inline_handler")
-        self._by_event[definition.event] = definition
-
-    def get(self, event: str) -> WebhookDefinition[Any] | None:
+    def get(self, event: str) -> WebhookDefinition[ContextT_contra, Any] | None:
         return self._by_event.get(event)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._by_event.values())
 
-    def all(self) -> list[WebhookDefinition[Any]]:
+    def all(self) -> list[WebhookDefinition[ContextT_contra, Any]]:
         return list(self._by_event.values())

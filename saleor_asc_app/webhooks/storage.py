@@ -30,7 +30,7 @@ from saleor_asc_app.db.sqlite_batch import SqliteBatchInserter, sqlite_file
 from saleor_asc_app.jobs import priorities
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.jobs.queue import job_row
-from saleor_asc_app.webhooks.processing import JOB_KIND
+from saleor_asc_app.webhooks.registry import JOB_KIND
 
 WEBHOOK_JOB_PRIORITY = priorities.WEBHOOK
 MAX_BATCH = 256

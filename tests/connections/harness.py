@@ -26,6 +26,7 @@ from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.notifications.tables import EmailOutbox
 from saleor_asc_app.simulator import SimulatorState
+from saleor_asc_app.state import AppState
 from tests.doubles.saleor_double import SaleorDouble
 from tests.doubles.saleor_double.seed import DemoStore
 from tests.harness import (
@@ -84,7 +85,7 @@ class ConnEnv:
         )
         return response.json()
 
-    def worker(self, registry: JobRegistry | None = None) -> Worker:
+    def worker(self, registry: JobRegistry[AppState] | None = None) -> Worker[AppState]:
         return job_worker(self.state, self.clock, registry)
 
     async def run_jobs(self) -> int:

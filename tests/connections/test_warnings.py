@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.configuration.model import AmazonConnection, Recipient, RecipientKind
+from saleor_asc_app.connections.authorization import enqueue_check
 from saleor_asc_app.connections.checks import ensure_sweep
-from saleor_asc_app.connections.lifecycle import enqueue_check
 from tests.connections.harness import SELLER_EU, SELLER_NA, ConnEnv
 from tests.harness import START, US
 

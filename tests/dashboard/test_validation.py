@@ -16,7 +16,7 @@ from saleor_asc_app.configuration.model import (
     SkuMapping,
     SkuMatching,
 )
-from saleor_asc_app.configuration.store import Channel, NamedItem, StoreSnapshot
+from saleor_asc_app.configuration.saleor_store import Channel, NamedItem, StoreSnapshot
 from saleor_asc_app.configuration.validation import validate
 
 DE, FR, JP = "A1PA6795UKMFR9", "A13V1IB3VIYZZH", "A1VC38T7YXB528"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from saleor_asc_app.connections import lifecycle
-from saleor_asc_app.fulfilment.readiness import PAUSED_RECHECK
+from saleor_asc_app.connections import authorization
+from saleor_asc_app.connections.readiness import PAUSED_RECHECK
 from tests.fulfilment.harness import (
     US_SELLER,
     actions,
@@ -25,7 +25,7 @@ async def test_a_revoked_connection_pauses_shipments_until_reauthorized(database
         [order_id, *_] = await import_unshipped_orders(env, 1)
         await map_methods_to(env, "UPS")
         async with env.state.sessionmaker() as session, session.begin():
-            assert await lifecycle.mark_revoked(session, env.installation_id, "conn-na", now=env.clock.now())
+            assert await authorization.mark_revoked(session, env.installation_id, "conn-na", now=env.clock.now())
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await fulfil(env, order_id, {i: ln.quantity for i, ln in enumerate(saleor_order.lines)}, UPS_NUMBER)
@@ -52,7 +52,7 @@ async def test_a_revoked_connection_holds_cancellations_until_reauthorized(sqlit
     async with fulfilment_env(sqlite_url, tmp_path) as env:
         [order_id, *_] = await import_unshipped_orders(env, 1)
         async with env.state.sessionmaker() as session, session.begin():
-            assert await lifecycle.mark_revoked(session, env.installation_id, "conn-na", now=env.clock.now())
+            assert await authorization.mark_revoked(session, env.installation_id, "conn-na", now=env.clock.now())
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         await staff_graphql(env, "mutation($id: ID!) { orderCancel(id: $id) { errors { code } } }",

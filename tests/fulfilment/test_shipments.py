@@ -19,7 +19,8 @@ from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.processing_errors.tables import ProcessingError
-from saleor_asc_app.webhooks.processing import JOB_KIND as WEBHOOK_JOB
+from saleor_asc_app.state import AppState
+from saleor_asc_app.webhooks.registry import JOB_KIND as WEBHOOK_JOB
 from tests.fulfilment.harness import (
     US_SELLER,
     actions,
@@ -363,7 +364,7 @@ async def test_a_version_replaced_before_it_was_sent_is_superseded_and_only_the_
         saleor_order = env.saleor_order(order_id)
         assert saleor_order is not None
         everything = {index: line.quantity for index, line in enumerate(saleor_order.lines)}
-        webhooks_only = JobRegistry()
+        webhooks_only = JobRegistry[AppState]()
         webhook_kind = env.state.jobs.get(WEBHOOK_JOB)
         assert webhook_kind is not None
         webhooks_only.register(webhook_kind)

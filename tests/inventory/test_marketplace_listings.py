@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -20,8 +19,8 @@ from saleor_asc_app.amazon.models.listings import ListingsItem
 from saleor_asc_app.amazon.operations import CREATE_FEED
 from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.configuration.model import SkuMapping
+from saleor_asc_app.inventory.cache import InventoryCache, Listing
 from saleor_asc_app.inventory.sync import (
-    Listing,
     LookupBudget,
     ensure_reconciliation,
     listed_in_marketplace,
@@ -190,12 +189,12 @@ async def test_a_large_catalog_is_looked_up_over_several_passes() -> None:
     try:
         seller = harness.state.add_seller("ALARGE", marketplace_ids=[DE], catalog_size=45)
         client = harness.client(seller)
-        ctx = SimpleNamespace(clock=harness.clock, extras={})
+        cache = InventoryCache()
         skus = sorted(seller.catalog)
 
-        listed, pending = await listed_in_marketplace(ctx, client, DE, skus, LookupBudget(left=2))
+        listed, pending = await listed_in_marketplace(cache, harness.clock, client, DE, skus, LookupBudget(left=2))
         assert len(listed) == 40 and pending == set(skus[40:])  # two requests of 20 SKUs
-        listed, pending = await listed_in_marketplace(ctx, client, DE, skus, LookupBudget(left=2))
+        listed, pending = await listed_in_marketplace(cache, harness.clock, client, DE, skus, LookupBudget(left=2))
         assert len(listed) == 45 and pending == set()  # only the 5 left were asked for
         assert harness.state.stats.requests["searchListingsItems"] == 3
     finally:

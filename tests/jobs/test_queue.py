@@ -118,7 +118,7 @@ async def test_worker_outcomes(sessionmaker: async_sessionmaker[AsyncSession]) -
     async def broken(_ctx: object, job: ClaimedJob) -> None:
         raise PermanentJobError("unknown marketplace A1XYZ")
 
-    registry = JobRegistry()
+    registry = JobRegistry[None]()
     for name, handler in (("ok", ok), ("defer", defer), ("broken", broken)):
         registry.register(JobKind(name, handler))
     for name in ("ok", "defer", "broken", "nobody-handles-this"):
@@ -159,7 +159,7 @@ async def test_two_workers_never_run_a_job_twice(database_url: str) -> None:
     engines = [create_engine(database_url) for _ in range(2)]
     workers = []
     for index, eng in enumerate(engines):
-        registry = JobRegistry()
+        registry = JobRegistry[None]()
         registry.register(JobKind("count", handler_for(f"w{index}")))
         workers.append(
             Worker(

@@ -30,15 +30,15 @@ from saleor_asc_app.configuration.model import (
     ShippingMethodMapping,
 )
 from saleor_asc_app.configuration.repository import load_configuration
+from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
 from saleor_asc_app.jobs.worker import Worker
-from saleor_asc_app.orders.amazon_access import amazon_access
-from saleor_asc_app.orders.demo import DemoAmazonAccess
 from saleor_asc_app.orders.service import configuration_saved
 from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.catalog import build_catalog
+from saleor_asc_app.state import AppState
 from tests.contracts import schema_324_path
 from tests.doubles.saleor_double import DemoStore, SaleorDouble
 from tests.doubles.saleor_double.models import Order as SaleorOrder
@@ -64,14 +64,14 @@ class OrdersEnv:
     saleor: SaleorDouble
     demo: DemoStore
     installation_id: uuid.UUID
-    registry: JobRegistry | None = None
+    registry: JobRegistry[AppState] | None = None
     config_version: int = 0
 
     @property
     def state(self) -> Any:
         return self.env.state
 
-    def worker(self, concurrency: int = 1) -> Worker:
+    def worker(self, concurrency: int = 1) -> Worker[AppState]:
         return job_worker(self.state, self.clock, self.registry, concurrency)
 
     async def configure(self, connections: Mapping[str, tuple[Region, str, tuple[str, ...]]] | None = None,
@@ -138,10 +138,10 @@ class OrdersEnv:
         assert done.status_code == 303
         return str(done.headers["location"])
 
-    async def run_jobs(self, worker: Worker | None = None) -> int:
+    async def run_jobs(self, worker: Worker[AppState] | None = None) -> int:
         return await (worker or self.worker()).run_until_idle()
 
-    async def run_for(self, seconds: float, *, step: float = 180.0, worker: Worker | None = None) -> None:
+    async def run_for(self, seconds: float, *, step: float = 180.0, worker: Worker[AppState] | None = None) -> None:
         """Let virtual time pass in steps, running every job that falls due."""
         worker = worker or self.worker()
         end = self.clock.now() + timedelta(seconds=seconds)
@@ -164,7 +164,7 @@ class OrdersEnv:
         return due
 
     async def run_until(
-        self, done: Callable[[], Awaitable[bool]], *, limit: float, worker: Worker | None = None
+        self, done: Callable[[], Awaitable[bool]], *, limit: float, worker: Worker[AppState] | None = None
     ) -> float:
         """Run jobs, jumping the clock straight to the next job that falls due, until ``done()``; returns the
         virtual seconds that took (a worker that polls exactly when a job is due)."""
@@ -249,7 +249,7 @@ async def orders_env(
     clock: VirtualClock | None = None,
     simulator: SimulatorState | None = None,
     saleor: tuple[SaleorDouble, DemoStore] | None = None,
-    registry: JobRegistry | None = None,
+    registry: JobRegistry[AppState] | None = None,
     amazon_transport: Wrap | None = None,
     saleor_transport: Wrap | None = None,
     demo_mode: bool = False,
@@ -266,7 +266,7 @@ async def orders_env(
         **settings_overrides,
     ) as env:  # fmt: skip
         if demo_mode:
-            access = amazon_access(env.state)
+            access = env.state.amazon
             assert isinstance(access, DemoAmazonAccess)
             simulator = access.simulator
         assert env.installation_id is not None

@@ -20,7 +20,7 @@ from saleor_asc_app.configuration.model import (
     SkuMapping,
     SkuMatching,
 )
-from saleor_asc_app.orders.lifecycle import Decision, gate
+from saleor_asc_app.orders.import_rules import Decision, gate
 from saleor_asc_app.orders.mapping import CatalogSnapshot, Ready, VariantRef, map_order
 from saleor_asc_app.orders.tables import OrderState
 from saleor_asc_app.saleor.graphql_client.input_types import OrderBulkCreateInput

@@ -15,6 +15,7 @@ from saleor_asc_app.orders.jobs import order_job_kinds
 from saleor_asc_app.orders.tables import OrderState, SyncCursor
 from saleor_asc_app.pii.tables import PiiRecord
 from saleor_asc_app.simulator import Role
+from saleor_asc_app.state import AppState
 from tests.harness import US
 from tests.orders.harness import orders_env
 
@@ -25,7 +26,7 @@ QUIET = {"afn_share": 0, "cancel_share": 0, "preorder_share": 0, "mfn_auto_ship_
 async def test_a_cancellation_purges_the_kept_buyer_data_when_the_sync_stores_it(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    registry = JobRegistry()
+    registry = JobRegistry[AppState]()
     for kind in order_job_kinds():
         registry.register(kind)
     async with orders_env(sqlite_url, tmp_path, registry=registry) as env:

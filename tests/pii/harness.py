@@ -18,7 +18,6 @@ from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import LoadedConfiguration
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState
 from saleor_asc_app.pii.retention import RetentionFacts
-from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiAuditEntry, PiiRecord
 from saleor_asc_app.pii.vault import StoreOutcome
 from tests.doubles.saleor_double.models import Order as SaleorOrder
@@ -76,7 +75,7 @@ class PiiEnv(TwoStores[Tenant]):
         saleor_order = tenant.saleor_order(channel_slug) if in_saleor else None
         now = self.clock.now()
         async with self.state.sessionmaker() as session, session.begin():
-            outcome = await vault_of(self.state).store(
+            outcome = await self.state.pii_vault.store(
                 session, tenant.installation_id, order.pii(), now=now, facts=facts
             )
             session.add(

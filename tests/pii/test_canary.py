@@ -19,9 +19,8 @@ from sqlalchemy.engine import make_url
 
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.jobs.models import Job
-from saleor_asc_app.orders.pii import PII_SINK_KEY
 from saleor_asc_app.orders.tables import AmazonOrder
-from saleor_asc_app.pii.services import vault_sink
+from saleor_asc_app.pii.services import VaultPiiSink
 from saleor_asc_app.pii.tables import PiiRecord
 from saleor_asc_app.simulator import SimulatorState
 from saleor_asc_app.simulator.disclosure import PII_ROLES
@@ -94,7 +93,7 @@ async def test_buyer_data_leaks_nowhere(database_url: str, tmp_path: Path, captu
     # A seller holding every restricted role, so Amazon discloses all the buyer data there is.
     simulator.add_seller(seller, marketplace_ids=markets, seed=seller, roles=PII_ROLES)
     async with orders_env(database_url, tmp_path, clock=clock, simulator=simulator) as env:
-        env.state.extras[PII_SINK_KEY] = vault_sink(env.state)  # the seam's documented injection point
+        assert isinstance(env.state.pii_sink, VaultPiiSink)  # buyer PII goes to the vault, as in production
         config = await env.configure({CONNECTION: SELLERS[CONNECTION]})
         group = env.demo.groups["amazon-pii-viewers"]
         await env.save(config.model_copy(update={"pii_permission_group_id": group.id}))

@@ -11,7 +11,6 @@ from saleor_asc_app.orders.tables import AmazonOrder
 from saleor_asc_app.pii.audit_expiry import AUDIT_EXPIRY_KIND, PII_AUDIT_RETENTION
 from saleor_asc_app.pii.retention import facts_from_order
 from saleor_asc_app.pii.schedule import PURGE_KIND, purge_job_key
-from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import PiiRecord, PurgeReason
 from tests.pii.amazon_orders import order
 from tests.pii.harness import PiiEnv
@@ -21,7 +20,7 @@ DAY = timedelta(days=1)
 
 async def readable(env: PiiEnv, amazon_order_id: str) -> bool:
     async with env.state.sessionmaker() as session:
-        found = await vault_of(env.state).read(
+        found = await env.state.pii_vault.read(
             session, env.tenant.installation_id, amazon_order_id, now=env.clock.now()
         )
     return found is not None
@@ -117,7 +116,7 @@ async def test_an_earlier_purge_date_pulls_the_waiting_job_forward(env: PiiEnv) 
     env.clock.set(t0 + 2 * 60 * minutes)
     cancelled = order(first.order_id, tag=None, created=t0, updated=env.clock.now(), status="CANCELLED")
     async with env.state.sessionmaker() as session, session.begin():
-        status = await vault_of(env.state).apply_order(
+        status = await env.state.pii_vault.apply_order(
             session, env.tenant.installation_id, cancelled, now=env.clock.now()
         )
     assert status is not None and status.purged_at == env.clock.now() and not await readable(env, first.order_id)
@@ -129,7 +128,7 @@ async def test_an_earlier_purge_date_pulls_the_waiting_job_forward(env: PiiEnv) 
         deliver_by=env.clock.now() - 30 * DAY + 60 * minutes,
     )
     async with env.state.sessionmaker() as session, session.begin():
-        await vault_of(env.state).store(
+        await env.state.pii_vault.store(
             session,
             env.tenant.installation_id,
             late.pii(),
@@ -173,7 +172,7 @@ async def test_uninstalling_keeps_the_pii_audit_trail_for_the_retention_period_t
     member = env.tenant.token("pii.viewer@example.com")
     assert (await env.post("/api/pii/reveal", {"orderId": saleor_order_id}, token=member)).status_code == 200
     async with env.state.sessionmaker() as session, session.begin():
-        await vault_of(env.state).purge(
+        await env.state.pii_vault.purge(
             session, env.other.installation_id, "111-2000000-0000032", reason=PurgeReason.MANUAL, now=env.clock.now()
         )
     trail = [(r.action, r.outcome, r.amazon_order_id) for r in await env.audit_rows()]

@@ -7,7 +7,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_asc_app.pii.retention import RetentionFacts
-from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import AuditAction, PiiRecord, RetentionBasis
 from saleor_asc_app.pii.vault import StoreOutcome
 from tests.pii.amazon_orders import canary, order
@@ -22,7 +21,7 @@ async def test_stored_buyer_data_is_sealed_and_reads_back(env: PiiEnv) -> None:
     _, outcome = await env.import_order(env.tenant, amazon, facts=None)
     assert outcome is StoreOutcome.STORED
     [row] = await env.records()
-    assert row.ciphertext and row.wrapped_key and row.kek_id == vault_of(env.state).keys.current_id
+    assert row.ciphertext and row.wrapped_key and row.kek_id == env.state.pii_vault.keys.current_id
     assert b"CNRYVAULT1" not in row.ciphertext and b"CNRYVAULT1" not in row.wrapped_key
     assert row.fields == [
         "buyer_name",
@@ -37,12 +36,12 @@ async def test_stored_buyer_data_is_sealed_and_reads_back(env: PiiEnv) -> None:
     ]
     assert row.retention_basis == RetentionBasis.PROVISIONAL.value and row.purge_at == now + 30 * DAY
     async with env.state.sessionmaker() as session, session.begin():
-        found = await vault_of(env.state).read(session, env.tenant.installation_id, amazon.order_id, now=now)
+        found = await env.state.pii_vault.read(session, env.tenant.installation_id, amazon.order_id, now=now)
     assert found is not None
     assert found[1].buyer is not None and found[1].buyer.buyer_name == canary("CNRYVAULT1")["name"]
     # Tenants are separate: the other store holds nothing under the same Amazon order id.
     async with env.state.sessionmaker() as session:
-        assert await vault_of(env.state).read(session, env.other.installation_id, amazon.order_id, now=now) is None
+        assert await env.state.pii_vault.read(session, env.other.installation_id, amazon.order_id, now=now) is None
 
 
 async def test_a_thinner_newer_version_does_not_erase_what_the_seller_still_needs(env: PiiEnv) -> None:
@@ -57,8 +56,8 @@ async def test_a_thinner_newer_version_does_not_erase_what_the_seller_still_need
         }
     )
     async with env.state.sessionmaker() as session, session.begin():
-        outcome = await vault_of(env.state).store(session, env.tenant.installation_id, later, now=now + DAY)
-        found = await vault_of(env.state).read(session, env.tenant.installation_id, first.order_id, now=now + DAY)
+        outcome = await env.state.pii_vault.store(session, env.tenant.installation_id, later, now=now + DAY)
+        found = await env.state.pii_vault.read(session, env.tenant.installation_id, first.order_id, now=now + DAY)
     assert outcome is StoreOutcome.UPDATED and found is not None
     buyer = found[1].buyer
     assert buyer is not None and buyer.buyer_email == canary("CNRYMERGE1")["email"]
@@ -69,7 +68,7 @@ async def test_purging_destroys_the_data_and_keeps_a_record_of_it(env: PiiEnv) -
     now = env.clock.now()
     amazon = order("111-1000000-0000003", tag="CNRYPURGE1", created=now)
     await env.import_order(env.tenant, amazon, facts=RetentionFacts(RetentionBasis.LATEST_DELIVERY, now + 2 * DAY))
-    vault = vault_of(env.state)
+    vault = env.state.pii_vault
     async with env.state.sessionmaker() as session, session.begin():
         assert await vault.purge_due(session, now=now + 32 * DAY - timedelta(seconds=1)) == 0
         assert await vault.purge_due(session, now=now + 32 * DAY) == 1
@@ -97,7 +96,7 @@ async def test_purging_destroys_the_data_and_keeps_a_record_of_it(env: PiiEnv) -
 
 async def test_cancellation_purges_at_once_and_old_orders_are_never_stored(env: PiiEnv) -> None:
     now = env.clock.now()
-    vault = vault_of(env.state)
+    vault = env.state.pii_vault
     amazon = order("111-1000000-0000004", tag="CNRYCANCEL", created=now, deliver_by=now + 5 * DAY)
     await env.import_order(env.tenant, amazon, facts=RetentionFacts(RetentionBasis.LATEST_DELIVERY, now + 5 * DAY))
     cancelled = order("111-1000000-0000004", tag=None, created=now, updated=now + DAY, status="CANCELLED")

@@ -7,7 +7,6 @@ import io
 from datetime import timedelta
 
 from saleor_asc_app.pii import audit
-from saleor_asc_app.pii.services import vault_of
 from saleor_asc_app.pii.tables import AuditAction, AuditOutcome, PurgeReason
 from tests.pii.amazon_orders import order
 from tests.pii.harness import PiiEnv
@@ -45,7 +44,7 @@ async def test_the_widget_shows_amazon_facts_to_staff_and_buyer_data_only_exists
     other = await env.post(ORDER, {"orderId": env.tenant.saleor_order().id}, token=member)
     assert other.json()["order"] is None
     async with env.state.sessionmaker() as session, session.begin():
-        await vault_of(env.state).purge(
+        await env.state.pii_vault.purge(
             session, env.tenant.installation_id, amazon.order_id, reason=PurgeReason.MANUAL, now=env.clock.now()
         )
     purged = (await env.post(ORDER, {"orderId": saleor_order_id}, token=member)).json()
@@ -74,7 +73,7 @@ async def seed_audit(env: PiiEnv) -> str:
     assert (await env.post("/api/pii/reveal", {"orderId": saleor_order_id}, token=outsider)).status_code == 403
     env.clock.advance(60)
     async with env.state.sessionmaker() as session, session.begin():
-        await vault_of(env.state).purge(
+        await env.state.pii_vault.purge(
             session, env.tenant.installation_id, amazon.order_id, reason=PurgeReason.MANUAL, now=env.clock.now()
         )
     return amazon.order_id

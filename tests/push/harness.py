@@ -15,6 +15,7 @@ from saleor_asc_app.orders.schedule import SYNC_KIND
 from saleor_asc_app.push.consumer import PushConsumer
 from saleor_asc_app.simulator.notifications import DeliveryOptions, deliver
 from saleor_asc_app.simulator.processing import process_due
+from saleor_asc_app.state import AppState
 from tests.orders.harness import OrdersEnv, orders_env
 from tests.push.sqs_server import Queue, SqsServer, create_queue
 
@@ -30,12 +31,12 @@ class PushEnv:
     def simulator(self) -> Any:
         return self.orders.simulator
 
-    def worker(self, *, sync: bool = True) -> Worker:
+    def worker(self, *, sync: bool = True) -> Worker[AppState]:
         """The app's worker; without ``sync`` the order sync's jobs wait (only push brings orders)."""
         state = self.orders.state
         registry = state.jobs
         if not sync:
-            registry = JobRegistry()
+            registry = JobRegistry[AppState]()
             for name in state.jobs.names():
                 if name != SYNC_KIND:
                     kind = state.jobs.get(name)
@@ -62,14 +63,14 @@ class PushEnv:
         center.observe_orders((o for s in simulator.sellers.values() for o in s.orders.values()), now)
         return await deliver(center, center.take_due(now))
 
-    async def step(self, seconds: float, worker: Worker) -> None:
+    async def step(self, seconds: float, worker: Worker[AppState]) -> None:
         """Virtual time passes; Amazon notifies; the consumer reads the queue; the worker runs what is due."""
         self.orders.clock.advance(seconds)
         await self.deliver_due()
         await self.drain()
         await self.orders.run_jobs(worker)
 
-    async def run_for(self, seconds: float, worker: Worker, *, step: float = 30.0) -> None:
+    async def run_for(self, seconds: float, worker: Worker[AppState], *, step: float = 30.0) -> None:
         elapsed = 0.0
         while elapsed < seconds:
             await self.step(step, worker)

@@ -27,7 +27,8 @@ from saleor_asc_app.push.health import PushState, connection_status
 from saleor_asc_app.push.tables import PushDeadLetter, PushReceipt
 from saleor_asc_app.simulator.notifications import DeliveryOptions
 from saleor_asc_app.simulator.processing import process_due
-from saleor_asc_app.simulator.state import SimFeed, SimReport, StoredDocument
+from saleor_asc_app.simulator.state import StoredDocument
+from saleor_asc_app.simulator.submissions import SimFeed, SimReport
 from tests.contracts import amazon_contracts
 from tests.fulfilment.harness import actions, deliver
 from tests.fulfilment.test_cancellations import cancel_in_saleor

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from saleor_asc_app.state import AppState
 from saleor_asc_app.webhooks.registry import WebhookDefinition
 from tests.doubles.saleor_double.keys import SigningKey
 from tests.security.conftest import Store, TwoStores
@@ -79,7 +80,7 @@ def encode(data: object) -> bytes:
     return json.dumps(data).encode()
 
 
-def headers_for(store: Store, definition: WebhookDefinition[Any], signature: str) -> dict[str, str]:
+def headers_for(store: Store, definition: WebhookDefinition[AppState, Any], signature: str) -> dict[str, str]:
     return {
         "content-type": "application/json",
         "saleor-event": definition.header_event,
@@ -89,7 +90,7 @@ def headers_for(store: Store, definition: WebhookDefinition[Any], signature: str
     }
 
 
-def valid_request(stores: TwoStores, definition: WebhookDefinition[Any], salt: int = 0) -> HostileRequest:
+def valid_request(stores: TwoStores, definition: WebhookDefinition[AppState, Any], salt: int = 0) -> HostileRequest:
     body = encode(payload(stores.a, salt=salt))
     headers = headers_for(stores.a, definition, stores.a.saleor.sign_webhook(body))
     return HostileRequest("valid", "unmodified delivery", definition.path, body, headers, expected=set(range(200, 300)))
@@ -104,7 +105,7 @@ def jws_header(**fields: object) -> str:
 
 
 class Generator:
-    def __init__(self, stores: TwoStores, definitions: list[WebhookDefinition[Any]], seed: int) -> None:
+    def __init__(self, stores: TwoStores, definitions: list[WebhookDefinition[AppState, Any]], seed: int) -> None:
         self.stores = stores
         self.definitions = definitions
         self.rng = random.Random(seed)
@@ -113,7 +114,7 @@ class Generator:
             {"order_created", "order_cancelled", "order_updated", "fulfillment_created", "app_deleted", "app_updated"}
             | {d.header_event for d in definitions}
         )
-        self.makers: list[Callable[[WebhookDefinition[Any]], HostileRequest]] = [
+        self.makers: list[Callable[[WebhookDefinition[AppState, Any]], HostileRequest]] = [
             self.tampered_body,
             self.wrong_key,
             self.retired_key,
@@ -141,7 +142,12 @@ class Generator:
         return encode(payload(store or self.stores.a, salt=self.counter, **kwargs))  # type: ignore[arg-type]
 
     def _signed(
-        self, category: str, detail: str, definition: WebhookDefinition[Any], body: bytes, **overrides: str | None
+        self,
+        category: str,
+        detail: str,
+        definition: WebhookDefinition[AppState, Any],
+        body: bytes,
+        **overrides: str | None,
     ) -> HostileRequest:
         headers = headers_for(self.stores.a, definition, self.stores.a.saleor.sign_webhook(body))
         for key, value in overrides.items():
@@ -154,7 +160,7 @@ class Generator:
 
     # -- categories -------------------------------------------------------------------------------------------
 
-    def tampered_body(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def tampered_body(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         body = self._body()
         signature = self.stores.a.saleor.sign_webhook(body)
         kind = self.rng.choice(["flip byte", "append space", "truncate", "swap recipient", "prepend", "re-encode"])
@@ -177,7 +183,7 @@ class Generator:
             "tampered body", kind, definition.path, sent, headers_for(self.stores.a, definition, signature)
         )
 
-    def wrong_key(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def wrong_key(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         body = self._body()
         key = impostor(self.rng)
         kind = self.rng.choice(["impostor key, Saleor's kid", "impostor key, own kid", "other store's key"])
@@ -192,14 +198,14 @@ class Generator:
         case = self._signed("wrong key", kind, definition, body, saleor_signature=signature)
         return case if kind == "impostor key, Saleor's kid" else case.unknown_kid()
 
-    def retired_key(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def retired_key(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         body = self._body()
         return self._signed(
             "rotated key", "signed with A's retired key", definition, body,
             saleor_signature=self.stores.retired_key.sign_detached(body),
         ).unknown_kid()  # fmt: skip
 
-    def malformed_signature(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def malformed_signature(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         body = self._body()
         good = self.stores.a.saleor.sign_webhook(body)
         header, _, sig = good.split(".")
@@ -228,7 +234,7 @@ class Generator:
         detail = self.rng.choice(sorted(variants))
         return self._signed("malformed signature", detail, definition, body, saleor_signature=variants[detail])
 
-    def missing_header(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def missing_header(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         body = self._body()
         names = ["saleor-api-url", "saleor-event", "saleor-signature"]
         chosen = self.rng.sample(names, self.rng.randrange(1, len(names) + 1))
@@ -237,7 +243,7 @@ class Generator:
         detail = f"{'empty' if empty else 'missing'} {', '.join(sorted(chosen))}"
         return self._signed("missing header", detail, definition, body, **overrides)
 
-    def other_tenant(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def other_tenant(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         a, b = self.stores.a, self.stores.b
         kind = self.rng.choice(
             [
@@ -268,14 +274,14 @@ class Generator:
         url = self.rng.choice([a.saleor.api_url.upper(), a.saleor.api_url.replace("https", "http")])
         return self._signed("other tenant", kind, definition, body, saleor_api_url=url)
 
-    def wrong_event(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def wrong_event(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         body = self._body()
         choices = [e for e in self.other_events if e != definition.header_event]
         choices += [definition.header_event + " ", definition.header_event.replace("_", "-"), "*", ""]
         event = self.rng.choice(choices)
         return self._signed("wrong event", repr(event), definition, body, saleor_event=event)
 
-    def oversized_body(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def oversized_body(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         limit = self.stores.env.state.settings.webhook_max_body_bytes
         filler = "x" * (limit + self.rng.randrange(1, 4096))
         body = encode({**payload(self.stores.a), "pad": filler})
@@ -285,7 +291,7 @@ class Generator:
             case.chunked, case.detail = True, "signed, over the limit, chunked without content-length"
         return case
 
-    def malformed_body(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def malformed_body(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         variants = {
             "empty": b"",
             "not JSON": b"not json",
@@ -301,7 +307,7 @@ class Generator:
         detail = self.rng.choice(sorted(variants))
         return self._signed("malformed body (validly signed)", detail, definition, variants[detail])
 
-    def wrong_method(self, definition: WebhookDefinition[Any]) -> HostileRequest:
+    def wrong_method(self, definition: WebhookDefinition[AppState, Any]) -> HostileRequest:
         case = valid_request(self.stores, definition, salt=self.rng.randrange(10**9))
         case.category, case.method = "wrong method", self.rng.choice(["GET", "PUT", "PATCH", "DELETE"])
         case.detail = case.method

@@ -18,7 +18,8 @@ from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.installations import JWKS_REFETCH_BURST, JWKS_REFETCH_INTERVAL_SECONDS
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.pii.audit_expiry import AUDIT_EXPIRY_KIND
-from saleor_asc_app.webhooks.lifecycle import APP_DELETED
+from saleor_asc_app.state import AppState
+from saleor_asc_app.webhooks.app_deleted import APP_DELETED
 from saleor_asc_app.webhooks.registry import WebhookDefinition, WebhookRegistry
 from saleor_asc_app.wiring import default_job_registry
 from tests.doubles.saleor_double import SaleorDouble
@@ -47,7 +48,7 @@ ORDER_CANCELLED = WebhookDefinition(
 async def hooked(database_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
     """The app with one extra webhook whose handler records what it gets; installed into the double."""
     received.clear()
-    registry = WebhookRegistry([APP_DELETED, ORDER_CANCELLED])
+    registry = WebhookRegistry[AppState]([APP_DELETED, ORDER_CANCELLED])
     async with app_env(
         database_url, tmp_path, saleor=saleor, webhooks=registry, jobs=default_job_registry(registry)
     ) as env:
@@ -209,7 +210,7 @@ async def test_key_rotated_while_refetches_are_rationed_is_retried_not_refused(
     """Someone sends unknown kids until JWKS refetches are rationed; Saleor rotates its key seconds later. Its
     webhook cannot be checked yet: the answer is 503, which Saleor retries (after 10 s, 20 s, 40 s...), never a 4xx
     that would drop it. The retry after the rationing interval is stored."""
-    registry = WebhookRegistry([APP_DELETED, ORDER_CANCELLED])
+    registry = WebhookRegistry[AppState]([APP_DELETED, ORDER_CANCELLED])
     clock = VirtualClock()
     async with app_env(
         database_url, tmp_path, saleor=saleor, clock=clock, webhooks=registry, jobs=default_job_registry(registry)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.jobs.models import Job, JobStatus
-from saleor_asc_app.webhooks.processing import JOB_KIND
+from saleor_asc_app.webhooks.registry import JOB_KIND
 from saleor_asc_app.webhooks.storage import EventStore, ReceivedEvent
 from tests.harness import AppEnv
 

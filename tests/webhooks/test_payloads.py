@@ -17,7 +17,8 @@ from sqlalchemy import select
 from saleor_asc_app.db.models import WebhookEvent
 from saleor_asc_app.fulfilment.cancellation import ORDER_CANCELLED
 from saleor_asc_app.jobs.models import Job, JobStatus
-from saleor_asc_app.webhooks.lifecycle import APP_DELETED
+from saleor_asc_app.state import AppState
+from saleor_asc_app.webhooks.app_deleted import APP_DELETED
 from saleor_asc_app.webhooks.registry import WebhookRegistry
 from saleor_asc_app.wiring import default_job_registry, default_webhook_registry
 from tests.contracts import REPO_ROOT
@@ -73,7 +74,7 @@ def test_a_recorded_fulfilment_reads_as_its_lines_and_tracking() -> None:
 
 @pytest.fixture
 async def cancellations(database_url: str, tmp_path: Path, saleor: SaleorDouble) -> AsyncIterator[AppEnv]:
-    registry = WebhookRegistry([APP_DELETED, ORDER_CANCELLED])
+    registry = WebhookRegistry[AppState]([APP_DELETED, ORDER_CANCELLED])
     async with app_env(
         database_url, tmp_path, saleor=saleor, webhooks=registry, jobs=default_job_registry(registry)
     ) as env:

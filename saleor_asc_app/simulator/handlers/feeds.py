@@ -21,7 +21,8 @@ from saleor_asc_app.simulator.handlers.listings import (
 )
 from saleor_asc_app.simulator.handlers.order_acknowledgement import process_cancellation_feed
 from saleor_asc_app.simulator.http import Call, SimError, invalid, json_response
-from saleor_asc_app.simulator.state import SimFeed, SimulatorState, StoredDocument
+from saleor_asc_app.simulator.state import SimulatorState, StoredDocument
+from saleor_asc_app.simulator.submissions import SimFeed
 from saleor_asc_app.simulator.wire import iso
 
 DOCUMENT_URL_LIFETIME = timedelta(minutes=5)

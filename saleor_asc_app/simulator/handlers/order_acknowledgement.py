@@ -16,7 +16,8 @@ from datetime import datetime
 from saleor_asc_app.amazon.models.order_acknowledgement import COLUMNS, FeedCancelReason
 from saleor_asc_app.amazon.models.orders import FulfillmentStatus
 from saleor_asc_app.simulator.orders import SimOrder
-from saleor_asc_app.simulator.state import OrderCancellation, SimFeed, SimulatorState
+from saleor_asc_app.simulator.state import OrderCancellation, SimulatorState
+from saleor_asc_app.simulator.submissions import SimFeed
 
 REPORT_COLUMNS = ("original-record-number", "order-id", "amazon-order-item-code", "error-code", "error-type",
                   "error-message")  # fmt: skip

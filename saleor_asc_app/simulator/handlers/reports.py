@@ -20,7 +20,8 @@ from saleor_asc_app.amazon.models.reports import (
 from saleor_asc_app.amazon.regions import marketplace
 from saleor_asc_app.simulator.http import Call, SimError, invalid, json_response
 from saleor_asc_app.simulator.orders import SimOrder
-from saleor_asc_app.simulator.state import SimReport, SimulatorState, StoredDocument
+from saleor_asc_app.simulator.state import SimulatorState, StoredDocument
+from saleor_asc_app.simulator.submissions import SimReport
 from saleor_asc_app.simulator.wire import iso, parse_iso
 
 MAX_ORDER_REPORT_RANGE = timedelta(days=30)

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from saleor_asc_app.amazon.regions import Region
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.model import AmazonConnection, AppConfiguration
-from saleor_asc_app.connections import lifecycle
+from saleor_asc_app.connections import authorization
 from saleor_asc_app.db.migrate import upgrade_async
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.installations import get_by_url
@@ -76,8 +76,8 @@ async def _seed(database_url: str, saleor_api_url: str, settings: Settings) -> N
             {"conn-na": "Atzr|browser-test-na", "conn-eu": "Atzr|browser-test-eu"},
         )
         for connection in saved.config.connections:
-            await lifecycle.status_for(session, installation.id, connection, now=now, lifetime_days=365)
-        await lifecycle.mark_revoked(session, installation.id, "conn-eu", now=now)
+            await authorization.status_for(session, installation.id, connection, now=now, lifetime_days=365)
+        await authorization.mark_revoked(session, installation.id, "conn-eu", now=now)
         outbox_id = await queue_email(
             session,
             installation_id=installation.id,

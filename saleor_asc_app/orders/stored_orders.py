@@ -21,7 +21,7 @@ from sqlalchemy.types import TypeDecorator
 
 from saleor_asc_app.amazon.models.orders import Order
 from saleor_asc_app.db.dialect_insert import dialect_insert
-from saleor_asc_app.orders.lifecycle import fulfillment_channel
+from saleor_asc_app.orders.import_rules import fulfillment_channel
 from saleor_asc_app.orders.parsed import ParsedOrders
 from saleor_asc_app.orders.pii import BuyerPseudonyms, PiiSink, has_pii
 from saleor_asc_app.orders.tables import AmazonOrder, OrderState, table

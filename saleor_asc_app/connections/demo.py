@@ -15,18 +15,20 @@ import asyncio
 import random
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from saleor_asc_app.amazon import LwaAppCredentials, SpApiClient
-from saleor_asc_app.clock import external_work
+from saleor_asc_app.clock import Clock, external_work
 from saleor_asc_app.configuration.model import AmazonConnection
+from saleor_asc_app.connections.amazon_access import AmazonAccess
+from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.installations import app_token, get_by_id
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import AmazonAccess
 from saleor_asc_app.saleor.client import create_saleor_client
 from saleor_asc_app.saleor.errors import SaleorError
 from saleor_asc_app.simulator import SimulatorState, create_simulator_app
@@ -42,8 +44,23 @@ SKU_PAGE = 100
 DEMO_PRICES = ("12.99", "19.99", "24.99", "34.99", "49.99", "9.99")
 
 
+@dataclass(frozen=True)
+class DemoStore:
+    """What preparing a demo seller reads: the installation (database) and its Saleor store."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    secret_box: SecretBox
+    http_client: httpx.AsyncClient
+
+
 class DemoAmazonAccess(AmazonAccess):
-    def __init__(self, state: Any, simulator: SimulatorState, transport: httpx.AsyncBaseTransport) -> None:
+    def __init__(
+        self,
+        store: DemoStore,
+        clock: Clock,
+        simulator: SimulatorState,
+        transport: httpx.AsyncBaseTransport,
+    ) -> None:
         self._pending: dict[str, tuple[uuid.UUID, AmazonConnection, str]] = {}
         self._preparing = asyncio.Lock()
         http_client = httpx.AsyncClient(transport=_PrepareFirst(transport, self._prepare_pending), timeout=30.0)
@@ -51,12 +68,12 @@ class DemoAmazonAccess(AmazonAccess):
         super().__init__(
             LwaAppCredentials.of(app.client_id, app.client_secret),
             http_client,
-            state.clock,
+            clock,
             token_url=f"{DEMO_HOST}/auth/o2/token",
             endpoint_override=DEMO_HOST,
         )
         self.simulator = simulator
-        self._state = state
+        self._store = store
 
     def connection_client(
         self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
@@ -116,12 +133,12 @@ class DemoAmazonAccess(AmazonAccess):
 
     async def _store_skus(self, installation_id: uuid.UUID) -> list[str]:
         """Every SKU of the store (Saleor pages of 100). Opens a transaction: never call it while holding one."""
-        async with self._state.sessionmaker() as session:
+        async with self._store.sessionmaker() as session:
             installation = await get_by_id(session, installation_id)
         if installation is None:
             return []
         client = create_saleor_client(
-            installation.saleor_api_url, app_token(installation, self._state.secret_box), self._state.http_client
+            installation.saleor_api_url, app_token(installation, self._store.secret_box), self._store.http_client
         )
         skus: list[str] = []
         after: str | None = None
@@ -155,6 +172,6 @@ class _PrepareFirst(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def demo_access(state: Any) -> DemoAmazonAccess:
-    simulator = SimulatorState(state.clock)
-    return DemoAmazonAccess(state, simulator, httpx.ASGITransport(app=create_simulator_app(simulator)))
+def demo_access(store: DemoStore, clock: Clock) -> DemoAmazonAccess:
+    simulator = SimulatorState(clock)
+    return DemoAmazonAccess(store, clock, simulator, httpx.ASGITransport(app=create_simulator_app(simulator)))

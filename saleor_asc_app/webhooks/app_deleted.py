@@ -29,7 +29,7 @@ async def on_app_deleted(
     log.info("installation removed after APP_DELETED", saleor_api_url=installation.saleor_api_url)
 
 
-APP_DELETED = WebhookDefinition(
+APP_DELETED: WebhookDefinition[object, AppDeletedEvent] = WebhookDefinition(
     event="APP_DELETED",
     name="App deleted",
     payload=AppDeletedEvent,

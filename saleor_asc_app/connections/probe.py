@@ -10,7 +10,7 @@ from typing import Any
 from saleor_asc_app.amazon.errors import AuthorizationRevoked, ClientSecretInvalid, SpApiError
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.logging import get_logger
-from saleor_asc_app.orders.amazon_access import amazon_access
+from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
@@ -29,9 +29,9 @@ class ConnectionCheck:
 
 
 async def run_connection_test(
-    state: Any, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
+    state: AppState, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
 ) -> ConnectionCheck:
-    access = amazon_access(state)
+    access = state.amazon
     await access.prepare(installation_id, connection, refresh_token)
     client = access.client(connection, refresh_token)
     try:

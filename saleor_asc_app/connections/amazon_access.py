@@ -2,14 +2,16 @@
 and operation has its own bucket in it; on PostgreSQL the buckets are rows every worker shares, see
 ``amazon/shared_budget.py``), a client per connection built from its region, seller id and decrypted refresh token.
 
-In demo mode (no LWA credentials) the clients talk to the in-process simulator instead (``orders/demo.py``).
+Which ``AmazonAccess`` a process uses — real Amazon, or in demo mode (no LWA credentials) the in-process simulator
+(``connections/demo.py``) — is chosen once, where the app is wired (``wiring.build_state``), and kept in
+``AppState.amazon``.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from typing import Any
+from typing import Protocol
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +21,11 @@ from saleor_asc_app.amazon.operations import Operation
 from saleor_asc_app.amazon.ratelimit import RateBudget
 from saleor_asc_app.amazon.regions import LWA_TOKEN_URL
 from saleor_asc_app.amazon.retry import RetryPolicy
-from saleor_asc_app.amazon.shared_budget import rate_budget
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.configuration.model import AmazonConnection
-from saleor_asc_app.configuration.repository import configuration_repository
+from saleor_asc_app.configuration.repository import HoldsKeys, configuration_repository
 from saleor_asc_app.errors import AppError
-
-AMAZON_ACCESS_KEY = "orders.amazon_access"
+from saleor_asc_app.settings import Settings
 
 
 class ConnectionNotAuthorized(AppError):
@@ -106,39 +106,36 @@ class AmazonAccess:
         return None
 
 
-def amazon_access(state: Any) -> AmazonAccess:
-    """The process's ``AmazonAccess`` (built on first use): real Amazon, or the simulator in demo mode."""
-    access: AmazonAccess | None = state.extras.get(AMAZON_ACCESS_KEY)
-    if access is None:
-        settings = state.settings
-        if settings.demo_mode:
-            from saleor_asc_app.orders.demo import demo_access
+def real_access(settings: Settings, http_client: httpx.AsyncClient, clock: Clock, limiter: RateBudget) -> AmazonAccess:
+    """Access to Amazon itself, with the app's LWA credentials and the process's rate budget."""
+    secret = settings.lwa_client_secret.get_secret_value() if settings.lwa_client_secret else ""
+    return AmazonAccess(
+        LwaAppCredentials.of(settings.lwa_client_id, secret),
+        http_client,
+        clock,
+        token_url=settings.lwa_token_url or LWA_TOKEN_URL,
+        endpoint_override=settings.amazon_endpoint or None,
+        limiter=limiter,
+    )
 
-            access = demo_access(state)
-        else:
-            secret = settings.lwa_client_secret.get_secret_value() if settings.lwa_client_secret else ""
-            access = AmazonAccess(
-                LwaAppCredentials.of(settings.lwa_client_id, secret),
-                state.http_client,
-                state.clock,
-                token_url=settings.lwa_token_url or LWA_TOKEN_URL,
-                endpoint_override=settings.amazon_endpoint or None,
-                limiter=rate_budget(state.engine, state.clock),
-            )
-        state.extras[AMAZON_ACCESS_KEY] = access
-    return access
+
+class HoldsAmazonAccess(HoldsKeys, Protocol):
+    """What building a connection's client needs: the configuration's keys and the process's access."""
+
+    @property
+    def amazon(self) -> AmazonAccess: ...
 
 
 async def connection_client(
-    state: Any, session: AsyncSession, installation_id: uuid.UUID, connection: AmazonConnection
+    ctx: HoldsAmazonAccess, session: AsyncSession, installation_id: uuid.UUID, connection: AmazonConnection
 ) -> SpApiClient:
     """A client for the connection, with its refresh token read (and decrypted) from the configuration in the
     caller's transaction. Nothing else happens here: the client's requests belong after that transaction."""
-    repository = configuration_repository(session, state)
+    repository = configuration_repository(session, ctx)
     token = await repository.refresh_token(installation_id, connection.id)
     if not token:
         raise ConnectionNotAuthorized(
             f"Amazon connection {connection.seller_id} ({connection.region.value}) has no authorization: "
             "authorize it on the configuration page."
         )
-    return amazon_access(state).connection_client(installation_id, connection, token)
+    return ctx.amazon.connection_client(installation_id, connection, token)
