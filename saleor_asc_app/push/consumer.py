@@ -29,7 +29,6 @@ from saleor_asc_app.state import AppState
 log = get_logger(__name__)
 
 WAIT_SECONDS = 10  # SQS long poll (at most 20)
-VISIBILITY_SECONDS = 60  # a message a worker took and did not delete comes back after this
 ERROR_PAUSE = 5.0
 
 
@@ -59,7 +58,7 @@ class ConsumerStats:
 
 
 class PushConsumer:
-    def __init__(self, state: AppState, *, wait_seconds: int = WAIT_SECONDS, visibility: int = VISIBILITY_SECONDS):
+    def __init__(self, state: AppState, *, wait_seconds: int = WAIT_SECONDS, visibility: int | None = None):
         settings = state.settings
         self.state = state
         self.queue_url = settings.push_queue_url
@@ -67,7 +66,7 @@ class PushConsumer:
         self.endpoint = settings.push_sqs_endpoint or None
         self.max_receives = settings.push_max_receives
         self.wait_seconds = wait_seconds
-        self.visibility = visibility
+        self.visibility = visibility or settings.push_visibility_seconds  # SQS's VisibilityTimeout of each receive
         self.stats = ConsumerStats()
         self._stopping = asyncio.Event()
 

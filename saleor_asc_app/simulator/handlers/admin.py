@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -80,9 +81,17 @@ async def generate_orders(request: Request) -> Response:
         body = await _body(request)
         count = int(body.pop("count", 10))
         seed = body.pop("seed", 0)
+        released = bool(body.pop("noPending", False))
+        for bound in ("start", "end"):  # ISO 8601 times of the createdTime range
+            if isinstance(body.get(bound), str):
+                body[bound] = datetime.fromisoformat(body[bound])
         orders = state.generate_orders(request.path_params["seller_id"], count, seed, **_snake(body))
     except (SimulatorError, ValueError, TypeError) as exc:
         return _problem(str(exc))
+    if released:  # payment authorised at once: Unshipped from creation (as `--no-pending`)
+        for order in orders:
+            if not order.preorder:
+                order.pending_until = order.created
     return json_response({"orderIds": [o.order_id for o in orders]}, 201)
 
 
