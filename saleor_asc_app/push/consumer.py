@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.push import intake
+from saleor_asc_app.push.receipt_purge import ensure_receipt_purge
 from saleor_asc_app.push.tables import PushHealth
 from saleor_asc_app.state import AppState
 
@@ -84,6 +85,7 @@ class PushConsumer:
 
     async def run(self) -> None:
         log.info("push consumer started", region=self.region)
+        await self._ensure_receipt_purge()
         while not self._stopping.is_set():
             async with self.client() as sqs:
                 while not self._stopping.is_set():
@@ -91,6 +93,13 @@ class PushConsumer:
                         break  # a new client after the pause
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), ERROR_PAUSE)
+
+    async def _ensure_receipt_purge(self) -> None:
+        try:
+            async with self.state.sessionmaker() as session, session.begin():
+                await ensure_receipt_purge(session, now=self.state.clock.now())
+        except Exception as exc:  # the next consumer start tries again; receipts only wait longer
+            log.warning("push receipt purge not scheduled", error=type(exc).__name__)
 
     async def poll_once(self, sqs: Any) -> int | None:
         """One receive and its messages; None when the queue could not be reached (recorded in ``push_health``)."""
