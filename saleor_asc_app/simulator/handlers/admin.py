@@ -105,6 +105,21 @@ async def advance_order(request: Request) -> Response:
     return json_response({"orderId": order.order_id, "status": order.status(state.now()).value})
 
 
+async def request_cancellation(request: Request) -> Response:
+    """The buyer asks to cancel an unshipped order (``{"reason": ...}``, default ``NO_LONGER_NEEDED``)."""
+    state = _state(request)
+    try:
+        body = await _body(request)
+        order = state.order(request.path_params["order_id"])
+        now = state.now()
+        if any(s.at <= now for s in order.shipments) or order.is_cancelled(now):
+            raise SimulatorError(f"order {order.order_id} has shipped or is cancelled: nothing to ask")
+        order.request_cancellation(str(body.get("reason") or "NO_LONGER_NEEDED"), now=now)
+    except (SimulatorError, ValueError) as exc:
+        return _problem(str(exc))
+    return json_response({"orderId": order.order_id, "requestedAt": now.isoformat()})
+
+
 async def add_fault(request: Request) -> Response:
     state = _state(request)
     try:
