@@ -17,10 +17,12 @@ from saleor_asc_app.fulfilment.cancellation import buyer_requested
 from saleor_asc_app.orders.store import load_order
 from saleor_asc_app.orders.tables import AmazonOrder
 from tests.contracts import amazon_contracts
+from tests.fulfilment.test_shipments import dashboard
 from tests.orders.harness import SELLERS
 from tests.push.harness import push_env
 from tests.push.sqs_server import SqsServer
 
+ITEMS = "query($order: String!) { amazonOrderItems(saleorOrderId: $order) { orderItemId buyerCancelReason } }"
 NA = "conn-na"
 SELLER = SELLERS[NA][1]
 
@@ -75,3 +77,9 @@ async def test_a_buyer_cancellation_request_is_fetched_once_and_stored(
         assert amazon is not None and buyer_requested(amazon)  # a cancellation from Saleor says BUYER_CANCELLED
         assert stored.state == "imported"  # still in Saleor, awaiting the seller's decision
         assert len(env.orders.saleor_orders()) == 1
+
+        # Where staff see it: the order widget's Amazon items (the cancellation chooser).
+        saleor_order = env.orders.saleor_order(order.order_id)
+        assert saleor_order is not None
+        listed = (await dashboard(env.orders, ITEMS, {"order": saleor_order.id}))["amazonOrderItems"]
+        assert listed and {i["buyerCancelReason"] for i in listed} == {"NO_LONGER_NEEDED"}
