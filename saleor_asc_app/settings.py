@@ -91,6 +91,18 @@ class Settings(BaseSettings):
     push_max_receives: int = Field(
         default=5, gt=0, description="A message received this often without being handled goes to the dead letters."
     )
+    push_receipt_retention_days: int = Field(
+        default=15,
+        gt=14,
+        description="Receipts of applied notifications are kept this long (more than SQS's 14-day maximum "
+        "retention, so a redelivered message is still recognised).",
+    )
+    push_visibility_seconds: int = Field(
+        default=60,
+        gt=0,
+        le=43200,
+        description="A message a consumer received and did not delete (it died) is received again after this.",
+    )
 
     # E-mail
     smtp_host: str = ""

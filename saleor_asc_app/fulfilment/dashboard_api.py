@@ -13,6 +13,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from saleor_asc_app.amazon.models.cancellation import CancelReason
+from saleor_asc_app.amazon.models.orders import OrderItem
 from saleor_asc_app.configuration.repository import Actor, configuration_repository
 from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
@@ -184,6 +185,7 @@ class AmazonOrderItemEntry:
     title: str | None
     quantity: int
     cancellation_state: str | None  # the state of the latest cancellation naming it (or the whole order)
+    buyer_cancel_reason: str | None  # the buyer asked Amazon to cancel it (their reason); None: no open request
 
 
 async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> list[AmazonOrderItemEntry]:
@@ -218,9 +220,21 @@ async def resolve_order_items(info: Info[Any, Any], saleor_order_id: str) -> lis
             title=item.product.title,
             quantity=item.quantity_ordered,
             cancellation_state=state.get(item.order_item_id),
+            buyer_cancel_reason=_buyer_request(item),
         )
         for item in order.order_items
     ]
+
+
+def _buyer_request(item: OrderItem) -> str | None:
+    """The buyer's reason while their cancellation request at Amazon stands (not yet executed)."""
+    cancellation = item.cancellation
+    if cancellation is None or cancellation.cancellation_execution is not None:
+        return None
+    request = cancellation.cancellation_request
+    if request is None or request.requester != "BUYER":
+        return None
+    return request.cancel_reason or "UNSPECIFIED"
 
 
 @strawberry.type

@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.push import intake
+from saleor_asc_app.push.receipt_purge import ensure_receipt_purge
 from saleor_asc_app.push.tables import PushHealth
 from saleor_asc_app.state import AppState
 
 log = get_logger(__name__)
 
 WAIT_SECONDS = 10  # SQS long poll (at most 20)
-VISIBILITY_SECONDS = 60  # a message a worker took and did not delete comes back after this
 ERROR_PAUSE = 5.0
 
 
@@ -59,7 +59,7 @@ class ConsumerStats:
 
 
 class PushConsumer:
-    def __init__(self, state: AppState, *, wait_seconds: int = WAIT_SECONDS, visibility: int = VISIBILITY_SECONDS):
+    def __init__(self, state: AppState, *, wait_seconds: int = WAIT_SECONDS, visibility: int | None = None):
         settings = state.settings
         self.state = state
         self.queue_url = settings.push_queue_url
@@ -67,7 +67,7 @@ class PushConsumer:
         self.endpoint = settings.push_sqs_endpoint or None
         self.max_receives = settings.push_max_receives
         self.wait_seconds = wait_seconds
-        self.visibility = visibility
+        self.visibility = visibility or settings.push_visibility_seconds  # SQS's VisibilityTimeout of each receive
         self.stats = ConsumerStats()
         self._stopping = asyncio.Event()
 
@@ -85,6 +85,7 @@ class PushConsumer:
 
     async def run(self) -> None:
         log.info("push consumer started", region=self.region)
+        await self._ensure_receipt_purge()
         while not self._stopping.is_set():
             async with self.client() as sqs:
                 while not self._stopping.is_set():
@@ -92,6 +93,13 @@ class PushConsumer:
                         break  # a new client after the pause
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), ERROR_PAUSE)
+
+    async def _ensure_receipt_purge(self) -> None:
+        try:
+            async with self.state.sessionmaker() as session, session.begin():
+                await ensure_receipt_purge(session, now=self.state.clock.now())
+        except Exception as exc:  # the next consumer start tries again; receipts only wait longer
+            log.warning("push receipt purge not scheduled", error=type(exc).__name__)
 
     async def poll_once(self, sqs: Any) -> int | None:
         """One receive and its messages; None when the queue could not be reached (recorded in ``push_health``)."""

@@ -214,6 +214,7 @@ def _admin_routes(admin_token: str | None) -> list[BaseRoute]:
         Route("/faults", guarded(admin.add_fault), methods=["POST"]),
         Route("/faults", guarded(admin.clear_faults), methods=["DELETE"]),
         Route("/orders/{order_id}/status", guarded(admin.advance_order), methods=["POST"]),
+        Route("/orders/{order_id}/cancellation-request", guarded(admin.request_cancellation), methods=["POST"]),
         Route("/clock/advance", guarded(admin.advance_clock), methods=["POST"]),
     ]
 

@@ -4,10 +4,12 @@ Destinations and subscriptions behave as ``notifications.json`` describes them: 
 application, one subscription per seller, notification type and payload version (a second ``createSubscription``
 is refused with 409 Conflict, as Amazon does). When an order of a subscribed seller is created or changes status
 (explicitly or as its timeline passes), an ``ORDER_CHANGE`` notification shaped by ``OrderChangeNotification.json``
-is queued for the subscription's destination; feeds and reports that finish send ``FEED_PROCESSING_FINISHED`` /
-``REPORT_PROCESSING_FINISHED``. Delivery to the queue (an SQS-compatible server, over HTTP with aiobotocore) can be
-delayed, duplicated and reordered (``DeliveryOptions``), as SQS standard queues and Amazon's at-least-once delivery
-allow. Like Amazon, the simulator does not retry a notification the queue refused.
+is queued for the subscription's destination (``OrderStatusChange``; ``BuyerRequestedChange`` with the items marked
+``IsBuyerRequestedCancel`` when the buyer asks to cancel, as Amazon's example of that type shows); feeds and reports
+that finish send ``FEED_PROCESSING_FINISHED`` / ``REPORT_PROCESSING_FINISHED``. Delivery to the queue (an
+SQS-compatible server, over HTTP with aiobotocore) can be delayed, duplicated and reordered (``DeliveryOptions``), as
+SQS standard queues and Amazon's at-least-once delivery allow. Like Amazon, the simulator does not retry a
+notification the queue refused.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from saleor_asc_app.simulator.orders import SimOrder
 
 ORDER_CHANGE = "ORDER_CHANGE"
+BUYER_REQUESTED_CHANGE = "BuyerRequestedChange"
+BUYER_REQUESTED_CANCEL = "Buyer Requested Cancel"  # ChangeReason in Amazon's example of this change type
 FEED_PROCESSING_FINISHED = "FEED_PROCESSING_FINISHED"
 REPORT_PROCESSING_FINISHED = "REPORT_PROCESSING_FINISHED"
 
@@ -112,6 +116,7 @@ class NotificationCenter:
     failed: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     _order_status: dict[str, str] = field(default_factory=dict)  # order id → status last notified
+    _buyer_requests: set[str] = field(default_factory=set)  # order ids whose buyer cancellation request was notified
     _rng: random.Random = field(default_factory=random.Random)
 
     def configure(self, options: DeliveryOptions) -> None:
@@ -157,6 +162,8 @@ class NotificationCenter:
         for order in orders:
             if order.created <= now:
                 self._order_status[order.order_id] = _ORDER_STATUS[order.status(now)]
+                if order.open_buyer_request(now):
+                    self._buyer_requests.add(order.order_id)
 
     def drop_seller(self, seller_id: str) -> None:
         for subscription_id in [k for k, v in self.subscriptions.items() if v.seller_id == seller_id]:
@@ -175,6 +182,12 @@ class NotificationCenter:
             if subscription is None:
                 continue
             status = _ORDER_STATUS[order.status(now)]
+            if order.open_buyer_request(now) and order.order_id not in self._buyer_requests:
+                self._buyer_requests.add(order.order_id)
+                if subscription.wants_order_change(BUYER_REQUESTED_CHANGE, order.marketplace_id):
+                    body = self._order_change(subscription, order, status, BUYER_REQUESTED_CHANGE, now)
+                    self._queue(subscription, now, body)
+                    queued += 1
             if self._order_status.get(order.order_id) == status:
                 continue
             self._order_status[order.order_id] = status
@@ -244,6 +257,7 @@ class NotificationCenter:
         self, subscription: SimSubscription, order: SimOrder, status: str, change_type: str, now: datetime
     ) -> dict[str, Any]:
         shipped = order.shipped(now)
+        buyer_request = change_type == BUYER_REQUESTED_CHANGE
         items = [
             {
                 "OrderItemId": item["orderItemId"],
@@ -251,6 +265,7 @@ class NotificationCenter:
                 "SupplySourceId": "",
                 "Quantity": order.quantities.get(item["orderItemId"], 0),
                 "QuantityShipped": shipped.get(item["orderItemId"], 0),
+                **({"IsBuyerRequestedCancel": True} if buyer_request else {}),
             }
             for item in order.body.get("orderItems", [])
         ]
@@ -272,7 +287,10 @@ class NotificationCenter:
                 "SellerId": order.seller_id,
                 "AmazonOrderId": order.order_id,
                 "OrderChangeType": change_type,
-                "OrderChangeTrigger": {"TimeOfOrderChange": iso(order.last_updated(now)), "ChangeReason": status},
+                "OrderChangeTrigger": {
+                    "TimeOfOrderChange": iso(order.last_updated(now)),
+                    "ChangeReason": BUYER_REQUESTED_CANCEL if buyer_request else status,
+                },
                 "Summary": summary,
             }
         }

@@ -57,6 +57,7 @@ class SimOrder:
     ship_from: Json | None = None
     edits: list[datetime] = field(default_factory=list)  # package edits through the API
     cancelled_items: dict[str, Json] = field(default_factory=dict)  # order item id -> its cancellation (by item)
+    cancel_requested_at: datetime | None = None  # when the buyer asked to cancel (a BuyerRequestedChange)
 
     # --- timeline ---------------------------------------------------------------------------------
 
@@ -96,6 +97,8 @@ class SimOrder:
             moments.append(self.cancel_at)
         moments.extend(s.at for s in self.shipments if s.at <= now)
         moments.extend(t for t in self.edits if t <= now)
+        if self.cancel_requested_at is not None and self.cancel_requested_at <= now:
+            moments.append(self.cancel_requested_at)
         return max(moments)
 
     def remaining(self, now: datetime) -> dict[str, int]:
@@ -131,9 +134,20 @@ class SimOrder:
         if set(self.cancelled_items) >= set(self.quantities):
             self.cancel(now, cancelled_by="MERCHANT", reason=reason)
 
-    def request_cancellation(self, reason: str = "NO_LONGER_NEEDED") -> None:
-        """The buyer asks the seller to cancel (shown with includedData CANCELLATION until it is cancelled)."""
+    def request_cancellation(self, reason: str = "NO_LONGER_NEEDED", now: datetime | None = None) -> None:
+        """The buyer asks the seller to cancel (shown with includedData CANCELLATION until it is cancelled); with
+        ``now`` the order counts as updated then, and subscribers hear a ``BuyerRequestedChange``."""
         self.cancellation = {"cancellationRequest": {"requester": "BUYER", "cancelReason": reason}}
+        self.cancel_requested_at = now
+
+    def open_buyer_request(self, now: datetime) -> bool:
+        """The buyer's cancellation request stands: made by now, the order not cancelled (nor shipped)."""
+        return (
+            self.cancel_requested_at is not None
+            and self.cancel_requested_at <= now
+            and self.cancellation is not None
+            and "cancellationExecution" not in self.cancellation
+        )
 
     def ship(self, now: datetime, shipment: Shipment) -> None:
         self.release(now)

@@ -229,7 +229,13 @@ class Saleor:
 
 
 def start_simulator(
-    services: Services, orders: int, *, seed: int = 7, between: str = "8:3", rate_limits: tuple[str, ...] = ()
+    services: Services,
+    orders: int,
+    *,
+    seed: int = 7,
+    between: str = "8:3",
+    rate_limits: tuple[str, ...] = (),
+    extra: tuple[str, ...] = (),
 ) -> Simulator:
     """Start the simulator with one seller and ``orders`` importable orders created between the given minutes ago:
     "8:3" puts them all inside the app's first sync window (it reaches ten minutes back); "8:-8" makes the later
@@ -261,6 +267,7 @@ def start_simulator(
         "searchOrders=0.5:40",  # relaxed (Amazon: one per 180 s, burst 20): restarts re-read pages
         *[arg for limit in rate_limits for arg in ("--rate-limit", limit)],
         *[arg for option in IMPORTABLE for arg in ("--order-option", option)],
+        *extra,
     )
     process = services.add("simulator", argv)
     process.start()
@@ -292,9 +299,10 @@ class App:
     servers: list[Process] = field(default_factory=list)
     workers: list[Process] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. push's queue and AWS credentials
 
     def env(self, origin: str) -> dict[str, str]:
-        return {
+        return self.extra_env | {
             "ASC_DATABASE_URL": self.database_url,
             "ASC_DATA_DIR": str(self.data_dir),
             "ASC_SECRET_KEY": SECRET_KEY,

@@ -75,6 +75,7 @@ export type AmazonOrderFilter = {
 };
 
 export type AmazonOrderItemEntry = {
+  buyerCancelReason: Maybe<Scalars['String']['output']>;
   cancellationState: Maybe<Scalars['String']['output']>;
   orderItemId: Scalars['String']['output'];
   quantity: Scalars['Int']['output'];

@@ -31,13 +31,14 @@ export type AmazonOrderItem = {
   title: string | null;
   quantity: number;
   cancellationState: string | null;
+  buyerCancelReason: string | null;
 };
 
 const ACTIONS_QUERY = `
   query OutgoingActions($order: String!) { amazonOutgoingActions(saleorOrderId: $order) {
     id kind amazonOrderId packageReferenceId carrierCode carrierName trackingNumber cancelReason state message
     attempts updatedAt canRetry needsCarrier orderItemIds }
-    amazonOrderItems(saleorOrderId: $order) { orderItemId sku title quantity cancellationState } }
+    amazonOrderItems(saleorOrderId: $order) { orderItemId sku title quantity cancellationState buyerCancelReason } }
 `;
 const SEND_CANCELLATION = `mutation SendAmazonCancellation($order: String!, $reason: String!, $items: [String!]) {
   sendAmazonCancellation(saleorOrderId: $order, reason: $reason, orderItemIds: $items) { id } }`;
@@ -175,6 +176,14 @@ export function OutgoingActions(props: { api: Api; saleorOrderId: string }) {
       ))}
       {actions && canSendCancellation(actions) && (
         <Box display="flex" flexDirection="column" gap={1} data-testid="amazon-cancellation">
+          {items.some((i) => i.buyerCancelReason) && (
+            <Text size={2} data-testid="buyer-cancel-request">
+              The buyer asked Amazon to cancel{" "}
+              {items.every((i) => i.buyerCancelReason) ? "this order" : `${items.filter((i) => i.buyerCancelReason).length} item(s)`}
+              {" "}({[...new Set(items.map((i) => i.buyerCancelReason).filter(Boolean))].join(", ")}). Cancelling it in
+              Saleor sends Amazon the reason “buyer cancelled”.
+            </Text>
+          )}
           <SelectField label="Cancellation reason for Amazon" value={reason} onChange={setReason} testId="cancel-reason"
             choices={Object.entries(CANCEL_REASON_LABELS).map(([value, label]) => ({ value, label }))}
             helperText="Cancelling the order in Saleor sends it too (with the default reason)." />

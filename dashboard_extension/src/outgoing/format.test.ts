@@ -72,7 +72,7 @@ describe("canSendCancellation", () => {
 });
 
 describe("cancellableItems", () => {
-  const item: AmazonOrderItem = { orderItemId: "1", sku: "A", title: null, quantity: 1, cancellationState: null };
+  const item: AmazonOrderItem = { orderItemId: "1", sku: "A", title: null, quantity: 1, cancellationState: null, buyerCancelReason: null };
   it("leaves out items whose cancellation is on its way or done, keeps failed ones", () => {
     const items = [
       item,

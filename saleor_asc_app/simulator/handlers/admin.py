@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -80,9 +81,17 @@ async def generate_orders(request: Request) -> Response:
         body = await _body(request)
         count = int(body.pop("count", 10))
         seed = body.pop("seed", 0)
+        released = bool(body.pop("noPending", False))
+        for bound in ("start", "end"):  # ISO 8601 times of the createdTime range
+            if isinstance(body.get(bound), str):
+                body[bound] = datetime.fromisoformat(body[bound])
         orders = state.generate_orders(request.path_params["seller_id"], count, seed, **_snake(body))
     except (SimulatorError, ValueError, TypeError) as exc:
         return _problem(str(exc))
+    if released:  # payment authorised at once: Unshipped from creation (as `--no-pending`)
+        for order in orders:
+            if not order.preorder:
+                order.pending_until = order.created
     return json_response({"orderIds": [o.order_id for o in orders]}, 201)
 
 
@@ -94,6 +103,21 @@ async def advance_order(request: Request) -> Response:
     except (SimulatorError, ValueError, KeyError) as exc:
         return _problem(str(exc))
     return json_response({"orderId": order.order_id, "status": order.status(state.now()).value})
+
+
+async def request_cancellation(request: Request) -> Response:
+    """The buyer asks to cancel an unshipped order (``{"reason": ...}``, default ``NO_LONGER_NEEDED``)."""
+    state = _state(request)
+    try:
+        body = await _body(request)
+        order = state.order(request.path_params["order_id"])
+        now = state.now()
+        if any(s.at <= now for s in order.shipments) or order.is_cancelled(now):
+            raise SimulatorError(f"order {order.order_id} has shipped or is cancelled: nothing to ask")
+        order.request_cancellation(str(body.get("reason") or "NO_LONGER_NEEDED"), now=now)
+    except (SimulatorError, ValueError) as exc:
+        return _problem(str(exc))
+    return json_response({"orderId": order.order_id, "requestedAt": now.isoformat()})
 
 
 async def add_fault(request: Request) -> Response:

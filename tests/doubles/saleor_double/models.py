@@ -351,6 +351,7 @@ class Order(Node, WithMetadata):
     weight_kg: Decimal = Decimal(0)
     origin: str = "BULK_CREATE"
     redirect_url: str | None = None
+    stored_at: datetime | None = None  # when the double stored it (``created`` is the client's createdAt)
 
     def shipping(self) -> TaxedMoney:
         return self.shipping_price or TaxedMoney.zero(self.currency)

@@ -218,6 +218,7 @@ def create_server_app(double: SaleorDouble, demo: DemoStore) -> Starlette:
             {
                 "id": order.id,
                 "externalReference": order.external_reference,
+                "storedAt": order.stored_at.isoformat() if order.stored_at else None,
                 "lines": [{"id": line.id, "quantity": line.quantity} for line in order.lines],
                 "fulfillments": [f.id for f in order.fulfillments],
             }

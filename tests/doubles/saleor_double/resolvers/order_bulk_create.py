@@ -437,6 +437,7 @@ def _create_order(context: Context, row: Row) -> Order:
         status=str(data["status"]),
         created=data["createdAt"],
         updated_at=now,
+        stored_at=now,
         currency=row.channel.currency_code,
         external_reference=row.external_reference,
         user_email=row.user_email,
