@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.push import intake
 from saleor_asc_app.push.receipt_purge import ensure_receipt_purge
@@ -208,9 +208,7 @@ async def record_health(
     else:
         values["last_error_at"] = now
         values["last_error"] = error[:2000]
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert_(PushHealth).values(**values)
+    stmt = dialect_insert(session, PushHealth).values(**values)
     update = {k: v for k, v in values.items() if k != "queue_url"}
     await session.execute(stmt.on_conflict_do_update(index_elements=["queue_url"], set_=update))
 

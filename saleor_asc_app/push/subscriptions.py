@@ -30,7 +30,7 @@ from saleor_asc_app.amazon.models.notifications import (
     EventFilter,
     ProcessingDirective,
 )
-from saleor_asc_app.configuration.repository import ConfigurationRepository
+from saleor_asc_app.configuration.repository import configuration_repository
 from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, enqueue
@@ -102,7 +102,7 @@ async def reconcile(state: AppState, installation_id: uuid.UUID) -> list[str]:
     problems: list[str] = []
     now = state.clock.now()
     async with state.sessionmaker() as session:
-        repository = ConfigurationRepository(session, state.secret_box, state.clock)
+        repository = configuration_repository(session, state)
         config = (await repository.load(installation_id)).config
         tokens = {c.id: await repository.refresh_token(installation_id, c.id) for c in config.connections}
         rows = list(
