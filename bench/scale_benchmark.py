@@ -79,6 +79,7 @@ SYNC_INTERVAL = 1 / ops.SEARCH_ORDERS.rate  # searchOrders' sustained interval (
 SHIP_DELAY = 600.0  # virtual seconds from an order's import to its fulfilment in Saleor
 SHIP_CHECK = 60.0  # how often (virtual seconds) the driver looks for imported orders to fulfil
 TRACKING = "1Z999AA10123456784"
+PENDING_LEAD = 2 * 3600.0  # the simulator keeps a merchant-fulfilled order Pending for 5 to 120 minutes
 MFN = {**QUIET, "replacement_share": 0.0}  # merchant-fulfilled, released from Pending after 5-120 minutes
 
 
@@ -108,13 +109,14 @@ def installation_of(n: int, scale: Scale) -> int:
 
 
 def arrivals(scale: Scale) -> list[tuple[float, int]]:
-    """(seconds after the start, seller) of every order arriving, in time order: a Poisson process per seller."""
+    """(seconds after the start, seller) of every order arriving, in time order: a Poisson process per seller that
+    began ``PENDING_LEAD`` before the start, so orders leave Pending at a steady rate from the start on."""
     rng = random.Random(scale.seed)
     span = scale.hours * 3600
     rate = scale.orders_per_day / 86400
     times: list[tuple[float, int]] = []
     for n in range(scale.sellers):
-        moment = rng.expovariate(rate) if rate > 0 else span
+        moment = -PENDING_LEAD + rng.expovariate(rate) if rate > 0 else span
         while moment < span:
             times.append((moment, n))
             moment += rng.expovariate(rate)
@@ -218,9 +220,9 @@ async def run(scale: Scale, database_url: str, data_dir: Path) -> dict[str, Any]
         while True:
             now = clock.now()
             while next_arrival < len(coming) and begin + timedelta(seconds=coming[next_arrival][0]) <= now:
-                n = coming[next_arrival][1]
+                moment, n = begin + timedelta(seconds=coming[next_arrival][0]), coming[next_arrival][1]
                 [order] = simulator.generate_orders(
-                    seller_id(n), 1, seed=f"{n}-{next_arrival}", start=now, end=now, **MFN
+                    seller_id(n), 1, seed=f"{n}-{next_arrival}", start=moment, end=moment, **MFN
                 )
                 arrived[order.order_id] = (n, max(order.pending_until, order.created))
                 next_arrival += 1
@@ -272,7 +274,7 @@ async def run(scale: Scale, database_url: str, data_dir: Path) -> dict[str, Any]
 
     lags: dict[int, list[float]] = defaultdict(list)
     for order_id, (n, importable) in arrived.items():
-        if order_id in imported:
+        if order_id in imported and importable >= begin:  # those released before the start waited for it
             lags[n].append((imported[order_id][1] - importable).total_seconds())
     ordinary_worst = [max(lags[n]) for n in range(scale.backlog_sellers, scale.sellers) if lags[n]]
     backlog_worst = [max(lags[n]) for n in range(scale.backlog_sellers) if lags[n]]
@@ -280,7 +282,9 @@ async def run(scale: Scale, database_url: str, data_dir: Path) -> dict[str, Any]
     backlog_ratios = {}
     for n, ids in backlog_ids.items():
         done = max((imported[i][1] - begin).total_seconds() for i in ids if i in imported)
-        bound = bound_seconds(math.ceil(scale.backlog / PAGE))
+        # the first window holds every order of the seller changed before the start (backlog and early arrivals)
+        waiting = sum(1 for order in simulator.sellers[seller_id(n)].orders.values() if order.created < begin)
+        bound = bound_seconds(math.ceil(waiting / PAGE))
         if bound > 0:
             backlog_ratios[connection_id(n)] = round(bound / done, 4) if done else 1.0
     ship_lags = [
@@ -292,13 +296,13 @@ async def run(scale: Scale, database_url: str, data_dir: Path) -> dict[str, Any]
     ]
     total_orders = scale.backlog_sellers * scale.backlog + len(arrived)
     imported_orders = len(imported)
-    virtual_hours, virtual_days = elapsed / 3600, elapsed / 86400
+    virtual_hours = elapsed / 3600
     added = {name: rows_after[name] - rows_before.get(name, 0) for name in rows_after}
     return {
         "scale": asdict(scale),
         "orders": total_orders,
         "arrived": len(arrived),
-        "arrived_imported": sum(len(values) for values in lags.values()),
+        "freshness_samples": sum(len(values) for values in lags.values()),
         "imported": imported_orders,
         "virtual_seconds": round(elapsed, 1),
         "freshness_s": {
@@ -325,9 +329,13 @@ async def run(scale: Scale, database_url: str, data_dir: Path) -> dict[str, Any]
         "cpu_ms_per_seller_hour": round(1000 * app_cpu / (scale.sellers * virtual_hours), 2) if virtual_hours else None,
         "cpu_ms_per_imported_order": round(1000 * app_cpu / imported_orders, 3) if imported_orders else None,
         "db_rows_added": {name: count for name, count in added.items() if count},
-        "db_rows_added_per_seller_day": round(sum(added.values()) / scale.sellers / virtual_days, 1),
-        "db_bytes_added_per_seller_day": round((bytes_after - bytes_before) / scale.sellers / virtual_days)
-        if bytes_after is not None and bytes_before is not None
+        # growth is per order (standing jobs and cursors are rewritten in place): per seller-day at the arrival rate
+        "db_rows_added_per_order": round(sum(added.values()) / imported_orders, 2) if imported_orders else None,
+        "db_rows_per_seller_day_at_rate": round(sum(added.values()) / imported_orders * scale.orders_per_day, 1)
+        if imported_orders
+        else None,
+        "db_bytes_per_seller_day_at_rate": round((bytes_after - bytes_before) / imported_orders * scale.orders_per_day)
+        if bytes_after is not None and bytes_before is not None and imported_orders
         else None,
         "db_bytes_per_seller": round(bytes_after / scale.sellers) if bytes_after is not None else None,
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -379,7 +387,7 @@ async def all_imported(
     first: OrdersEnv, arrived: dict[str, tuple[int, datetime]], backlog_ids: dict[int, set[str]], end: datetime
 ) -> bool:
     """Every backlog order and every arrival importable before the end is in Saleor."""
-    wanted = {order_id for order_id, (_n, importable) in arrived.items() if importable <= end}
+    wanted = {order_id for order_id, (_n, importable) in arrived.items() if importable <= end}  # before, too
     for ids in backlog_ids.values():
         wanted |= ids
     async with first.state.sessionmaker() as session:

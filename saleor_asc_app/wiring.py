@@ -5,6 +5,7 @@ Feature modules add their definitions here; tests may build an ``AppState`` with
 
 from __future__ import annotations
 
+from saleor_asc_app.amazon.budget_sweep import budget_sweep_job_kind
 from saleor_asc_app.connections.checks import connection_job_kinds
 from saleor_asc_app.fulfilment.intake import FULFILMENT_WEBHOOKS
 from saleor_asc_app.fulfilment.send import fulfilment_job_kinds
@@ -28,6 +29,7 @@ def default_webhook_registry() -> WebhookRegistry:
 def default_job_registry(webhooks: WebhookRegistry) -> JobRegistry:
     registry = JobRegistry()
     registry.register(webhook_job_kind(webhooks))
+    registry.register(budget_sweep_job_kind())
     for kind in [*connection_job_kinds(), *notification_job_kinds()]:
         registry.register(kind)
     for kind in [*order_job_kinds(), *push_job_kinds()]:

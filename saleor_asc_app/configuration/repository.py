@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from saleor_asc_app.amazon import budget_sweep
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.configuration import audit
 from saleor_asc_app.configuration.model import AppConfiguration
@@ -168,6 +169,7 @@ class ConfigurationRepository:
         )
         await self._session.flush()
         await _configuration_changed(self._session, installation_id, frozenset(new_secrets), now)
+        await budget_sweep.on_configuration_saved(self._session, old_data, new_data, now=now)
         return LoadedConfiguration(config, version, now, frozenset(new_secrets))
 
     async def changes(self, installation_id: uuid.UUID, *, limit: int = 50) -> list[ConfigurationChange]:
