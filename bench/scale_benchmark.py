@@ -5,15 +5,18 @@ simulator and Saleor doubles, in virtual time.
     .venv/bin/python -m bench.scale_benchmark [--installations 50] [--sellers 1000] [--backlog-sellers 3]
         [--backlog 5000] [--orders-per-day 24] [--hours 2] [--ship-share 0.5] [--workers 1,4] [--json]
 
+(bench/README.md gives the parameters of the recorded runs; the defaults are issue 19's full size.)
+
 PostgreSQL: the server ``ASC_TEST_POSTGRES_URL`` names, else a throw-away one (``scripts/postgres``), as the tests.
 Each worker count runs in a process of its own (its RSS is its own) on a fresh database.
 
 Every installation is a Saleor double of its own (its own API URL and app token) with ``sellers / installations``
 connections; sellers are dealt to installations in turn. Each seller's orders arrive as a Poisson process
-(``--orders-per-day``) for ``--hours`` of virtual time, each order created at the simulator the moment it arrives;
-the backlog sellers also have ``--backlog`` unshipped orders waiting at the start. A share of the imported orders is
-fulfilled in Saleor (staff ``orderFulfill``) ten virtual minutes after its import; Saleor's webhooks reach the app,
-which confirms the shipment at Amazon (``confirmShipment``). Reported, per run:
+(``--orders-per-day``) from two hours before the start (the longest the simulator keeps an order Pending, so orders
+leave Pending at a steady rate from the start on) until ``--hours`` after it, each order created at the simulator at
+its arrival time; the backlog sellers also have ``--backlog`` unshipped orders waiting at the start. A share of the
+imported orders is fulfilled in Saleor (staff ``orderFulfill``) ten virtual minutes after its import; Saleor's
+webhooks reach the app, which confirms the shipment at Amazon (``confirmShipment``). Reported, per run:
 - freshness: per order, the virtual time from the moment Amazon made it importable (created, then released from
   Pending) until it was in Saleor; per seller its worst; how far the worst seller lags the median seller, in sync
   intervals (no seller should lag the others by more than one while backlogs drain);
@@ -22,8 +25,9 @@ which confirms the shipment at Amazon (``confirmShipment``). Reported, per run:
 - shipments: confirmed at Amazon, and the virtual time from the Saleor fulfilment to the confirmation;
 - 429s from the simulator; jobs run and jobs per wall-clock second;
 - the app's CPU (process CPU minus the time inside the in-process simulator and doubles) per seller-hour of virtual
-  time and per order;
-- database rows and size (PostgreSQL's ``pg_database_size``) added per seller per virtual day;
+  time and per imported order;
+- database rows and size (PostgreSQL's ``pg_database_size``) added during the run, per imported order, and per
+  seller-day at the arrival rate (standing jobs and cursors are rewritten in place: growth follows the orders);
 - the process's largest RSS (it also holds the simulator and the doubles).
 """
 
