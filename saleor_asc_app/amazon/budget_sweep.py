@@ -3,10 +3,11 @@
 A bucket row is shared by every connection of its seller and region, whatever installation holds it (Amazon's limit
 is the seller's), so removing one connection or uninstalling one store removes the rows only when no configuration
 of any installation still connects that seller in that region. A configuration save that drops a seller's last
-connection there, and every uninstall, ask for a prompt sweep; a standing sweep runs every ``SWEEP_INTERVAL`` besides
-(started by the first configuration save) and also drops rows untouched for ``IDLE_EXPIRY``. Such a row is full again
-(no operation takes longer than a few hours to refill its burst), so deleting it loses only an observed
-``x-amzn-RateLimit-Limit`` rate, which the next answer brings back. Deletes go in batches of ``BATCH`` rows, each in a
+connection there, and every uninstall, ask for a prompt sweep; a standing sweep runs every ``SWEEP_INTERVAL``
+besides (started by the first configuration save, and by the daily connections sweep should none have) and also
+drops rows untouched for ``IDLE_EXPIRY``. Such a row is full again (no operation takes longer than a few hours to
+refill its burst), so deleting it loses only an observed ``x-amzn-RateLimit-Limit`` rate, which the next answer
+brings back. Deletes go in batches of ``BATCH`` rows, each in a
 short transaction of its own (``rate_budget`` rows are locked by every SP-API call of their seller).
 
 A row of a removed seller can come back if a job of the removed connection was still calling Amazon; the next sweep

@@ -17,6 +17,7 @@ from saleor_asc_app.amazon.ratelimit import DEFAULT_LIMITS
 from saleor_asc_app.amazon.shared_budget import RateBudgetRow
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.marketplaces import Region
+from saleor_asc_app.connections.checks import connection_job_kinds, ensure_sweep
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
 from saleor_asc_app.jobs.registry import JobRegistry
@@ -132,6 +133,19 @@ async def test_the_standing_sweep_expires_rows_idle_for_a_day_in_batches_and_run
     await first.run_jobs()
     assert await rows(first) == {(SHARED, NA, "searchOrders")}  # used an hour before the sweep: kept
     assert await waiting_sweeps(first) == [first.clock.now() + SWEEP_INTERVAL]
+
+
+async def test_the_daily_connection_sweep_starts_the_standing_sweep_without_any_configuration_save(
+    database_url: str, tmp_path: Path
+) -> None:
+    registry = JobRegistry()
+    for kind in [budget_sweep_job_kind(), *connection_job_kinds()]:
+        registry.register(kind)
+    async with orders_env(database_url, tmp_path, registry=registry) as env:
+        assert await waiting_sweeps(env) == []
+        assert await ensure_sweep(env.state)  # as the app does when it starts
+        await env.run_jobs()
+        assert await waiting_sweeps(env) == [env.clock.now() + SWEEP_INTERVAL]
 
 
 def test_an_idle_row_is_a_full_bucket_so_expiring_it_loses_no_budget() -> None:
