@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import httpx
 
+from saleor_asc_app.amazon import budget_sweep
+from saleor_asc_app.amazon.budget_sweep import budget_sweep_job_kind
 from saleor_asc_app.amazon.shared_budget import rate_budget
 from saleor_asc_app.clock import Clock, SystemClock
 from saleor_asc_app.configuration.saved import ConfigurationSavedListener
@@ -51,6 +53,7 @@ def default_webhook_registry() -> WebhookRegistry[AppState]:
 def default_job_registry(webhooks: WebhookRegistry[AppState]) -> JobRegistry[AppState]:
     registry = JobRegistry[AppState]()
     registry.register(webhook_job_kind(webhooks))
+    registry.register(budget_sweep_job_kind())
     for kind in [*connection_job_kinds(), *notification_job_kinds()]:
         registry.register(kind)
     for kind in [*order_job_kinds(), *push_job_kinds()]:
@@ -66,11 +69,12 @@ def configuration_saved_reactions() -> tuple[ConfigurationSavedListener, ...]:
     """In the saving transaction: every authorized connection's order sync starts and the writer re-decides parked
     orders (a new mapping replays them), push subscriptions follow the connections; the scheduled stock
     reconciliation and import-error scan start (or run again soon), so a store that never sends a stock or
-    fulfilment webhook is reconciled too."""
+    fulfilment webhook is reconciled too; a seller that left the configuration has its rate budget swept."""
     return (
         orders_service.on_configuration_saved,
         inventory_schedule.on_configuration_saved,
         processing_errors_schedule.on_configuration_saved,
+        budget_sweep.on_configuration_saved,
     )
 
 

@@ -181,7 +181,7 @@ class ConfigurationRepository:
             )
         )
         await self._session.flush()
-        saved = ConfigurationSaved(installation_id, frozenset(new_secrets), now)
+        saved = ConfigurationSaved(installation_id, frozenset(new_secrets), now, old_data, new_data)
         for listener in self._on_saved:
             await listener(self._session, saved)
         return LoadedConfiguration(config, version, now, frozenset(new_secrets))

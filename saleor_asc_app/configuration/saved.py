@@ -8,9 +8,10 @@ reactions commit (or roll back) with the configuration itself.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,8 @@ class ConfigurationSaved:
     installation_id: uuid.UUID
     authorized_connection_ids: frozenset[str]  # connections with a refresh token after the save
     now: datetime
+    previous_data: Mapping[str, Any]  # the stored configuration before the save (an empty one's before the first)
+    data: Mapping[str, Any]  # and after it
 
 
 ConfigurationSavedListener = Callable[[AsyncSession, ConfigurationSaved], Awaitable[None]]

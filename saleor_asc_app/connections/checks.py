@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from saleor_asc_app.amazon.budget_sweep import schedule_sweep
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import authorization
@@ -188,6 +189,7 @@ async def run_sweep_job(ctx: AppState, job: ClaimedJob) -> None:
         ids = (await session.execute(select(Installation.id))).scalars().all()
         for installation_id in ids:
             await enqueue_check(session, installation_id, now=now)
+        await schedule_sweep(session, now=now)  # the rate budget's standing sweep, should no save have started it
     # A standing job: it runs again tomorrow.
     raise RetryJob("next sweep tomorrow", delay=SWEEP_INTERVAL.total_seconds(), count_attempt=False)
 

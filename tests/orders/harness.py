@@ -217,8 +217,10 @@ class OrdersEnv:
         return self.saleor.state.order_by_external_reference(amazon_order_id)
 
 
-def make_saleor(clock: VirtualClock) -> tuple[SaleorDouble, DemoStore]:
-    double = SaleorDouble(clock=clock, extra_schema_paths=[schema_324_path()])
+def make_saleor(clock: VirtualClock, *, api_url: str | None = None) -> tuple[SaleorDouble, DemoStore]:
+    """The demo store with a variant (stock in every warehouse) per simulator SKU; ``api_url``: another store's."""
+    urls = {"api_url": api_url} if api_url else {}
+    double = SaleorDouble(clock=clock, extra_schema_paths=[schema_324_path()], **urls)
     demo = double.seed_demo()
     goods = next(t for t in double.state.product_types.values() if t.name == "Goods")
     warehouses = list(demo.warehouses.values())

@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 
+from saleor_asc_app.amazon.budget_sweep import SWEEP_KIND
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.tables import StoredConfiguration
 from saleor_asc_app.db.models import Installation, WebhookEvent
@@ -256,6 +257,7 @@ async def test_app_deleted_removes_the_installation_and_its_data(hooked: AppEnv)
     async with hooked.state.sessionmaker() as session:
         for table in (Installation, WebhookEvent, StoredConfiguration):
             assert (await session.execute(select(func.count()).select_from(table))).scalar_one() == 0, table
-        # What is left: the job that deletes the PII audit trail once Amazon's retention period is over.
+        # What is left: the job that deletes the PII audit trail once Amazon's retention period is over, and the
+        # rate budget sweeps (rows of sellers no other store connects go now; no installation: not tenant data).
         jobs = (await session.execute(select(Job.kind, Job.installation_id))).all()
-    assert [tuple(job) for job in jobs] == [(AUDIT_EXPIRY_KIND, None)]
+    assert sorted(tuple(job) for job in jobs) == [(SWEEP_KIND, None), (SWEEP_KIND, None), (AUDIT_EXPIRY_KIND, None)]
