@@ -26,13 +26,11 @@ from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import oauth
 from saleor_asc_app.connections.links import dashboard_app_url
 from saleor_asc_app.connections.oauth_state import InvalidState
-from saleor_asc_app.dashboard.auth import authenticate
-from saleor_asc_app.dashboard.permissions import MANAGE_APPS
+from saleor_asc_app.dashboard.auth import MANAGE_APPS, authenticate
 from saleor_asc_app.errors import AppError, BadRequest, Forbidden
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.manifest import base_url
 from saleor_asc_app.orders.amazon_access import amazon_access
-from saleor_asc_app.simulator import create_simulator_app
 
 log = get_logger(__name__)
 
@@ -146,6 +144,8 @@ async def demo_consent(request: Request) -> Response:
         )
         await access.prepare(oauth_state.installation_id, probe, f"demo-unused-{secrets.token_urlsafe(24)}")
     access.simulator.consent_seller_id = seller_id
+    from saleor_asc_app.simulator import create_simulator_app  # demo mode only: serve does not load the simulator
+
     transport = httpx.ASGITransport(app=create_simulator_app(access.simulator))
     async with httpx.AsyncClient(transport=transport, base_url="https://sellercentral.simulator.invalid") as client:
         answer = await client.get("/apps/authorize/consent", params=dict(request.query_params))
