@@ -15,7 +15,6 @@ from saleor_asc_app.clock import Clock, SystemClock
 from saleor_asc_app.configuration.saved import ConfigurationSavedListener
 from saleor_asc_app.connections.amazon_access import AmazonAccess, real_access
 from saleor_asc_app.connections.checks import connection_job_kinds
-from saleor_asc_app.connections.demo import DemoStore, demo_access
 from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
 from saleor_asc_app.fulfilment.intake import FULFILMENT_WEBHOOKS
@@ -93,11 +92,14 @@ def build_state(
     )
     the_clock = clock or SystemClock()
     secret_box = SecretBox(settings.master_key, purpose="secrets", previous=settings.previous_master_keys)
-    amazon: AmazonAccess = (
-        demo_access(DemoStore(sessionmaker, secret_box, client), the_clock)
-        if settings.demo_mode
-        else real_access(settings, client, the_clock, rate_budget(engine, the_clock))
-    )
+    amazon: AmazonAccess
+    if settings.demo_mode:
+        # Demo mode only: a real deployment's processes never load the simulator (bench/README.md, "Memory").
+        from saleor_asc_app.connections.demo import DemoStore, demo_access
+
+        amazon = demo_access(DemoStore(sessionmaker, secret_box, client), the_clock)
+    else:
+        amazon = real_access(settings, client, the_clock, rate_budget(engine, the_clock))
     webhook_registry = webhooks if webhooks is not None else default_webhook_registry()
     vault = PiiVault(key_ring(settings))
     return AppState(

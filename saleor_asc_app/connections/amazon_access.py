@@ -93,6 +93,10 @@ class AmazonAccess:
     def rate_of(self, connection: AmazonConnection, operation: Operation) -> float:
         return self.limiter.rate_of(connection.seller_id, operation, region=connection.region.value)
 
+    def simulated_application_id(self) -> str | None:
+        """The simulator's application id in demo mode (``demo.DemoAmazonAccess``); None for Amazon."""
+        return None
+
     def connection_client(
         self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
     ) -> SpApiClient:

@@ -24,7 +24,8 @@ from saleor_asc_app.connections.operator import client_secret_expiry
 from saleor_asc_app.connections.probe import ConnectionCheck, run_connection_test
 from saleor_asc_app.connections.service import SellerMismatch, store_authorization, test_stored_connection
 from saleor_asc_app.connections.tables import ConnectionStatus
-from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
+from saleor_asc_app.dashboard.auth import MANAGE_APPS
+from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.dashboard.types import AuthorizationState, Region
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.notifications.outbox import recent, retry_email

@@ -75,6 +75,9 @@ class DemoAmazonAccess(AmazonAccess):
         self.simulator = simulator
         self._store = store
 
+    def simulated_application_id(self) -> str | None:
+        return str(self.simulator.app.application_id)
+
     def connection_client(
         self, installation_id: uuid.UUID, connection: AmazonConnection, refresh_token: str
     ) -> SpApiClient:

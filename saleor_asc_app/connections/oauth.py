@@ -27,7 +27,6 @@ from saleor_asc_app.amazon.regions import Region, marketplace, marketplaces_in
 from saleor_asc_app.auth.dashboard import DashboardUser
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import Actor, load_configuration
-from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.connections.oauth_state import STATE_LIFETIME, InvalidState, OAuthState, StateSealer
 from saleor_asc_app.connections.probe import run_connection_test
 from saleor_asc_app.connections.service import ConnectionMissing, SellerMismatch, store_authorization
@@ -81,8 +80,7 @@ def consent_base(connection_region: Region, marketplace_ids: tuple[str, ...]) ->
 
 def application_id(state: AppState) -> str:
     if state.settings.demo_mode:
-        access = state.amazon
-        return str(access.simulator.app.application_id) if isinstance(access, DemoAmazonAccess) else ""
+        return state.amazon.simulated_application_id() or ""
     return str(state.settings.spapi_application_id)
 
 

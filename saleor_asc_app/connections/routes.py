@@ -24,15 +24,12 @@ from saleor_asc_app.amazon.regions import Region, marketplaces_in
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import oauth
-from saleor_asc_app.connections.demo import DemoAmazonAccess
 from saleor_asc_app.connections.links import dashboard_app_url
 from saleor_asc_app.connections.oauth_state import InvalidState
-from saleor_asc_app.dashboard.auth import authenticate
-from saleor_asc_app.dashboard.permissions import MANAGE_APPS
+from saleor_asc_app.dashboard.auth import MANAGE_APPS, authenticate
 from saleor_asc_app.errors import AppError, BadRequest, Forbidden
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.manifest import base_url
-from saleor_asc_app.simulator import create_simulator_app
 
 log = get_logger(__name__)
 
@@ -129,6 +126,10 @@ async def demo_consent(request: Request) -> Response:
         oauth_state, _installation = await oauth.open_state(state, request.query_params.get("state", ""))
     except InvalidState as exc:
         return _page(400, "Authorization link not valid", exc.message)
+    # Demo mode only: serve does not load the simulator (bench/README.md, "Memory").
+    from saleor_asc_app.connections.demo import DemoAmazonAccess
+    from saleor_asc_app.simulator import create_simulator_app
+
     access = state.amazon
     if not isinstance(access, DemoAmazonAccess):  # demo mode is wired with the simulator (wiring.build_state)
         return _page(404, "Not found", "Demo mode is off: the consent page is Amazon's.")

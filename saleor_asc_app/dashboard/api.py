@@ -8,23 +8,23 @@ body (no GET queries, so no cross-site request can read or change data). GraphiQ
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from strawberry import Schema
-from strawberry.http.ides import get_graphql_ide_html
 
 from saleor_asc_app.dashboard.auth import authenticate
 from saleor_asc_app.dashboard.context import DashboardContext
-from saleor_asc_app.dashboard.schema import build_schema
 from saleor_asc_app.dashboard.store_directory import SaleorStoreDirectory
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.logging import get_logger
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState
+
+if TYPE_CHECKING:
+    from strawberry import Schema
 
 log = get_logger(__name__)
 
@@ -53,11 +53,22 @@ def _format(error: GraphQLError) -> dict[str, Any]:
 class DashboardApi:
     def __init__(self, settings: Settings) -> None:
         self._debug = settings.debug
-        self._schema: Schema = build_schema(debug=settings.debug)
+        self._built: Schema | None = None
+
+    def _schema(self) -> Schema:
+        """Built on the first request: strawberry and the schema (about 6 MiB) stay out of a process whose
+        dashboard is never opened, such as a worker importing orders."""
+        if self._built is None:
+            from saleor_asc_app.dashboard.schema import build_schema  # on first use, for memory (see above)
+
+            self._built = build_schema(debug=self._debug)
+        return self._built
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET":
             if self._debug:
+                from strawberry.http.ides import get_graphql_ide_html  # debug only, for memory (see _schema)
+
                 return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
             return _error("Send GraphQL queries as POST requests.", "METHOD_NOT_ALLOWED", 405)
         state: AppState = request.app.state.asc
@@ -93,7 +104,7 @@ class DashboardApi:
             store=SaleorStoreDirectory(state.http_client, state.secret_box),
             app_state=state,
         )
-        result = await self._schema.execute(
+        result = await self._schema().execute(
             query, variable_values=variables, context_value=context, operation_name=operation_name
         )
         response: dict[str, Any] = {"data": result.data}

@@ -9,6 +9,8 @@ from saleor_asc_app.errors import AppError, Unauthorized
 from saleor_asc_app.installations import KeyNotCheckable, get_by_url
 from saleor_asc_app.state import AppState
 
+MANAGE_APPS = "MANAGE_APPS"  # the Saleor permission that changing the app's configuration needs
+
 
 async def authenticate(state: AppState, token: str | None, saleor_api_url: str | None) -> DashboardUser:
     if not token:

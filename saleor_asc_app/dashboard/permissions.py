@@ -7,7 +7,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-MANAGE_APPS = "MANAGE_APPS"
+from saleor_asc_app.dashboard.auth import MANAGE_APPS
 
 
 class IsStaffUser(BasePermission):

@@ -16,8 +16,9 @@ from saleor_asc_app.configuration.repository import Actor, configuration_reposit
 from saleor_asc_app.configuration.validation import validate
 from saleor_asc_app.connections.dashboard_api import ConnectionsMutation, ConnectionsQuery
 from saleor_asc_app.dashboard import types as t
+from saleor_asc_app.dashboard.auth import MANAGE_APPS
 from saleor_asc_app.dashboard.context import DashboardContext
-from saleor_asc_app.dashboard.permissions import MANAGE_APPS, CanManageApps, IsStaffUser
+from saleor_asc_app.dashboard.permissions import CanManageApps, IsStaffUser
 from saleor_asc_app.errors import AppError
 from saleor_asc_app.fulfilment.dashboard_api import FulfilmentMutation, FulfilmentQuery
 from saleor_asc_app.orders.dashboard_api import OrdersMutation, OrdersQuery

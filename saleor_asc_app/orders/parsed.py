@@ -10,8 +10,8 @@ from datetime import datetime
 
 from saleor_asc_app.amazon.models.orders import Order
 
-# The writer's next rounds (``writer.ROUND_SIZE``): about 25 KiB an order, so about 6 MiB when full.
-DEFAULT_SIZE = 250
+# The writer's next two rounds (``writer.ROUND_SIZE``): about 25 KiB an order, so about 2.5 MiB when full.
+DEFAULT_SIZE = 100
 
 
 class ParsedOrders:

@@ -51,9 +51,9 @@ from saleor_asc_app.state import AppState
 log = get_logger(__name__)
 
 BATCH_SIZE = 50  # orderBulkCreate's limit
-# Queued orders decided per round: two batches. A round holds its orders parsed (about 25 KiB each), so this
+# Queued orders decided per round: one batch. A round holds its orders parsed (about 25 KiB each), so this
 # bounds the writer's memory.
-ROUND_SIZE = 100
+ROUND_SIZE = BATCH_SIZE
 _TABLE = table(AmazonOrder)
 # Saleor adds this to every line of a row it rejected for another reason; it is not the cause then.
 NOISE_CODES = frozenset({"NON_EXISTING_STOCK"})

@@ -28,7 +28,7 @@ from starlette.routing import Route
 from saleor_asc_app.auth.dashboard import DashboardUser, token_kid
 from saleor_asc_app.auth.jwks import parse_jwks
 from saleor_asc_app.configuration.repository import load_configuration
-from saleor_asc_app.dashboard.auth import authenticate
+from saleor_asc_app.dashboard.auth import MANAGE_APPS, authenticate
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.errors import AppError, BadRequest, Forbidden, NotFound
 from saleor_asc_app.installations import app_token, get_by_url
@@ -45,7 +45,6 @@ TOKEN_HEADER = "authorization-bearer"
 SALEOR_API_URL_HEADER = "saleor-api-url"
 MAX_BODY_BYTES = 16 * 1024
 MAX_ID_LENGTH = 200
-MANAGE_APPS = "MANAGE_APPS"
 NO_STORE = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
 
 
