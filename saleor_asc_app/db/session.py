@@ -64,7 +64,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            writers.release(connection.connection.dbapi_connection)
+            # Cancelled (aiosqlite's thread may still run BEGIN IMMEDIATE) or failed: end it before the next turn.
+            writers.settle(connection.connection.dbapi_connection)
             raise
 
 

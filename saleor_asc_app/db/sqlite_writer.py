@@ -12,6 +12,13 @@ The lock is taken in the engine's ``begin`` event, which SQLAlchemy runs inside 
 checks the connection in or invalidates it. A transaction that cannot get the lock within the busy timeout fails
 as SQLite would ("database is locked").
 
+A transaction whose task is cancelled in the middle of a statement (a job's timeout) never reaches COMMIT or
+ROLLBACK: SQLAlchemy invalidates the connection, and the statement still runs in aiosqlite's thread. Closing that
+connection does not end its SQLite transaction while a cursor still holds a prepared statement (the connection stays
+open as a "zombie", holding the write lock until the cursor is garbage-collected). So such a turn is settled before
+it is handed on: a ``ROLLBACK`` queued on the connection (run once the statement ends), then the release. The same
+applies when ``BEGIN IMMEDIATE`` itself, a ``COMMIT`` or a ``ROLLBACK`` is cancelled or fails.
+
 The queue knows which task holds it. A task that holds it and opens a second transaction (another session, a
 batch write) would wait on itself: that raises ``NestedWriterError`` at once, a programming error, instead of
 stalling every writer of the process for the busy timeout. Read what the second transaction needs in the first
@@ -31,6 +38,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.util import await_only
+from sqlalchemy.util.concurrency import in_greenlet
 
 SQLITE_LOCK_TIMEOUT_SECONDS = 30.0
 
@@ -57,8 +65,9 @@ class SqliteWriterQueue:
         self._timeout = timeout
         # Locks belong to an event loop; an engine used from two loops (tests, threads) gets one lock per loop.
         self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-        # Raw DBAPI connection id -> (loop, lock) it holds.
+        # Raw DBAPI connection id -> (loop, lock) it holds, and its driver (aiosqlite) connection.
         self._holders: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+        self._drivers: dict[int, Any] = {}
         # id(lock) -> the task holding it (for the nested-transaction check).
         self._owners: dict[int, asyncio.Task[Any]] = {}
         _QUEUES[engine] = self
@@ -68,20 +77,25 @@ class SqliteWriterQueue:
         def commit_then_release(connection: Any) -> None:
             try:
                 do_commit(connection)
-            finally:
-                self.release(_raw(connection))
+            except BaseException:
+                self.settle(_raw(connection))
+                raise
+            self.release(_raw(connection))
 
         def rollback_then_release(connection: Any) -> None:
             try:
                 do_rollback(connection)
-            finally:
-                self.release(_raw(connection))
+            except BaseException:
+                self.settle(_raw(connection))
+                raise
+            self.release(_raw(connection))
 
         # Per-engine dialect instance (the pool uses the same one for reset-on-return).
         dialect.do_commit = commit_then_release  # type: ignore[method-assign, assignment]
         dialect.do_rollback = rollback_then_release  # type: ignore[method-assign, assignment]
-        event.listen(engine.pool, "checkin", lambda dbapi_connection, _record: self.release(dbapi_connection))
-        event.listen(engine.pool, "invalidate", lambda dbapi_connection, _record, _exc: self.release(dbapi_connection))
+        # A connection that comes back (or is invalidated) still holding the turn never reached COMMIT/ROLLBACK.
+        event.listen(engine.pool, "checkin", lambda dbapi_connection, _record: self.settle(dbapi_connection))
+        event.listen(engine.pool, "invalidate", lambda dbapi_connection, _record, _exc: self.settle(dbapi_connection))
 
     def _lock(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
         lock = self._locks.get(loop)
@@ -104,6 +118,7 @@ class SqliteWriterQueue:
                 "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked (in-process writer queue)")
             ) from None
         self._holders[id(raw)] = (loop, lock)
+        self._drivers[id(raw)] = connection.connection.driver_connection
         self._take(lock)
 
     @contextlib.asynccontextmanager
@@ -134,20 +149,39 @@ class SqliteWriterQueue:
         if task is not None:
             self._owners[id(lock)] = task
 
+    def settle(self, raw: Any) -> None:
+        """End the SQLite transaction of ``raw`` if it holds the turn (its COMMIT/ROLLBACK did not complete), then
+        release the turn. The ``ROLLBACK`` queues behind whatever statement the connection still runs, so the next
+        writer never meets this transaction in SQLite's busy handler. Outside the holder's event loop (garbage
+        collection) it only releases: the connection and its cursors are going away, which ends the transaction."""
+        held = self._holders.get(id(raw)) if raw is not None else None
+        driver = self._drivers.get(id(raw)) if raw is not None else None
+        try:
+            if held is not None and driver is not None and in_greenlet() and _running_loop() is held[0]:
+                with contextlib.suppress(Exception):  # a closed connection has no transaction left to end
+                    await_only(asyncio.shield(driver.rollback()))
+        finally:
+            self.release(raw)
+
     def release(self, raw: Any) -> None:
+        if raw is not None:
+            self._drivers.pop(id(raw), None)
         held = self._holders.pop(id(raw), None) if raw is not None else None
         if held is None:
             return
         loop, lock = held
         self._owners.pop(id(lock), None)
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
+        if _running_loop() is loop:
             lock.release()
         elif not loop.is_closed():
             loop.call_soon_threadsafe(lock.release)  # e.g. a connection garbage-collected in another thread
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 async def _acquire(lock: asyncio.Lock, seconds: float) -> None:
