@@ -14,6 +14,7 @@ FORCE: the sale already happened on Amazon, Saleor's stock follows it even below
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from saleor_asc_app.configuration.model import AppConfiguration
 from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.db.dialect_insert import dialect_insert
 from saleor_asc_app.installations import app_token, get_by_id
+from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.models import Job
 from saleor_asc_app.jobs.queue import ClaimedJob, record_progress
 from saleor_asc_app.logging import get_logger
@@ -54,6 +56,10 @@ BATCH_SIZE = 50  # orderBulkCreate's limit
 # Queued orders decided per round: one batch. A round holds its orders parsed (about 25 KiB each), so this
 # bounds the writer's memory.
 ROUND_SIZE = BATCH_SIZE
+# An ``orders.write`` job ends its run after this long (at the end of a round, every round committed) and is due
+# again at once: a large backlog is worked through in runs well inside the job's timeout (600 s), instead of one run
+# the timeout cancels. The import command's foreground writer has no limit.
+WRITE_RUN_SECONDS = 120.0
 _TABLE = table(AmazonOrder)
 # Saleor adds this to every line of a row it rejected for another reason; it is not the cause then.
 NOISE_CODES = frozenset({"NON_EXISTING_STOCK"})
@@ -67,6 +73,7 @@ class WriteReport:
     rejected: int = 0
     batches: int = 0
     followups: int = 0
+    more: bool = False  # the run ended at its time limit with orders still queued (follow-ups wait for the next)
 
 
 @dataclass
@@ -97,6 +104,7 @@ class Writer:
         *,
         batch_size: int = BATCH_SIZE,
         job_id: uuid.UUID | None = None,
+        run_seconds: float | None = None,
     ) -> None:
         if not 1 <= batch_size <= BATCH_SIZE:
             raise ValueError(f"batch_size must be between 1 and {BATCH_SIZE}")
@@ -108,16 +116,22 @@ class Writer:
         self.config_version = config_version
         self.batch_size = batch_size
         self.job_id = job_id
+        self.run_seconds = run_seconds
         self.report = WriteReport()
 
     async def run(self) -> WriteReport:
         await release_fixed(self.state, self.installation_id, self.config, self.config_version, self.catalog)
-        while await self._round():
-            pass
+        started = time.monotonic()
+        while taken := await self._round():
+            # A round that found fewer than ROUND_SIZE orders drained the queue: the next one is (almost) empty.
+            if taken == ROUND_SIZE and self.run_seconds is not None and time.monotonic() - started >= self.run_seconds:
+                self.report.more = True
+                return self.report
         self.report.followups = await follow_up_orders(self.state, self.installation_id, self.client, self.config)
         return self.report
 
-    async def _round(self) -> bool:
+    async def _round(self) -> int:
+        """Decide and send up to ``ROUND_SIZE`` queued orders; returns how many there were (0: the queue is empty)."""
         cache = self.state.parsed_orders
         async with self.state.sessionmaker() as session:
             result = await session.execute(
@@ -153,7 +167,7 @@ class Writer:
                 for row_id, data in stored.all():
                     misses[row_id].order = load_order(data)
         if not rows:
-            return False
+            return 0
         decisions: list[tuple[_Row, Decision]] = []
         candidates: list[_Row] = []
         for row in rows:
@@ -182,7 +196,7 @@ class Writer:
         unique = list({o.row.amazon_order_id: o for o in outcomes}.values())  # an order at most once per batch
         for start in range(0, len(unique), self.batch_size):
             await self._send(unique[start : start + self.batch_size])
-        return True
+        return len(rows)
 
     def _lookups(self, rows: list[_Row]) -> tuple[set[str], set[str]]:
         skus: set[str] = set()
@@ -414,7 +428,12 @@ async def _count_imports(
 
 
 async def write_orders(
-    state: AppState, installation_id: uuid.UUID, *, batch_size: int = BATCH_SIZE, job_id: uuid.UUID | None = None
+    state: AppState,
+    installation_id: uuid.UUID,
+    *,
+    batch_size: int = BATCH_SIZE,
+    job_id: uuid.UUID | None = None,
+    run_seconds: float | None = None,
 ) -> WriteReport:
     async with state.sessionmaker() as session:
         installation = await get_by_id(session, installation_id)
@@ -422,7 +441,16 @@ async def write_orders(
             return WriteReport()
         loaded = await load_configuration(session, state, installation_id)
     client = ImportClient(installation.saleor_api_url, app_token(installation, state.secret_box), state.http_client)
-    writer = Writer(state, installation_id, client, loaded.config, loaded.version, batch_size=batch_size, job_id=job_id)
+    writer = Writer(
+        state,
+        installation_id,
+        client,
+        loaded.config,
+        loaded.version,
+        batch_size=batch_size,
+        job_id=job_id,
+        run_seconds=run_seconds,
+    )
     report = await writer.run()
     if report.imported or report.linked or report.rejected:
         log.info(
@@ -443,11 +471,15 @@ async def release_unique_key(state: AppState, job_id: uuid.UUID) -> None:
         await session.execute(update(Job).where(Job.id == job_id).values(unique_key=None))
 
 
-def writer_handler(batch_size: int = BATCH_SIZE) -> Any:
+def writer_handler(batch_size: int = BATCH_SIZE, *, run_seconds: float = WRITE_RUN_SECONDS) -> Any:
     async def run(ctx: AppState, job: ClaimedJob) -> None:
         assert job.installation_id is not None
         # Orders stored from now on must wake a new writer: this run may already have read the queue.
         await release_unique_key(ctx, job.id)
-        await write_orders(ctx, job.installation_id, batch_size=batch_size, job_id=job.id)
+        report = await write_orders(
+            ctx, job.installation_id, batch_size=batch_size, job_id=job.id, run_seconds=run_seconds
+        )
+        if report.more:
+            raise RetryJob("the writer continues with the queued orders", delay=0.0, count_attempt=False)
 
     return run
