@@ -68,3 +68,45 @@ async def test_other_tasks_still_queue_behind_the_holder(sessions: async_session
         order.append("first")
     await asyncio.wait_for(waiting, 5)
     assert order == ["first", "second"]
+
+
+# About two seconds of work for SQLite, far longer than the cancelled task waits for it.
+LONG_STATEMENT = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000) SELECT count(*) FROM n"
+)
+
+
+async def test_a_transaction_cancelled_mid_statement_is_rolled_back_before_the_next_turn(
+    sessions: async_sessionmaker[AsyncSession], sqlite_url: str
+) -> None:
+    """Cancelled while aiosqlite's thread runs its statement, the transaction never reaches ROLLBACK and its
+    connection is invalidated: its write lock in SQLite must still end before anyone else's turn (before the fix
+    the closed connection kept it while its cursor lived, and every other writer met "database is locked")."""
+    started = asyncio.Event()
+
+    async def cancelled_writer() -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(text("CREATE TABLE written (n INTEGER)"))
+            started.set()
+            await session.execute(text(LONG_STATEMENT))
+
+    task = asyncio.create_task(cancelled_writer())
+    await asyncio.wait_for(started.wait(), 10)
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    async def write(sm: async_sessionmaker[AsyncSession]) -> None:
+        async with sm() as session, session.begin():
+            await session.execute(text("CREATE TABLE IF NOT EXISTS other (n INTEGER)"))
+
+    await asyncio.wait_for(write(sessions), 10)  # this process's next turn
+    fresh = create_engine(sqlite_url)  # and another process's connection
+    try:
+        await asyncio.wait_for(write(create_sessionmaker(fresh)), 10)
+        async with create_sessionmaker(fresh)() as session:
+            tables = (await session.execute(text("SELECT name FROM sqlite_master WHERE name = 'written'"))).all()
+        assert tables == [], "the cancelled transaction was rolled back"
+    finally:
+        await fresh.dispose()
