@@ -78,7 +78,13 @@ class SqliteBatchInserter:
         ]
         loop = asyncio.get_running_loop()
         async with self._queue.hold():
-            await loop.run_in_executor(self._executor, self._write, batches)
+            write = loop.run_in_executor(self._executor, self._write, batches)
+            try:
+                await asyncio.shield(write)
+            except asyncio.CancelledError:
+                # The thread goes on with its transaction: the turn passes on once it has committed or rolled back.
+                await asyncio.wait([write])
+                raise
 
     def _write(self, batches: list[tuple[RowInsert, list[tuple[Any, ...]]]]) -> None:
         connection = self._connect()

@@ -4,15 +4,22 @@ second one (it would wait on itself): that is refused at once, not after the bus
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
+from saleor_asc_app.db.sqlite_batch import SqliteBatchInserter, sqlite_file
 from saleor_asc_app.db.sqlite_writer import NestedWriterError, writer_queue
+from saleor_asc_app.jobs.models import Job
+from saleor_asc_app.jobs.queue import job_row
+from saleor_asc_app.orders.tables import table
 
 
 @pytest.fixture
@@ -110,3 +117,31 @@ async def test_a_transaction_cancelled_mid_statement_is_rolled_back_before_the_n
         assert tables == [], "the cancelled transaction was rolled back"
     finally:
         await fresh.dispose()
+
+
+async def test_a_cancelled_batch_write_keeps_the_turn_until_its_thread_has_finished(sqlite_url: str) -> None:
+    """The batch inserter writes in a thread of its own, which a cancellation does not stop: the caller's turn
+    must last until that transaction ended, or the next writer meets it in SQLite's busy handler."""
+    engine = create_engine(sqlite_url)
+    path = sqlite_file(engine)
+    assert path is not None
+    inserter = SqliteBatchInserter(engine, path, [table(Job)])
+    rows = [job_row("test.bulk", {"i": i}, now=datetime(2026, 3, 1, tzinfo=UTC)) for i in range(100_000)]
+    try:
+        await inserter.insert([(table(Job), rows[:1])])  # the thread's connection is open
+        writing = asyncio.create_task(inserter.insert([(table(Job), rows[1:])]))
+        await asyncio.sleep(0)  # the task prepares the rows (blocking the loop) and hands them to the thread
+        await asyncio.sleep(0.3)  # which is inserting now (it takes seconds)
+        writing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writing
+        assert writing.cancelled()
+        probe = sqlite3.connect(path, timeout=0)  # no busy wait: any transaction still open fails at once
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+        finally:
+            probe.close()
+    finally:
+        inserter.close()
+        await engine.dispose()
