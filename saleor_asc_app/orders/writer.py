@@ -73,7 +73,7 @@ class WriteReport:
     rejected: int = 0
     batches: int = 0
     followups: int = 0
-    more: bool = False  # the run ended at its time limit with orders still queued (follow-ups wait for the next)
+    more: bool = False  # the run ended at its time limit with orders still queued
 
 
 @dataclass
@@ -126,7 +126,8 @@ class Writer:
             # A round that found fewer than ROUND_SIZE orders drained the queue: the next one is (almost) empty.
             if taken == ROUND_SIZE and self.run_seconds is not None and time.monotonic() - started >= self.run_seconds:
                 self.report.more = True
-                return self.report
+                break
+        # Every run follows up (not only one that drained the queue): a steady inflow must not starve them.
         self.report.followups = await follow_up_orders(self.state, self.installation_id, self.client, self.config)
         return self.report
 

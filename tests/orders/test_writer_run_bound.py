@@ -1,7 +1,7 @@
 """The ``orders.write`` job works through a large queue in runs of bounded length: each run ends at a round's end
 once its time is up and is due again at once (not counted as a failed attempt), so no run reaches the job's
 timeout, which cancelled three runs of the memory benchmark's 100,000-order import. The next run continues with
-what is still queued, and the last one, with the queue drained, does the follow-ups."""
+what is still queued."""
 
 from __future__ import annotations
 
