@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import httpx
 
-from saleor_asc_app.amazon import budget_sweep
-from saleor_asc_app.amazon.budget_sweep import budget_sweep_job_kind
 from saleor_asc_app.amazon.shared_budget import rate_budget
 from saleor_asc_app.clock import Clock, SystemClock
 from saleor_asc_app.configuration.saved import ConfigurationSavedListener
+from saleor_asc_app.connections import budget_sweep
 from saleor_asc_app.connections.amazon_access import AmazonAccess, real_access
+from saleor_asc_app.connections.budget_sweep import budget_sweep_job_kind
 from saleor_asc_app.connections.checks import connection_job_kinds
 from saleor_asc_app.crypto import SecretBox
 from saleor_asc_app.db.session import create_engine, create_sessionmaker

@@ -16,7 +16,7 @@ benchmarks move it together; real workers rely on synchronised host clocks). The
 processes) shifts waits without lowering the rate. Amazon's header tells the rate, never the burst: the burst stays
 the usage plan's. Rows are not tenant data (a seller id and numbers, shared by every installation connecting that
 seller, as Amazon's limit is): they go when no installation connects the seller in that region any more, not with
-one uninstall (``budget_sweep.py``).
+one uninstall (``connections/budget_sweep.py``).
 """
 
 from __future__ import annotations

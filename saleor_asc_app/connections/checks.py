@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from saleor_asc_app.amazon.budget_sweep import schedule_sweep
 from saleor_asc_app.configuration.model import AmazonConnection
 from saleor_asc_app.configuration.repository import load_configuration
 from saleor_asc_app.connections import authorization
 from saleor_asc_app.connections.authorization import CHECK_KIND, State, enqueue_check
+from saleor_asc_app.connections.budget_sweep import schedule_sweep
 from saleor_asc_app.connections.links import dashboard_app_url
 from saleor_asc_app.connections.messages import (
     ConnectionFacts,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from saleor_asc_app.amazon.budget_sweep import schedule_sweep
+from saleor_asc_app.connections.budget_sweep import schedule_sweep
 from saleor_asc_app.db.models import Installation
 from saleor_asc_app.installations import delete_installation
 from saleor_asc_app.logging import get_logger
@@ -24,7 +24,7 @@ async def on_app_deleted(
     """The app was removed from Saleor: forget the installation and everything stored for it (cascades), except
     the PII audit trail, which Amazon's DPP asks to keep for a while (``pii/audit_expiry.py``); its push
     subscriptions are handed to jobs that delete them at Amazon; the rate budget rows of sellers no other store
-    connects go with a prompt sweep (``amazon/budget_sweep.py``)."""
+    connects go with a prompt sweep (``connections/budget_sweep.py``)."""
     await schedule_audit_expiry(session, installation.id, now=now)
     await schedule_sweep(session, now=now, prompt=True)
     await hand_over_on_uninstall(session, installation.id, now=now)

@@ -12,9 +12,9 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 
-from saleor_asc_app.amazon.budget_sweep import SWEEP_KIND
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.tables import StoredConfiguration
+from saleor_asc_app.connections.budget_sweep import SWEEP_KIND
 from saleor_asc_app.db.models import Installation, WebhookEvent
 from saleor_asc_app.installations import JWKS_REFETCH_BURST, JWKS_REFETCH_INTERVAL_SECONDS
 from saleor_asc_app.jobs.models import Job

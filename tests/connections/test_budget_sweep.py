@@ -12,11 +12,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from saleor_asc_app.amazon.budget_sweep import BATCH, IDLE_EXPIRY, SWEEP_INTERVAL, SWEEP_KIND, budget_sweep_job_kind
 from saleor_asc_app.amazon.ratelimit import DEFAULT_LIMITS
 from saleor_asc_app.amazon.shared_budget import RateBudgetRow
 from saleor_asc_app.clock import VirtualClock
 from saleor_asc_app.configuration.marketplaces import Region
+from saleor_asc_app.connections.budget_sweep import (
+    BATCH,
+    IDLE_EXPIRY,
+    SWEEP_INTERVAL,
+    SWEEP_KIND,
+    budget_sweep_job_kind,
+)
 from saleor_asc_app.connections.checks import connection_job_kinds, ensure_sweep
 from saleor_asc_app.installations import get_by_url
 from saleor_asc_app.jobs.models import Job, JobStatus
