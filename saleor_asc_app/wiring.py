@@ -34,6 +34,7 @@ from saleor_asc_app.pii.services import VaultPiiSink, key_ring
 from saleor_asc_app.pii.vault import PiiVault
 from saleor_asc_app.processing_errors import schedule as processing_errors_schedule
 from saleor_asc_app.processing_errors.digest import processing_error_job_kinds
+from saleor_asc_app.push import subscriptions as push_subscriptions
 from saleor_asc_app.push.jobs import push_job_kinds
 from saleor_asc_app.settings import Settings
 from saleor_asc_app.state import AppState
@@ -71,6 +72,7 @@ def configuration_saved_reactions() -> tuple[ConfigurationSavedListener, ...]:
     fulfilment webhook is reconciled too; a seller that left the configuration has its rate budget swept."""
     return (
         orders_service.on_configuration_saved,
+        push_subscriptions.on_configuration_saved,
         inventory_schedule.on_configuration_saved,
         processing_errors_schedule.on_configuration_saved,
         budget_sweep.on_configuration_saved,

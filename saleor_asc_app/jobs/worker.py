@@ -8,6 +8,8 @@ import socket
 import uuid
 from typing import Any, Generic
 
+import structlog
+
 from saleor_asc_app.clock import Clock
 from saleor_asc_app.jobs.errors import PermanentJobError, RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, JobQueue
@@ -106,8 +108,14 @@ class Worker(Generic[ContextT]):
         return ran
 
     async def _run_job(self, job: ClaimedJob) -> None:
-        kind = self.registry.get(job.kind)
         bound = log.bind(job_id=str(job.id), job_kind=job.kind, attempt=job.attempts)
+        try:
+            await self._run_and_record(job, bound)
+        except Exception as exc:  # the outcome could not be written (database gone): the lease brings the job back
+            bound.error("job outcome not recorded; it runs again when its lease expires", error=type(exc).__name__)
+
+    async def _run_and_record(self, job: ClaimedJob, bound: structlog.stdlib.BoundLogger) -> None:
+        kind = self.registry.get(job.kind)
         if kind is None:
             await self.queue.fail(
                 job.id, self.worker_id, f"no handler for job kind {job.kind!r}", now=self.clock.now(), permanent=True

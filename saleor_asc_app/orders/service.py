@@ -12,17 +12,16 @@ from saleor_asc_app.configuration.saved import ConfigurationSaved
 from saleor_asc_app.orders import replay
 from saleor_asc_app.orders.schedule import enqueue_writer, ensure_sync_jobs
 from saleor_asc_app.orders.tables import AmazonOrder
-from saleor_asc_app.push.subscriptions import enqueue_reconcile
 
 
 async def configuration_saved(
     session: AsyncSession, installation_id: uuid.UUID, authorized_connection_ids: Iterable[str], *, now: datetime
 ) -> None:
     """In the saving transaction: every authorized connection syncs, and the writer re-decides the orders the
-    configuration parked or skipped (a new SKU mapping replays the orders parked for its SKU)."""
+    configuration parked or skipped (a new SKU mapping replays the orders parked for its SKU). Push subscriptions
+    follow the connections through their own listener (``push.subscriptions.on_configuration_saved``)."""
     await ensure_sync_jobs(session, installation_id, authorized_connection_ids, now=now)
     await enqueue_writer(session, installation_id, now=now)
-    await enqueue_reconcile(session, installation_id, now=now)  # push subscriptions follow the connections
 
 
 async def on_configuration_saved(session: AsyncSession, saved: ConfigurationSaved) -> None:

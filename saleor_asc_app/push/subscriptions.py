@@ -31,6 +31,7 @@ from saleor_asc_app.amazon.models.notifications import (
     ProcessingDirective,
 )
 from saleor_asc_app.configuration.repository import configuration_repository
+from saleor_asc_app.configuration.saved import ConfigurationSaved
 from saleor_asc_app.connections.amazon_access import ConnectionNotAuthorized, connection_client
 from saleor_asc_app.jobs.errors import RetryJob
 from saleor_asc_app.jobs.queue import ClaimedJob, enqueue
@@ -82,6 +83,11 @@ async def enqueue_reconcile(session: AsyncSession, installation_id: uuid.UUID, *
         now=now,
         max_attempts=20,
     )
+
+
+async def on_configuration_saved(session: AsyncSession, saved: ConfigurationSaved) -> None:
+    """A connection added, removed or re-authorized: its subscriptions follow, in the saving transaction."""
+    await enqueue_reconcile(session, saved.installation_id, now=saved.now)
 
 
 async def destination_id(state: AppState, client: SpApiClient, region: str) -> str:

@@ -20,6 +20,7 @@ class PushReceipt(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("installation_id", "connection_id", "notification_id"),
         Index("ix_push_receipt_connection_received", "installation_id", "connection_id", "received_at"),
+        Index("ix_push_receipt_received", "received_at"),  # the daily purge (receipt_purge.py) walks by age
     )
 
     installation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("installation.id", ondelete="CASCADE"))

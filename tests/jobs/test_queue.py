@@ -5,8 +5,9 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from structlog.testing import capture_logs
 
 from saleor_asc_app.clock import SystemClock
 from saleor_asc_app.db.session import create_engine, create_sessionmaker
@@ -178,3 +179,32 @@ async def test_two_workers_never_run_a_job_twice(database_url: str) -> None:
     await check.dispose()
     assert done == total
     assert by_worker["w0"] > 0 and by_worker["w1"] > 0, by_worker
+
+
+async def test_an_outcome_that_cannot_be_written_is_logged_and_the_lease_brings_the_job_back(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The database refuses the outcome (here: the job table is gone when the handler returns): the worker logs the
+    job's id instead of leaving an unretrieved task exception, and the job runs again once its lease expired."""
+
+    async def hide_the_job_table(_ctx: object, job: ClaimedJob) -> None:
+        async with sessionmaker() as session, session.begin():
+            await session.execute(text("ALTER TABLE job RENAME TO job_hidden"))
+
+    registry = JobRegistry[None]()
+    registry.register(JobKind("hide", hide_the_job_table))
+    await add(sessionmaker, "hide")
+    queue = JobQueue(sessionmaker, lease_seconds=60)
+    worker = Worker(queue, registry, None, SystemClock())
+    with capture_logs() as logs:
+        assert await worker.run_until_idle(max_rounds=1) == 1
+    [line] = [entry for entry in logs if entry["event"].startswith("job outcome not recorded")]
+    async with sessionmaker() as session, session.begin():
+        await session.execute(text("ALTER TABLE job_hidden RENAME TO job"))
+    async with sessionmaker() as session:
+        [row] = (await session.execute(select(Job))).scalars().all()
+    assert line["job_id"] == str(row.id) and line["log_level"] == "error"
+    assert row.status == JobStatus.RUNNING and row.attempts == 1
+    assert await queue.claim("w2", 1, now=datetime.now(UTC)) == []  # still leased
+    [again] = await queue.claim("w2", 1, now=datetime.now(UTC) + timedelta(seconds=61))
+    assert again.id == row.id and again.attempts == 2
