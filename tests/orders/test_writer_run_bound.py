@@ -17,11 +17,20 @@ from saleor_asc_app.orders.tables import OrderState
 from saleor_asc_app.orders.writer import ROUND_SIZE, WriteReport, write_orders
 from saleor_asc_app.state import AppState
 from tests.harness import US
-from tests.orders.harness import orders_env
+from tests.orders.harness import OrdersEnv, orders_env
 
 SELLER_ID = "ASELLERNA00001"
 QUIET = {"afn_share": 0, "cancel_share": 0, "preorder_share": 0, "mfn_auto_ship_share": 0}
 ORDERS = 2 * ROUND_SIZE + 20
+
+
+async def orders_arrive(env: OrdersEnv) -> None:
+    """The seller's connection configured with no order at Amazon, then ``ORDERS`` new ones there."""
+    env.simulator.sellers[SELLER_ID].orders.clear()
+    await env.configure({"conn-na": (Region.NA, SELLER_ID, (US,))})
+    await env.run_jobs()
+    start = env.clock.now()
+    env.simulator.generate_orders(SELLER_ID, ORDERS, seed=5, start=start, end=start + timedelta(minutes=5), **QUIET)
 
 
 def registry_of(*, write: bool, write_run_seconds: float = 0.0) -> JobRegistry[AppState]:
@@ -34,12 +43,7 @@ def registry_of(*, write: bool, write_run_seconds: float = 0.0) -> JobRegistry[A
 
 async def test_a_run_with_no_time_left_ends_after_one_round(sqlite_url: str, tmp_path: Path) -> None:
     async with orders_env(sqlite_url, tmp_path, registry=registry_of(write=False)) as env:
-        seller = env.simulator.sellers[SELLER_ID]
-        seller.orders.clear()
-        await env.configure({"conn-na": (Region.NA, SELLER_ID, (US,))})
-        await env.run_jobs()
-        start = env.clock.now()
-        env.simulator.generate_orders(SELLER_ID, ORDERS, seed=5, start=start, end=start + timedelta(minutes=5), **QUIET)
+        await orders_arrive(env)
         await env.run_for(3 * 3600, step=600)  # synced and queued; this registry has no writer
         assert await env.count(OrderState.READY.value) == ORDERS
 
@@ -59,12 +63,7 @@ async def test_the_writer_job_requeues_itself_until_the_queue_is_drained(
     sqlite_url: str, tmp_path: Path, captured_logs: Callable[[], str]
 ) -> None:
     async with orders_env(sqlite_url, tmp_path, registry=registry_of(write=True)) as env:
-        seller = env.simulator.sellers[SELLER_ID]
-        seller.orders.clear()
-        await env.configure({"conn-na": (Region.NA, SELLER_ID, (US,))})
-        await env.run_jobs()
-        start = env.clock.now()
-        env.simulator.generate_orders(SELLER_ID, ORDERS, seed=5, start=start, end=start + timedelta(minutes=5), **QUIET)
+        await orders_arrive(env)
         await env.run_for(3 * 3600, step=600)
         assert await env.count(OrderState.IMPORTED.value) == ORDERS, await env.by_state()
 

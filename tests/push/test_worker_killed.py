@@ -115,12 +115,8 @@ def test_a_worker_killed_mid_message_loses_and_duplicates_nothing(
         **CREDENTIALS,
     }
     app = App(services, database_url, simulator, saleor, tmp_path / "data", extra_env=push_env)
-    app.add_server(worker=False).start()
-    worker = app.add_worker()
-    worker.start()
-    for up in (simulator.wait_up, saleor.wait_up, app.wait_ready):
-        up()
-    app.wait_up(worker)
+    server, worker = app.add_server(worker=False), app.add_worker()  # the worker takes the server's origin
+    app.start(server, worker)
     app.install_and_configure()
     subscribed = (
         "SELECT count(*) FROM push_subscription WHERE notification_type = 'ORDER_CHANGE' AND subscribed_at IS NOT NULL"

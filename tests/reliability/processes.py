@@ -338,6 +338,16 @@ class App:
             if process.alive:
                 wait_for(partial(answers, f"{origin}/ready"), timeout=180, what=f"{process.name} to be ready")
 
+    def start(self, *processes: Process) -> None:
+        """Start ``processes`` (side by side with the simulator and the double), then wait until the simulator, the
+        double, every server and every worker is up."""
+        for process in processes:
+            process.start()
+        for up in (self.simulator.wait_up, self.saleor.wait_up, self.wait_ready):  # `serve` migrates SQLite on start
+            up()
+        for worker in self.workers:
+            self.wait_up(worker)
+
     def wait_up(self, process: Process) -> None:
         """Until the process serves requests (``serve``) or runs jobs (``worker``)."""
         if process in self.servers:

@@ -104,9 +104,7 @@ def test_killing_the_single_serve_process_loses_nothing_and_duplicates_nothing(
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.sqlite3'}"
     app = App(services, database_url, simulator, saleor, tmp_path / "data")
     serve = app.add_server()
-    serve.start()  # the three processes start side by side
-    for up in (simulator.wait_up, saleor.wait_up, app.wait_ready):  # `serve` migrates SQLite on start
-        up()
+    app.start(serve)
     outcome = run_crash_test(app, [serve], size, seed=1)
     print(f"serve on SQLite: {outcome}")
 
@@ -119,11 +117,7 @@ def test_killing_the_worker_on_postgresql_loses_nothing_and_duplicates_nothing(
     simulator, saleor = start_simulator(services, size["orders"], between=str(size["between"])), start_saleor(services)
     database_url = postgres_server.new_database()
     app = App(services, database_url, simulator, saleor, tmp_path / "data")
-    app.add_server(worker=False).start()
-    worker = app.add_worker()
-    worker.start()
-    for up in (simulator.wait_up, saleor.wait_up, app.wait_ready):
-        up()
-    app.wait_up(worker)
+    server, worker = app.add_server(worker=False), app.add_worker()  # the worker takes the server's origin
+    app.start(server, worker)
     outcome = run_crash_test(app, [worker], size, seed=2)
     print(f"worker on PostgreSQL: {outcome}")

@@ -56,12 +56,7 @@ def test_two_replicas_and_two_workers_do_no_work_twice_and_lose_no_event(
     app = App(services, database_url, simulator, saleor, tmp_path / "data")
     replicas = [app.add_server(worker=False), app.add_server(worker=False)]
     workers = [app.add_worker(), app.add_worker()]
-    for process in [*replicas, *workers]:
-        process.start()
-    for up in (simulator.wait_up, saleor.wait_up, app.wait_ready):
-        up()
-    for worker in workers:
-        app.wait_up(worker)
+    app.start(*replicas, *workers)
     saleor.spread_webhooks_over(app.origins)  # a load balancer in front of the replicas
     started = time.monotonic()
     app.install_and_configure()

@@ -38,12 +38,7 @@ def test_workers_share_one_budget_per_seller_no_429_at_the_bound(
     database_url = postgres_server.new_database()
     app = App(services, database_url, simulator, saleor, tmp_path / "data")
     processes = [app.add_server(worker=False), *(app.add_worker() for _ in range(workers))]
-    for process in processes:
-        process.start()
-    for up in (simulator.wait_up, saleor.wait_up, app.wait_ready):
-        up()
-    for worker in app.workers:
-        app.wait_up(worker)
+    app.start(*processes)
     saleor.spread_webhooks_over(app.origins)
     app.install_and_configure()
 
